@@ -1,0 +1,161 @@
+package io.parley.core.auth;
+
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.error.Input;
+import io.parley.core.error.ParleyException;
+import io.parley.core.id.Uuid7;
+import io.parley.core.store.SessionStore;
+import io.parley.core.store.UserStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Accounts and sign-in. Login gives an access token (short) and a refresh token (long); both are
+ * random secrets stored only as hashes. Refresh rotates the refresh token. Logout, password change
+ * and removal revoke sessions and tell every node, whose gateways close the affected sockets.
+ */
+public final class AuthService {
+    // One hash to compare against when the e-mail is unknown, so both paths cost the same.
+    private final String decoyHash;
+
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final PasswordHasher hasher;
+    private final Bus bus;
+    private final Clock clock;
+    private final AuthSettings settings;
+
+    public AuthService(UserStore users, SessionStore sessions, PasswordHasher hasher, Bus bus, Clock clock,
+                       AuthSettings settings) {
+        this.users = users;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.bus = bus;
+        this.clock = clock;
+        this.settings = settings;
+        this.decoyHash = hasher.hash("decoy-password-for-timing");
+    }
+
+    /** {@return the password rule's minimum length} */
+    public int minPasswordLength() { return settings.minPasswordLength(); }
+
+    /** Creates a user account (the caller decides whether sign-up is allowed). */
+    public User createUser(String email, String handle, String displayName, String password) {
+        String e = Input.email(email);
+        String h = Input.handle(handle);
+        String name = displayName == null || displayName.isBlank() ? h : Input.text("displayName", displayName, 80);
+        String pw = Input.password(password, settings.minPasswordLength());
+        User user = new User(Uuid7.next(), e, h, name, hasher.hash(pw), clock.instant(), false);
+        users.insert(user);
+        return user.withoutSecret();
+    }
+
+    /** Signs in with e-mail and password. @throws ParleyException UNAUTHORIZED on any mismatch (without saying which) */
+    public Tokens login(String email, String password) {
+        if (email == null || password == null) throw ParleyException.invalid("email and password are required");
+        Optional<User> found = users.byEmail(email.strip().toLowerCase(java.util.Locale.ROOT));
+        if (found.isEmpty()) {
+            hasher.verify(password, decoyHash);
+            throw ParleyException.unauthorized("wrong e-mail or password");
+        }
+        User user = found.get();
+        if (user.deactivated() || !hasher.verify(password, user.passwordHash())) {
+            throw ParleyException.unauthorized("wrong e-mail or password");
+        }
+        return startSession(user);
+    }
+
+    /** Opens a session for a user who has just proven who they are (login, sign-up). */
+    public Tokens startSession(User user) {
+        Instant now = clock.instant();
+        String refresh = TokenCodec.mint("prt_");
+        AuthSession session = new AuthSession(Uuid7.next(), user.id(), TokenCodec.hash(refresh),
+                now.plus(settings.refreshTtl()), now, null);
+        sessions.insertSession(session);
+        return issueAccess(user, session, refresh);
+    }
+
+    /** Trades a refresh token for new tokens; the old refresh token stops working. */
+    public Tokens refresh(String refreshToken) {
+        if (refreshToken == null || refreshToken.isBlank()) throw ParleyException.invalid("refreshToken is required");
+        Instant now = clock.instant();
+        String oldHash = TokenCodec.hash(refreshToken);
+        AuthSession session = sessions.sessionByRefreshHash(oldHash)
+                .filter(s -> s.activeAt(now))
+                .orElseThrow(() -> ParleyException.unauthorized("refresh token is invalid or expired"));
+        User user = users.byId(session.userId()).filter(u -> !u.deactivated())
+                .orElseThrow(() -> ParleyException.unauthorized("account is deactivated"));
+        String refresh = TokenCodec.mint("prt_");
+        Instant refreshExpires = now.plus(settings.refreshTtl());
+        if (!sessions.rotateRefresh(session.id(), oldHash, TokenCodec.hash(refresh), refreshExpires)) {
+            throw ParleyException.unauthorized("refresh token is invalid or expired");
+        }
+        AuthSession rotated = new AuthSession(session.id(), session.userId(), TokenCodec.hash(refresh), refreshExpires,
+                session.createdAt(), null);
+        return issueAccess(user, rotated, refresh);
+    }
+
+    private Tokens issueAccess(User user, AuthSession session, String refresh) {
+        Instant now = clock.instant();
+        String access = TokenCodec.mint("pat_");
+        Instant accessExpires = now.plus(settings.accessTtl());
+        sessions.insertAccessToken(TokenCodec.hash(access), session.id(), user.id(), accessExpires);
+        return new Tokens(access, accessExpires, refresh, session.refreshExpiresAt(), user.withoutSecret());
+    }
+
+    /** {@return the principal behind an access token} @throws ParleyException UNAUTHORIZED if unknown, expired or revoked */
+    public Principal authenticate(String accessToken) {
+        if (accessToken == null || accessToken.isBlank()) throw ParleyException.unauthorized("missing access token");
+        Instant now = clock.instant();
+        SessionStore.AccessGrant grant = sessions.accessGrant(TokenCodec.hash(accessToken), now)
+                .orElseThrow(() -> ParleyException.unauthorized("invalid access token"));
+        if (!grant.sessionActive()) throw ParleyException.unauthorized("session was signed out");
+        if (!now.isBefore(grant.expiresAt())) throw ParleyException.unauthorized("access token expired");
+        return new Principal(grant.userId(), grant.sessionId(), grant.expiresAt());
+    }
+
+    /** Ends the caller's session everywhere it is connected. */
+    public void logout(Principal principal) {
+        sessions.revokeSession(principal.sessionId(), clock.instant());
+        bus.publish(new BusEvent.SessionsRevoked(principal.userId(), Set.of(principal.sessionId())));
+    }
+
+    /** Changes the password and signs out every other session of the user. */
+    public void changePassword(Principal principal, String oldPassword, String newPassword) {
+        User user = users.byId(principal.userId()).orElseThrow(() -> ParleyException.unauthorized("no such user"));
+        if (oldPassword == null || !hasher.verify(oldPassword, user.passwordHash())) {
+            throw ParleyException.forbidden("current password is wrong");
+        }
+        users.updatePasswordHash(user.id(), hasher.hash(Input.password(newPassword, settings.minPasswordLength())));
+        revokeAll(user.id(), principal.sessionId());
+    }
+
+    /** Signs a user out everywhere except {@code keep} (may be null), closing their sockets. */
+    public void revokeAll(UUID userId, UUID keep) {
+        Set<UUID> revoked = sessions.revokeAllSessions(userId, keep, clock.instant());
+        if (!revoked.isEmpty()) bus.publish(new BusEvent.SessionsRevoked(userId, revoked));
+    }
+
+    /** {@return those sessions, among the given ones, that are no longer active} (the gateway's sweep) */
+    public Set<UUID> inactiveSessions(java.util.Collection<UUID> sessionIds) {
+        return sessions.inactiveAmong(sessionIds, clock.instant());
+    }
+
+    public Optional<User> user(UUID id) {
+        return users.byId(id).map(User::withoutSecret);
+    }
+
+    /** Updates the caller's own handle and display name. */
+    public User updateProfile(Principal principal, String handle, String displayName) {
+        User user = users.byId(principal.userId()).orElseThrow(() -> ParleyException.notFound("no such user"));
+        String h = handle == null ? user.handle() : Input.handle(handle);
+        String d = displayName == null ? user.displayName() : Input.text("displayName", displayName, 80);
+        users.updateProfile(user.id(), h, d);
+        return users.byId(user.id()).orElseThrow().withoutSecret();
+    }
+}

@@ -1,0 +1,28 @@
+package io.parley.core.bus;
+
+import io.parley.core.chat.ChatEvent;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** What travels on the bus between the services and every node's hub. All of it is already committed. */
+public sealed interface BusEvent {
+    /** A committed log event of a chat, to be delivered to the chat's members. */
+    record Committed(ChatEvent event) implements BusEvent {}
+
+    /** A chat's membership changed: caches drop it; the affected user's sessions learn of it. */
+    record MembershipChanged(UUID workspaceId, UUID chatId, UUID userId, boolean joined) implements BusEvent {}
+
+    /** A chat's settings (name, topic, archived) changed: caches drop it. */
+    record ChatChanged(UUID workspaceId, UUID chatId) implements BusEvent {}
+
+    /** A user read up to {@code seq} in a chat: their other sessions and the chat's members learn of it. */
+    record ReadMarked(UUID workspaceId, UUID chatId, UUID userId, long seq) implements BusEvent {}
+
+    /** Sign-in sessions were revoked: their live connections must close. */
+    record SessionsRevoked(UUID userId, Set<UUID> sessionIds) implements BusEvent {
+        public SessionsRevoked {
+            sessionIds = Set.copyOf(sessionIds);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.parley.core.chat;
+
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.error.ParleyException;
+import io.parley.core.id.HybridClock;
+import io.parley.core.id.Uuid7;
+import io.parley.core.store.ChatStore;
+import io.parley.core.store.LogCommand;
+import io.parley.core.store.LogResult;
+import io.parley.core.store.MessageLog;
+import io.parley.core.workspace.Permission;
+import io.parley.core.store.WorkspaceStore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Messages: send, edit, delete, react, read history and threads, gap-fill, read marks.
+ *
+ * <p>Every write follows the one path: authorise here → append to the log (the future completes
+ * after commit) → publish the committed events on the bus → every node's hub delivers them. The
+ * ack a caller sends on completion is therefore never ahead of durability, and fan-out never
+ * ahead of the ack's truth.
+ */
+public final class MessageService {
+    /** Largest gap a sync answers with events; beyond it the answer is {@code tooLarge}. */
+    public static final int MAX_SYNC_GAP = 500;
+    /** Largest page of history or sync events. */
+    public static final int MAX_PAGE = 500;
+    private static final Pattern EMOJI = Pattern.compile("^[^\\s:]{1,64}$|^:[a-z0-9_+\\-]{1,62}:$");
+
+    private final MessageLog log;
+    private final ChatStore chats;
+    private final WorkspaceStore workspaces;
+    private final ChatService chatService;
+    private final Bus bus;
+    private final HybridClock hlc;
+    private final Clock clock;
+    private final String podId;
+
+    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
+                          HybridClock hlc, Clock clock, String podId) {
+        this.log = log;
+        this.chats = chats;
+        this.workspaces = workspaces;
+        this.chatService = chatService;
+        this.bus = bus;
+        this.hlc = hlc;
+        this.clock = clock;
+        this.podId = podId;
+    }
+
+    /**
+     * Sends a message, or a thread reply when {@code replyTo} is set.
+     *
+     * @param clientId the client's frame id; a retry with the same id returns the original result
+     */
+    public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, String content, UUID replyTo) {
+        Chat chat = chatService.requirePostable(userId, chatId);
+        String text = content(content);
+        UUID root = null;
+        if (replyTo != null) {
+            Message parent = log.message(replyTo).filter(m -> m.chatId().equals(chatId))
+                    .orElseThrow(() -> ParleyException.notFound("replyTo is not a message of this chat"));
+            if (parent.deleted()) throw ParleyException.invalid("cannot reply to a deleted message");
+            root = parent.threadRootId() != null ? parent.threadRootId() : parent.id();
+        }
+        var cmd = new LogCommand.Post(chat.workspaceId(), chatId, userId, requireId(clientId), Uuid7.next(), text, root,
+                Mentions.parse(text), podId, hlc.now(), clock.instant());
+        return commitAndPublish(cmd);
+    }
+
+    /** Edits a message (its author only). */
+    public CompletableFuture<LogResult> edit(UUID userId, UUID messageId, UUID clientId, String content) {
+        Message m = existing(userId, messageId);
+        Chat chat = chatService.requirePostable(userId, m.chatId());
+        if (!m.senderId().equals(userId)) throw ParleyException.forbidden("only the author may edit a message");
+        if (m.deleted()) throw ParleyException.notFound("the message was deleted");
+        String text = content(content);
+        var cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), userId, requireId(clientId), messageId, text,
+                Mentions.parse(text), hlc.now(), clock.instant());
+        return commitAndPublish(cmd);
+    }
+
+    /** Deletes a message (its author, or a workspace admin); deleting twice is not an error. */
+    public CompletableFuture<LogResult> delete(UUID userId, UUID messageId, UUID clientId) {
+        Message m = existing(userId, messageId);
+        Chat chat = chatService.requireReadable(userId, m.chatId());
+        if (!m.senderId().equals(userId)) {
+            boolean admin = workspaces.membership(chat.workspaceId(), userId)
+                    .map(ms -> ms.role().may(Permission.DELETE_ANY_MESSAGE)).orElse(false);
+            if (!admin) throw ParleyException.forbidden("only the author or an admin may delete a message");
+        } else if (chat.archived()) {
+            throw new ParleyException(io.parley.core.error.ErrorCode.ARCHIVED, "the chat is archived");
+        }
+        var cmd = new LogCommand.Delete(chat.workspaceId(), chat.id(), userId, requireId(clientId), messageId, hlc.now(),
+                clock.instant());
+        return commitAndPublish(cmd);
+    }
+
+    /** Adds or removes the caller's reaction; repeating either changes nothing. */
+    public CompletableFuture<LogResult> react(UUID userId, UUID messageId, UUID clientId, String emoji, boolean add) {
+        Message m = existing(userId, messageId);
+        Chat chat = chatService.requirePostable(userId, m.chatId());
+        if (m.deleted()) throw ParleyException.notFound("the message was deleted");
+        if (emoji == null || !EMOJI.matcher(emoji).matches()) {
+            throw ParleyException.invalid("emoji must be a :shortcode: or one emoji character sequence");
+        }
+        var cmd = new LogCommand.React(chat.workspaceId(), chat.id(), userId, requireId(clientId), messageId, emoji, add,
+                hlc.now(), clock.instant());
+        return commitAndPublish(cmd);
+    }
+
+    private CompletableFuture<LogResult> commitAndPublish(LogCommand cmd) {
+        return log.append(cmd).thenApply(result -> {
+            for (ChatEvent e : result.events()) bus.publish(new BusEvent.Committed(e));
+            return result;
+        });
+    }
+
+    private Message existing(UUID userId, UUID messageId) {
+        if (messageId == null) throw ParleyException.invalid("messageId is required");
+        Message m = log.message(messageId).orElseThrow(() -> ParleyException.notFound("no such message"));
+        if (!chatService.canRead(userId, chatService.requireReadable(userId, m.chatId()))) {
+            throw ParleyException.forbidden("no access to this chat");
+        }
+        return m;
+    }
+
+    private static UUID requireId(UUID clientId) {
+        if (clientId == null) throw ParleyException.invalid("id (a UUID) is required");
+        return clientId;
+    }
+
+    private static String content(String content) {
+        if (content == null || content.isBlank()) throw ParleyException.invalid("content is required");
+        if (content.length() > Message.MAX_CONTENT) {
+            throw new ParleyException(io.parley.core.error.ErrorCode.CONTENT_TOO_LONG,
+                    "content is longer than " + Message.MAX_CONTENT + " characters");
+        }
+        return content;
+    }
+
+    /** {@return a page of top-level history} (see {@link MessageLog#history}) */
+    public List<Message> history(UUID userId, UUID chatId, Long beforeSeq, Long afterSeq, int limit) {
+        chatService.requireReadable(userId, chatId);
+        return log.history(chatId, beforeSeq, afterSeq, clampPage(limit));
+    }
+
+    /** {@return a thread: its root first, then the replies in seq order} */
+    public List<Message> thread(UUID userId, UUID rootId, int limit) {
+        Message root = existing(userId, rootId);
+        if (root.threadRootId() != null) return thread(userId, root.threadRootId(), limit);
+        List<Message> replies = log.replies(rootId, clampPage(limit));
+        var all = new java.util.ArrayList<Message>(replies.size() + 1);
+        all.add(root);
+        all.addAll(replies);
+        return all;
+    }
+
+    /** {@return one message the caller may read} */
+    public Message message(UUID userId, UUID messageId) {
+        return existing(userId, messageId);
+    }
+
+    /** Gap-fill: the events of a chat after {@code lastSeq}, or {@code tooLarge} past {@link #MAX_SYNC_GAP}. */
+    public SyncResult sync(UUID userId, UUID chatId, long lastSeq, int limit) {
+        chatService.requireReadable(userId, chatId);
+        if (lastSeq < 0) throw ParleyException.invalid("lastSeq must not be negative");
+        List<ChatEvent> events = log.eventsAfter(chatId, lastSeq, MAX_SYNC_GAP + 1);
+        if (events.size() > MAX_SYNC_GAP) return new SyncResult(chatId, List.of(), true, lastSeq, true);
+        int page = clampPage(limit);
+        boolean more = events.size() > page;
+        List<ChatEvent> slice = more ? events.subList(0, page) : events;
+        long cursor = slice.isEmpty() ? lastSeq : slice.getLast().seq();
+        return new SyncResult(chatId, slice, more, cursor, false);
+    }
+
+    /** Moves the caller's read watermark up to {@code seq} (a message's seq) and tells the caller's other sessions. */
+    public long markRead(UUID userId, UUID chatId, UUID messageId, Long seq) {
+        Chat chat = chatService.requireReadable(userId, chatId);
+        long upTo;
+        if (messageId != null) {
+            Message m = log.message(messageId).filter(x -> x.chatId().equals(chatId))
+                    .orElseThrow(() -> ParleyException.notFound("messageId is not a message of this chat"));
+            upTo = m.seq();
+        } else if (seq != null && seq >= 0) {
+            upTo = seq;
+        } else {
+            throw ParleyException.invalid("messageId or seq is required");
+        }
+        chats.markRead(chatId, userId, upTo);
+        bus.publish(new BusEvent.ReadMarked(chat.workspaceId(), chatId, userId, upTo));
+        return upTo;
+    }
+
+    private static int clampPage(int limit) {
+        if (limit <= 0) return 50;
+        return Math.min(limit, MAX_PAGE);
+    }
+}

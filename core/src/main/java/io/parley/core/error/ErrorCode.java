@@ -1,0 +1,58 @@
+package io.parley.core.error;
+
+/**
+ * The closed set of error codes clients see, on the WebSocket ({@code error.code}) and over
+ * REST ({@code {"error":{"code":…}}}). Each knows its HTTP status and whether retrying the
+ * same request later may succeed ({@link #temporary()}).
+ */
+public enum ErrorCode {
+    /** The frame or body is not valid JSON, or not valid UTF-8. */
+    MALFORMED("malformed", 400, false),
+    /** The frame's {@code type} is not one Parley knows. */
+    UNKNOWN_TYPE("unknown_type", 400, false),
+    /** A known frame type that this server does not implement yet. */
+    NOT_IMPLEMENTED("not_implemented", 501, false),
+    /** A field is missing, of the wrong type, unexpected, or out of range. */
+    INVALID("invalid_request", 400, false),
+    /** Message content over the limit. */
+    CONTENT_TOO_LONG("content_too_long", 413, false),
+    /** A frame over the maximum frame size. */
+    FRAME_TOO_LARGE("frame_too_large", 413, false),
+    /** No valid credentials, or expired ones. */
+    UNAUTHORIZED("unauthorized", 401, false),
+    /** Authenticated, but not allowed to do this. */
+    FORBIDDEN("forbidden", 403, false),
+    /** The thing does not exist (or the caller may not know that it does). */
+    NOT_FOUND("not_found", 404, false),
+    /** Conflicts with existing state (a taken name or email, an already used invite). */
+    CONFLICT("conflict", 409, false),
+    /** The chat is archived and read-only. */
+    ARCHIVED("chat_archived", 409, false),
+    /** Too many requests; retry after {@code retryAfter} seconds. */
+    RATE_LIMITED("rate_limited", 429, true),
+    /** A dependency (the database) is unavailable; nothing was done; retry after {@code retryAfter}. */
+    UNAVAILABLE("unavailable", 503, true),
+    /** The client's protocol version is not supported. */
+    UPGRADE_REQUIRED("UPGRADE_REQUIRED", 426, false),
+    /** A bug on our side; nothing the client can fix. */
+    INTERNAL("internal", 500, true);
+
+    private final String wire;
+    private final int httpStatus;
+    private final boolean temporary;
+
+    ErrorCode(String wire, int httpStatus, boolean temporary) {
+        this.wire = wire;
+        this.httpStatus = httpStatus;
+        this.temporary = temporary;
+    }
+
+    /** {@return the code as written on the wire} */
+    public String wire() { return wire; }
+
+    /** {@return the HTTP status REST answers with} */
+    public int httpStatus() { return httpStatus; }
+
+    /** {@return whether the same request may succeed later} */
+    public boolean temporary() { return temporary; }
+}

@@ -1,0 +1,2 @@
+/** Workspaces, memberships with roles, the permission matrix, and invites. */
+package io.parley.core.workspace;
