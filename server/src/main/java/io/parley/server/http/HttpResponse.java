@@ -1,0 +1,54 @@
+package io.parley.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.ParleyException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An HTTP response as handlers build it; the server adds security headers and writes it. */
+public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+    public static HttpResponse json(int status, Object value) {
+        try {
+            return new HttpResponse(status, "application/json", Json.MAPPER.writeValueAsBytes(value), Map.of());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable: " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static HttpResponse ok(Object value) {
+        return json(200, value);
+    }
+
+    public static HttpResponse text(int status, String contentType, String body) {
+        return new HttpResponse(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    public static HttpResponse noContent() {
+        return new HttpResponse(204, null, new byte[0], Map.of());
+    }
+
+    /** {@return the JSON error body {@code {"error":{"code","message","retryAfter"?}}} with the code's status} */
+    public static HttpResponse error(ErrorCode code, String message, Integer retryAfter) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code.wire());
+        err.put("message", message);
+        if (retryAfter != null) err.put("retryAfter", retryAfter);
+        HttpResponse r = json(code.httpStatus(), Map.of("error", err));
+        return retryAfter == null ? r : r.withHeader("Retry-After", Integer.toString(retryAfter));
+    }
+
+    public static HttpResponse error(ParleyException e) {
+        return error(e.code(), e.getMessage(), e.retryAfterSeconds());
+    }
+
+    /** {@return this response with one more header} */
+    public HttpResponse withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new HttpResponse(status, contentType, body, Map.copyOf(h));
+    }
+}
