@@ -150,6 +150,11 @@ public final class AuthService {
         return users.byId(id).map(User::withoutSecret);
     }
 
+    /** {@return the users with these ids, without secrets} */
+    public java.util.List<User> users(java.util.Collection<UUID> ids) {
+        return users.byIds(ids).stream().map(User::withoutSecret).toList();
+    }
+
     /** Updates the caller's own handle and display name. */
     public User updateProfile(Principal principal, String handle, String displayName) {
         User user = users.byId(principal.userId()).orElseThrow(() -> ParleyException.notFound("no such user"));
