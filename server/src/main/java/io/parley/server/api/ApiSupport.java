@@ -2,7 +2,12 @@ package io.parley.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
@@ -42,6 +47,25 @@ final class ApiSupport {
     /** How long a handler waits for a write to commit before answering UNAVAILABLE. */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * {@link Json#MAPPER} made stricter for request bodies: a number or boolean is not read as a
+     * string, and a fraction is not truncated into an integer (the shared mapper allows both).
+     */
+    private static final ObjectMapper BODIES = strict(Json.MAPPER.copy());
+
+    private static ObjectMapper strict(ObjectMapper m) {
+        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        for (LogicalType t : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        return m;
+    }
+
     private ApiSupport() {}
 
     // ---- bodies -------------------------------------------------------------------------------
@@ -60,7 +84,7 @@ final class ApiSupport {
         requireUtf8(bytes);
         T value;
         try {
-            value = Json.MAPPER.readValue(bytes, type);
+            value = BODIES.readValue(bytes, type);
         } catch (IOException e) {
             throw translate(e);
         }
@@ -83,7 +107,7 @@ final class ApiSupport {
             if (p.substring(0, eq).strip().equalsIgnoreCase("charset")) {
                 String cs = p.substring(eq + 1).strip().replace("\"", "");
                 if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
-                    throw ParleyException.invalid("the body must be UTF-8 (charset=utf-8)");
+                    throw ParleyException.invalid("Content-Type charset must be utf-8");
                 }
             }
         }

@@ -11,11 +11,10 @@ import java.util.List;
  * {@link io.parley.core.error.ParleyException} into a JSON error and anything else into a 500.
  */
 public final class RestApi {
-    private final List<Routes> groups;
-    private final OpenApi openApi = new OpenApi();
+    private final List<Endpoint> endpoints;
 
     public RestApi(Services services) {
-        this.groups = List.of(
+        List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
                 new WorkspaceRoutes(services),
@@ -23,14 +22,15 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services));
+        List<Endpoint> all = new ArrayList<>();
+        for (Routes g : groups) all.addAll(g.endpoints());
+        all.add(new OpenApi().endpoint());
+        this.endpoints = List.copyOf(all);
     }
 
     /** {@return every endpoint, the OpenAPI document's included, in registration order} */
     public List<Endpoint> endpoints() {
-        List<Endpoint> all = new ArrayList<>();
-        for (Routes g : groups) all.addAll(g.endpoints());
-        all.add(openApi.endpoint());
-        return List.copyOf(all);
+        return endpoints;
     }
 
     /** Adds every route to the router. */
