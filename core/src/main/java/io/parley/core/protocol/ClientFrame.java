@@ -1,0 +1,43 @@
+package io.parley.core.protocol;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Frames a client sends (spec 002 §2.3). Every frame has a client-generated UUID {@code id}; the
+ * server answers with {@code ack} or {@code error} carrying it as {@code refId}. For writes the id
+ * is also the idempotency key: a retry with the same id returns the original ack.
+ */
+public sealed interface ClientFrame {
+    UUID id();
+
+    record MessageSend(UUID id, UUID chatId, String content, UUID replyTo) implements ClientFrame {}
+
+    record MessageEdit(UUID id, UUID messageId, String content) implements ClientFrame {}
+
+    record MessageDelete(UUID id, UUID messageId) implements ClientFrame {}
+
+    record MessageReact(UUID id, UUID messageId, String emoji, boolean add) implements ClientFrame {}
+
+    /** Marks read up to a message (or a seq) in a chat. */
+    record ReadMark(UUID id, UUID chatId, UUID messageId, Long seq) implements ClientFrame {}
+
+    /** Gap-fill for one or more chats, each from the last seq the client holds. */
+    record SyncRequest(UUID id, List<SyncCursor> chats, int limit) implements ClientFrame {
+        public SyncRequest {
+            chats = List.copyOf(chats);
+        }
+    }
+
+    /** A chat and the last seq the client holds for it. */
+    record SyncCursor(UUID chatId, long lastSeq) {}
+
+    /** Renews the socket's credentials with a fresh access token (after {@code token.refresh}). */
+    record AuthRefresh(UUID id, String accessToken) implements ClientFrame {}
+
+    /** Application-level heartbeat; answered with {@code pong}. */
+    record Ping(UUID id) implements ClientFrame {}
+
+    /** A frame type of the protocol this server does not implement yet (answered with {@code not_implemented}). */
+    record Unsupported(UUID id, String type) implements ClientFrame {}
+}

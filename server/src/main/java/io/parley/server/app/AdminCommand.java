@@ -1,0 +1,63 @@
+package io.parley.server.app;
+
+import io.parley.core.error.ParleyException;
+import io.parley.core.workspace.WorkspaceService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+/** {@code parley admin …}: operator tasks run against the store directly. */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administration tasks.",
+        subcommands = {AdminCommand.Bootstrap.class})
+final class AdminCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** First-run setup from the command line. */
+    @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+            description = "Create the owner account and the first workspace (only while no account exists).")
+    static final class Bootstrap implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--email", required = true) String email;
+        @Option(names = "--handle", required = true) String handle;
+        @Option(names = "--name", description = "Display name (defaults to the handle).") String name;
+        @Option(names = "--workspace", required = true, description = "Name of the first workspace.") String workspace;
+        @Option(names = "--password", description = "Password; default: the PARLEY_BOOTSTRAP_PASSWORD variable, else asked interactively.",
+                interactive = true, arity = "0..1") String password;
+
+        @Override
+        public Integer call() throws Exception {
+            ParleyConfig config;
+            try {
+                config = options.load();
+            } catch (ConfigLoader.InvalidConfig e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            String pw = password != null ? password : System.getenv("PARLEY_BOOTSTRAP_PASSWORD");
+            if (pw == null) {
+                System.err.println("a password is required: --password, or PARLEY_BOOTSTRAP_PASSWORD");
+                return 2;
+            }
+            try (Wiring w = Wiring.open(config, Clock.systemUTC())) {
+                WorkspaceService.Setup s = w.services().workspaces().bootstrap(email, handle, name, pw, workspace);
+                System.out.println("Created owner " + s.tokens().user().handle() + " and workspace '" + s.workspace().name()
+                        + "' (" + s.workspace().id() + "). Sign in with " + s.tokens().user().email() + ".");
+                return 0;
+            } catch (ParleyException e) {
+                System.err.println("bootstrap failed: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+}

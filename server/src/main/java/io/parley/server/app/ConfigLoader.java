@@ -1,0 +1,177 @@
+package io.parley.server.app;
+
+import io.parley.server.gateway.GatewayConfig;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link ParleyConfig} from, highest precedence first: command-line overrides, environment
+ * variables ({@code PARLEY_SECTION_KEY}, e.g. {@code PARLEY_SERVER_PORT}, {@code PARLEY_STORE_URL}),
+ * one TOML file ({@code [server] port = 8080}), and the defaults. Every problem is collected and
+ * reported together in one {@link InvalidConfig}; unknown keys in the file are problems too.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
+    private static final Map<String, Set<String>> KEYS = Map.of(
+            "server", Set.of("host", "port", "public_url"),
+            "store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max"),
+            "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
+            "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
+                    "send_queue_max", "token_refresh_lead", "revocation_sweep"),
+            "pod", Set.of("id"));
+
+    /** Thrown with every configuration problem found. */
+    public static final class InvalidConfig extends Exception {
+        private final List<String> problems;
+
+        InvalidConfig(List<String> problems) {
+            super("invalid configuration:\n  - " + String.join("\n  - ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() { return problems; }
+    }
+
+    private final Map<String, String> overrides;
+    private final Map<String, String> env;
+    private final Map<String, Object> file = new HashMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Path file, Map<String, String> overrides, Map<String, String> env) {
+        this.overrides = overrides;
+        this.env = env;
+        if (file != null) readFile(file);
+    }
+
+    /**
+     * @param file a TOML file, or null
+     * @param overrides dotted keys ({@code server.port}) from the command line
+     * @param env the environment
+     */
+    public static ParleyConfig load(Path file, Map<String, String> overrides, Map<String, String> env) throws InvalidConfig {
+        return new ConfigLoader(file, overrides, env).build();
+    }
+
+    private void readFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            problems.add("config file " + path + " does not exist");
+            return;
+        }
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(path);
+        } catch (IOException e) {
+            problems.add("config file " + path + " cannot be read: " + e.getMessage());
+            return;
+        }
+        toml.errors().forEach(e -> problems.add("config file " + path + ": " + e.toString()));
+        for (String section : toml.keySet()) {
+            if (!KEYS.containsKey(section) || !toml.isTable(section)) {
+                problems.add("config file: unknown section [" + section + "]");
+                continue;
+            }
+            var table = toml.getTable(section);
+            for (String key : table.keySet()) {
+                if (!KEYS.get(section).contains(key)) problems.add("config file: unknown key " + section + "." + key);
+                else file.put(section + "." + key, table.get(key));
+            }
+        }
+    }
+
+    private String raw(String key) {
+        if (overrides.containsKey(key)) return overrides.get(key);
+        String envKey = "PARLEY_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+        if (env.containsKey(envKey)) return env.get(envKey);
+        Object v = file.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private String str(String key, String def) {
+        String v = raw(key);
+        return v == null ? def : v.strip();
+    }
+
+    private int integer(String key, int def, int min, int max) {
+        String v = raw(key);
+        if (v == null) return def;
+        try {
+            int i = Integer.parseInt(v.strip());
+            if (i < min || i > max) problems.add(key + " must be between " + min + " and " + max + " (got " + i + ")");
+            return i;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be an integer (got '" + v + "')");
+            return def;
+        }
+    }
+
+    private Duration duration(String key, Duration def) {
+        String v = raw(key);
+        if (v == null) return def;
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(s);
+        Duration d;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(v.strip().toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                problems.add(key + " must be a duration like 90s, 15m, 7d or PT15M (got '" + v + "')");
+                return def;
+            }
+        }
+        if (d.isNegative() || d.isZero()) problems.add(key + " must be positive");
+        return d;
+    }
+
+    private ParleyConfig build() throws InvalidConfig {
+        ParleyConfig d = ParleyConfig.defaults();
+        var server = new ParleyConfig.Server(str("server.host", d.server().host()), integer("server.port", d.server().port(), 0, 65535),
+                str("server.public_url", d.server().publicUrl()));
+        String kind = str("store.kind", d.store().kind()).toLowerCase(Locale.ROOT);
+        if (!kind.equals("sqlite") && !kind.equals("postgres")) problems.add("store.kind must be sqlite or postgres (got '" + kind + "')");
+        String url = str("store.url", "");
+        if (kind.equals("postgres") && !url.startsWith("jdbc:postgresql:")) {
+            problems.add("store.url must be a jdbc:postgresql:// URL when store.kind is postgres (got '" + (url.isEmpty() ? "nothing" : url) + "')");
+        }
+        var store = new ParleyConfig.Store(kind, Path.of(str("store.data_dir", d.store().dataDir().toString())), url,
+                str("store.username", ""), str("store.password", ""), integer("store.pool_size", d.store().poolSize(), 1, 500),
+                integer("store.writer_batch_max", d.store().writerBatchMax(), 1, 10_000));
+        var auth = new ParleyConfig.Auth(duration("auth.access_ttl", d.auth().accessTtl()), duration("auth.refresh_ttl", d.auth().refreshTtl()),
+                integer("auth.min_password_length", d.auth().minPasswordLength(), 6, 128),
+                integer("auth.argon2_memory_kib", d.auth().argon2MemoryKib(), 1024, 4 * 1024 * 1024),
+                integer("auth.argon2_iterations", d.auth().argon2Iterations(), 1, 20));
+        if (auth.accessTtl().compareTo(auth.refreshTtl()) > 0) problems.add("auth.access_ttl must not exceed auth.refresh_ttl");
+        GatewayConfig g = d.gateway();
+        var gateway = new GatewayConfig(integer("gateway.max_frame_bytes", g.maxFrameBytes(), 1024, 1 << 20),
+                duration("gateway.heartbeat_timeout", g.heartbeatTimeout()), duration("gateway.idle_timeout", g.idleTimeout()),
+                integer("gateway.max_connections_per_user", g.maxConnectionsPerUser(), 1, 100),
+                integer("gateway.send_queue_max", g.sendQueueMax(), 10, 1_000_000),
+                duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
+        String podId = str("pod.id", d.pod().id());
+        if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
+        if (!problems.isEmpty()) throw new InvalidConfig(problems);
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId));
+    }
+}

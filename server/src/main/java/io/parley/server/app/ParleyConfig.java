@@ -1,0 +1,62 @@
+package io.parley.server.app;
+
+import io.parley.core.auth.AuthSettings;
+import io.parley.server.gateway.GatewayConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
+ * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
+ * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080.
+ */
+public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod) {
+
+    /**
+     * @param host interface to bind (127.0.0.1)
+     * @param port TCP port (8080; 0 picks a free one)
+     * @param publicUrl the URL people use to reach this server (printed, used in invite links); derived when empty
+     */
+    public record Server(String host, int port, String publicUrl) {}
+
+    /**
+     * @param kind sqlite (default) or postgres
+     * @param dataDir where SQLite's file and other local state live (./data)
+     * @param url JDBC URL for PostgreSQL (required with kind=postgres)
+     * @param username database user (optional)
+     * @param password database password (optional; never logged)
+     * @param poolSize connection pool size for PostgreSQL (10)
+     * @param writerBatchMax most commands committed in one transaction (512)
+     */
+    public record Store(String kind, Path dataDir, String url, String username, String password, int poolSize, int writerBatchMax) {
+        @Override
+        public String toString() { // keeps the password out of logs
+            return "Store[kind=" + kind + ", dataDir=" + dataDir + ", url=" + url + ", username=" + username + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /**
+     * @param accessTtl access token lifetime (15m)
+     * @param refreshTtl refresh token lifetime (7d)
+     * @param minPasswordLength (8)
+     * @param argon2MemoryKib Argon2id memory cost (19456 KiB, OWASP's minimum recommendation)
+     * @param argon2Iterations Argon2id time cost (2)
+     */
+    public record Auth(Duration accessTtl, Duration refreshTtl, int minPasswordLength, int argon2MemoryKib, int argon2Iterations) {
+        public AuthSettings settings() { return new AuthSettings(accessTtl, refreshTtl, minPasswordLength); }
+    }
+
+    /** @param id this pod's id, stamped on every message it originates (default: "local") */
+    public record Pod(String id) {}
+
+    /** {@return the single-node defaults} */
+    public static ParleyConfig defaults() {
+        return new ParleyConfig(
+                new Server("127.0.0.1", 8080, ""),
+                new Store("sqlite", Path.of("data"), "", "", "", 10, 512),
+                new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
+                GatewayConfig.DEFAULTS,
+                new Pod("local"));
+    }
+}

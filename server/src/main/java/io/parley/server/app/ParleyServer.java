@@ -1,0 +1,84 @@
+package io.parley.server.app;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.core.protocol.CloseCode;
+import io.parley.server.api.RestApi;
+import io.parley.server.api.Services;
+import io.parley.server.gateway.Gateway;
+import io.parley.server.gateway.GatewayMetrics;
+import io.parley.server.gateway.Hub;
+import io.parley.server.http.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/**
+ * One Parley node: the {@link Wiring} (stores → bus → services) plus hub and gateway.
+ * {@link #start()} opens the store (running migrations) and binds; {@link #close()} drains: stop
+ * accepting, tell clients to reconnect ({@link CloseCode#GOING_AWAY}), let the log writer commit
+ * what it holds, close the store.
+ */
+public final class ParleyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+
+    private final ParleyConfig config;
+    private Wiring wiring;
+    private Gateway gateway;
+    private InetSocketAddress address;
+    private volatile boolean draining;
+
+    public ParleyServer(ParleyConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the store, then serves. {@return this server} */
+    public ParleyServer start() throws InterruptedException {
+        wiring = Wiring.open(config, Clock.systemUTC());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics);
+        wiring.bus().subscribe(hub);
+
+        Router router = new Router();
+        new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
+        new RestApi(wiring.services()).register(router);
+
+        Services s = wiring.services();
+        gateway = new Gateway(config.gateway(), router, hub, s.messages(), s.auth(), metrics);
+        address = gateway.start(config.server().host(), config.server().port());
+        return this;
+    }
+
+    /** {@return the bound address} */
+    public InetSocketAddress address() { return address; }
+
+    /** {@return the URL people open} */
+    public String url() {
+        if (!config.server().publicUrl().isBlank()) return config.server().publicUrl();
+        String host = address.getHostString();
+        if (host.equals("0.0.0.0") || host.equals("::")) host = "localhost";
+        return "http://" + host + ":" + address.getPort() + "/";
+    }
+
+    /** {@return the domain services (for the CLI and tests)} */
+    public Services services() { return wiring.services(); }
+
+    /** Drains and stops; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (wiring == null) return;
+        draining = true;
+        log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
+        if (gateway != null) gateway.close();
+        wiring.close();
+        wiring = null;
+        gateway = null;
+    }
+}

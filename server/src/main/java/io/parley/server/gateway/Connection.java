@@ -1,0 +1,101 @@
+package io.parley.server.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.parley.core.auth.Principal;
+import io.parley.core.protocol.CloseCode;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client's WebSocket: who it is, its liveness clocks, and its outbound path.
+ *
+ * <p>Outbound frames are written from any thread; Netty queues them to the channel's event loop.
+ * {@code pending} counts frames handed over but not yet flushed to the socket; past the queue
+ * limit the client is shed with {@link CloseCode#TOO_SLOW} (it reconnects and gap-fills) rather
+ * than letting the heap grow.
+ */
+final class Connection {
+    private final Channel channel;
+    private final UUID connectionId = UUID.randomUUID();
+    private final Instant openedAt = Instant.now();
+    private final int sendQueueMax;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Principal principal;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile boolean refreshAnnounced;
+
+    Connection(Channel channel, Principal principal, int sendQueueMax) {
+        this.channel = channel;
+        this.principal = principal;
+        this.sendQueueMax = sendQueueMax;
+    }
+
+    UUID id() { return connectionId; }
+    Instant openedAt() { return openedAt; }
+    Principal principal() { return principal; }
+    UUID userId() { return principal.userId(); }
+    Channel channel() { return channel; }
+    boolean isOpen() { return channel.isActive() && !closing.get(); }
+
+    /** Swaps in renewed credentials (auth.refresh). */
+    void renew(Principal renewed) {
+        this.principal = renewed;
+        this.refreshAnnounced = false;
+    }
+
+    boolean refreshAnnounced() { return refreshAnnounced; }
+    void markRefreshAnnounced() { refreshAnnounced = true; }
+
+    void touchReceived(boolean application) {
+        long now = System.nanoTime();
+        lastReceivedNanos = now;
+        if (application) lastActivityNanos = now;
+    }
+
+    long nanosSinceReceived(long now) { return now - lastReceivedNanos; }
+    long nanosSinceActivity(long now) { return now - lastActivityNanos; }
+
+    /** Sends an encoded frame; {@return false if the connection is closing or was shed} */
+    boolean send(byte[] frame) {
+        return send(Unpooled.wrappedBuffer(frame));
+    }
+
+    /** Sends a shared encoded frame (the caller keeps its reference; this takes a retained duplicate). */
+    boolean sendShared(ByteBuf shared) {
+        return send(shared.retainedDuplicate());
+    }
+
+    private boolean send(ByteBuf buf) {
+        if (!isOpen()) {
+            buf.release();
+            return false;
+        }
+        if (pending.incrementAndGet() > sendQueueMax) {
+            pending.decrementAndGet();
+            buf.release();
+            close(CloseCode.TOO_SLOW);
+            return false;
+        }
+        lastActivityNanos = System.nanoTime();
+        channel.writeAndFlush(new TextWebSocketFrame(buf)).addListener(f -> pending.decrementAndGet());
+        return true;
+    }
+
+    /** Closes with a documented code; idempotent. */
+    void close(CloseCode code) {
+        if (!closing.compareAndSet(false, true)) return;
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

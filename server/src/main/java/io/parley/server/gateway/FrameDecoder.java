@@ -1,0 +1,207 @@
+package io.parley.server.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.ParleyException;
+import io.parley.core.protocol.ClientFrame;
+import io.parley.server.http.Json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns a text frame's bytes into a {@link ClientFrame}, strictly: the envelope is exactly
+ * {@code {type, id, timestamp?, payload}}; each payload has a closed set of fields with fixed types.
+ * Every failure is a {@link Rejected} carrying a specific code and, when the id could be read,
+ * the {@code refId} to answer with. Nothing here throws on bad input.
+ */
+final class FrameDecoder {
+    private static final Set<String> ENVELOPE = Set.of("type", "id", "timestamp", "payload");
+    /** Types of spec 002 §2.3 this server does not implement yet. */
+    private static final Set<String> UNSUPPORTED = Set.of("typing.start", "typing.stop", "presence.update", "search.query");
+
+    /** A frame that could not be accepted. */
+    record Rejected(ErrorCode code, String message, UUID refId) {}
+
+    /** The outcome: exactly one of frame or rejected is set. */
+    record Result(ClientFrame frame, Rejected rejected) {}
+
+    private FrameDecoder() {}
+
+    static Result decode(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return reject(ErrorCode.MALFORMED, "frame is not valid UTF-8", null);
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return reject(ErrorCode.MALFORMED, "frame is not valid JSON", null);
+        }
+        if (root == null || !root.isObject()) return reject(ErrorCode.MALFORMED, "frame must be a JSON object", null);
+        UUID id = null;
+        JsonNode idNode = root.get("id");
+        if (idNode != null && idNode.isTextual()) id = parseUuid(idNode.asText());
+        try {
+            for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!ENVELOPE.contains(f)) throw ParleyException.invalid("unexpected field '" + f + "' in frame");
+            }
+            JsonNode typeNode = root.get("type");
+            if (typeNode == null || !typeNode.isTextual()) throw ParleyException.invalid("type (a string) is required");
+            String type = typeNode.asText();
+            if (idNode == null || !idNode.isTextual() || id == null) throw ParleyException.invalid("id (a UUID string) is required");
+            JsonNode ts = root.get("timestamp");
+            if (ts != null && !ts.isNull() && !ts.isTextual()) throw ParleyException.invalid("timestamp must be an ISO 8601 string");
+            JsonNode payload = root.get("payload");
+            if (payload == null || payload.isNull()) payload = Json.MAPPER.createObjectNode();
+            if (!payload.isObject()) throw ParleyException.invalid("payload must be an object");
+            Payload p = new Payload(payload);
+            ClientFrame frame = switch (type) {
+                case "message.send" -> {
+                    p.allow("chatId", "content", "replyTo", "attachments");
+                    if (payload.has("attachments") && !(payload.get("attachments").isArray() && payload.get("attachments").isEmpty())) {
+                        throw new ParleyException(ErrorCode.NOT_IMPLEMENTED, "attachments are not supported yet");
+                    }
+                    yield new ClientFrame.MessageSend(id, p.uuid("chatId", true), p.string("content", true), p.uuid("replyTo", false));
+                }
+                case "message.edit" -> {
+                    p.allow("messageId", "content");
+                    yield new ClientFrame.MessageEdit(id, p.uuid("messageId", true), p.string("content", true));
+                }
+                case "message.delete" -> {
+                    p.allow("messageId");
+                    yield new ClientFrame.MessageDelete(id, p.uuid("messageId", true));
+                }
+                case "message.react" -> {
+                    p.allow("messageId", "emoji", "action");
+                    String action = p.string("action", true);
+                    if (!action.equals("add") && !action.equals("remove")) throw ParleyException.invalid("action must be \"add\" or \"remove\"");
+                    yield new ClientFrame.MessageReact(id, p.uuid("messageId", true), p.string("emoji", true), action.equals("add"));
+                }
+                case "read.mark" -> {
+                    p.allow("chatId", "messageId", "seq");
+                    UUID messageId = p.uuid("messageId", false);
+                    Long seq = p.longValue("seq", false);
+                    if (messageId == null && seq == null) throw ParleyException.invalid("messageId or seq is required");
+                    yield new ClientFrame.ReadMark(id, p.uuid("chatId", true), messageId, seq);
+                }
+                case "sync.request" -> syncRequest(id, p, payload);
+                case "auth.refresh" -> {
+                    p.allow("accessToken");
+                    yield new ClientFrame.AuthRefresh(id, p.string("accessToken", true));
+                }
+                case "ping" -> {
+                    p.allow();
+                    yield new ClientFrame.Ping(id);
+                }
+                default -> {
+                    if (UNSUPPORTED.contains(type)) yield new ClientFrame.Unsupported(id, type);
+                    throw new ParleyException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
+                }
+            };
+            return new Result(frame, null);
+        } catch (ParleyException e) {
+            return reject(e.code(), e.getMessage(), id);
+        }
+    }
+
+    /** Accepts {@code {chats:[{chatId,lastSeq}], limit?}} or the single-chat form {@code {chatId, lastSeq, limit?}}. */
+    private static ClientFrame syncRequest(UUID id, Payload p, JsonNode payload) {
+        int limit = 0;
+        if (payload.has("chats")) {
+            p.allow("chats", "limit");
+            JsonNode chats = payload.get("chats");
+            if (!chats.isArray() || chats.isEmpty()) throw ParleyException.invalid("chats must be a non-empty array");
+            if (chats.size() > 1000) throw ParleyException.invalid("chats has more than 1000 entries");
+            List<ClientFrame.SyncCursor> cursors = new ArrayList<>();
+            for (JsonNode c : chats) {
+                if (!c.isObject()) throw ParleyException.invalid("chats[] entries must be objects");
+                Payload cp = new Payload(c);
+                cp.allow("chatId", "lastSeq");
+                cursors.add(new ClientFrame.SyncCursor(cp.uuid("chatId", true), cp.longValue("lastSeq", true)));
+            }
+            Long l = p.longValue("limit", false);
+            if (l != null) limit = (int) Math.min(Math.max(l, 0), Integer.MAX_VALUE);
+            return new ClientFrame.SyncRequest(id, cursors, limit);
+        }
+        p.allow("chatId", "lastSeq", "limit");
+        Long l = p.longValue("limit", false);
+        if (l != null) limit = (int) Math.min(Math.max(l, 0), Integer.MAX_VALUE);
+        return new ClientFrame.SyncRequest(id, List.of(new ClientFrame.SyncCursor(p.uuid("chatId", true), p.longValue("lastSeq", true))), limit);
+    }
+
+    private static Result reject(ErrorCode code, String message, UUID refId) {
+        return new Result(null, new Rejected(code, message, refId));
+    }
+
+    private static UUID parseUuid(String s) {
+        if (s.length() != 36) return null;
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+
+    /** Typed, strict access to a payload's fields; every failure names the field. */
+    private record Payload(JsonNode node) {
+        void allow(String... fields) {
+            Set<String> allowed = Set.of(fields);
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!allowed.contains(f)) throw ParleyException.invalid("unexpected field '" + truncate(f) + "' in payload");
+            }
+        }
+
+        UUID uuid(String field, boolean required) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                if (required) throw ParleyException.invalid(field + " is required");
+                return null;
+            }
+            UUID id = v.isTextual() ? parseUuid(v.asText()) : null;
+            if (id == null) throw ParleyException.invalid(field + " must be a UUID string");
+            return id;
+        }
+
+        String string(String field, boolean required) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                if (required) throw ParleyException.invalid(field + " is required");
+                return null;
+            }
+            if (!v.isTextual()) throw ParleyException.invalid(field + " must be a string");
+            return v.asText();
+        }
+
+        Long longValue(String field, boolean required) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                if (required) throw ParleyException.invalid(field + " is required");
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ParleyException.invalid(field + " must be an integer");
+            long l = v.asLong();
+            if (l < 0) throw ParleyException.invalid(field + " must not be negative");
+            return l;
+        }
+    }
+}

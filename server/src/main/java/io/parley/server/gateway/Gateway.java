@@ -1,0 +1,113 @@
+package io.parley.server.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.parley.core.auth.AuthService;
+import io.parley.core.chat.MessageService;
+import io.parley.core.protocol.CloseCode;
+import io.parley.server.http.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network edge: one Netty server for HTTP and WebSocket on one port. The pipeline reads top to
+ * bottom: HTTP codec, aggregator (bounded request size), write coalescing, then the request handler,
+ * which upgrades {@code /ws} and routes the rest. Uses epoll where available.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** Largest HTTP request body accepted (file uploads will stream separately). */
+    public static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private final Hub hub;
+    private final GatewayConfig config;
+    private final Router router;
+    private final WebSocketUpgrade upgrade;
+    private final Sweeper sweeper;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private EventLoopGroup boss;
+    private EventLoopGroup io;
+    private Channel serverChannel;
+
+    public Gateway(GatewayConfig config, Router router, Hub hub, MessageService messages, AuthService auth, GatewayMetrics metrics) {
+        this.config = config;
+        this.router = router;
+        this.hub = hub;
+        FrameDispatcher dispatcher = new FrameDispatcher(messages, auth, metrics);
+        this.upgrade = new WebSocketUpgrade(auth, hub, dispatcher, metrics, config);
+        this.sweeper = new Sweeper(hub, auth, config);
+    }
+
+    /** Binds and starts serving; {@return the bound address (port 0 picks a free one)} */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        io = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, io)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("flush", new FlushConsolidationHandler(256, true))
+                                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("request", new HttpServerHandler(router, upgrade, workers));
+                    }
+                });
+        serverChannel = b.bind(host, port).sync().channel();
+        sweeper.start();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        log.info("gateway listening on {}:{} ({})", bound.getHostString(), bound.getPort(), epoll ? "epoll" : "nio");
+        return bound;
+    }
+
+    /** Stops accepting new connections; existing ones stay until {@link #close()}. */
+    public void stopAccepting() {
+        if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+    }
+
+    /** Tells every client to reconnect elsewhere, then stops the event loops. */
+    @Override
+    public void close() {
+        stopAccepting();
+        sweeper.close();
+        hub.closeAll(CloseCode.GOING_AWAY);
+        if (io != null) {
+            io.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+        workers.shutdown();
+    }
+
+    /** {@return the gateway's limits} */
+    public GatewayConfig config() { return config; }
+
+    static Duration since(long nanos) { return Duration.ofNanos(nanos); }
+}

@@ -1,0 +1,135 @@
+package io.parley.server.gateway;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.ParleyException;
+import io.parley.server.http.HttpRequest;
+import io.parley.server.http.HttpResponse;
+import io.parley.server.http.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * HTTP requests: {@code /ws} goes to the WebSocket upgrade, everything else to the router. Handlers
+ * run on virtual threads (they may block on the database); the event loop only parses and writes.
+ * Every response gets the security headers; a ParleyException becomes its JSON error, anything
+ * else a 500 with no detail.
+ */
+final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
+
+    private final Router router;
+    private final WebSocketUpgrade upgrade;
+    private final ExecutorService workers;
+
+    HttpServerHandler(Router router, WebSocketUpgrade upgrade, ExecutorService workers) {
+        super(false); // the request is released by whoever finishes with it, possibly on another thread
+        this.router = router;
+        this.upgrade = upgrade;
+        this.workers = workers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            req.release();
+            write(ctx, false, HttpResponse.error(ErrorCode.MALFORMED, "malformed HTTP request", null));
+            return;
+        }
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (q.path().equals("/ws") && "websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+            workers.execute(() -> {
+                HttpResponse refused;
+                try {
+                    refused = upgrade.upgrade(ctx, req);
+                } catch (RuntimeException e) {
+                    log.error("websocket upgrade failed", e);
+                    refused = HttpResponse.error(ErrorCode.INTERNAL, "internal error", null);
+                }
+                if (refused != null) {
+                    req.release();
+                    write(ctx, false, refused);
+                }
+            });
+            return;
+        }
+        HttpRequest request;
+        try {
+            request = toRequest(ctx, req, q);
+        } finally {
+            req.release();
+        }
+        workers.execute(() -> write(ctx, keepAlive, route(request)));
+    }
+
+    private HttpResponse route(HttpRequest request) {
+        try {
+            return switch (router.match(request.method(), request.path())) {
+                case Router.Match.Found f -> f.handler().handle(request.withPathParams(f.params()));
+                case Router.Match.MethodNotAllowed m -> {
+                    HttpResponse e = HttpResponse.error(ErrorCode.INVALID, "method " + request.method()
+                            + " not allowed here; allowed: " + String.join(", ", m.allowed()), null);
+                    yield new HttpResponse(405, e.contentType(), e.body(), Map.of("Allow", String.join(", ", m.allowed())));
+                }
+                case Router.Match.NotFound n -> HttpResponse.error(ErrorCode.NOT_FOUND, "no such endpoint", null);
+            };
+        } catch (ParleyException e) {
+            return HttpResponse.error(e);
+        } catch (Exception e) {
+            log.error("{} {} failed", request.method(), request.path(), e);
+            return HttpResponse.error(ErrorCode.INTERNAL, "internal error", null);
+        }
+    }
+
+    private static HttpRequest toRequest(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        return new HttpRequest(req.method().name(), q.path(), q.parameters(), headers, ByteBufUtil.getBytes(req.content()),
+                Map.of(), remote);
+    }
+
+    static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponse r) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()));
+        if (r.contentType() != null) res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+        res.headers().set("X-Content-Type-Options", "nosniff");
+        res.headers().set("Referrer-Policy", "no-referrer");
+        res.headers().set("X-Frame-Options", "DENY");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        r.headers().forEach((k, v) -> res.headers().set(k, v));
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("http connection error", cause);
+        ctx.close();
+    }
+}

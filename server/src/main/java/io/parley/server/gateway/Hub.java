@@ -1,0 +1,177 @@
+package io.parley.server.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.chat.ChatDirectory;
+import io.parley.core.chat.ChatEvent;
+import io.parley.core.protocol.CloseCode;
+import io.parley.core.store.MessageLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * This node's connections, and the last hop of the one delivery path: bus event → members of the
+ * chat → their local connections.
+ *
+ * <p>Ordering and gaps: the hub remembers, per chat, the last seq it delivered. An event at or
+ * below it is a duplicate (at-least-once bus) and is dropped; an event past {@code last + 1} means
+ * the bus lost or reordered something, so the missing events are read from the store and delivered
+ * first. Seqs are committed gap-free (the chat row lock serialises them), so anything the store
+ * has below a committed seq is final. A bus that drops events therefore costs latency, never content.
+ *
+ * <p>Each frame is encoded once and its bytes shared by every recipient.
+ */
+public final class Hub implements Bus.Listener {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final ChatDirectory directory;
+    private final MessageLog messages;
+    private final int maxConnectionsPerUser;
+    private final Map<UUID, List<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> lastDelivered = new ConcurrentHashMap<>();
+    private final GatewayMetrics metrics;
+
+    public Hub(ChatDirectory directory, MessageLog messages, int maxConnectionsPerUser, GatewayMetrics metrics) {
+        this.directory = directory;
+        this.messages = messages;
+        this.maxConnectionsPerUser = maxConnectionsPerUser;
+        this.metrics = metrics;
+    }
+
+    /** Registers a connection; closes the user's oldest ones past the per-user limit. */
+    void register(Connection c) {
+        List<Connection> mine = byUser.computeIfAbsent(c.userId(), k -> new CopyOnWriteArrayList<>());
+        mine.add(c);
+        metrics.connectionOpened();
+        List<Connection> open = new ArrayList<>(mine.stream().filter(Connection::isOpen).toList());
+        open.sort(Comparator.comparing(Connection::openedAt));
+        while (open.size() > maxConnectionsPerUser) {
+            Connection oldest = open.removeFirst();
+            oldest.close(CloseCode.REPLACED);
+        }
+    }
+
+    void unregister(Connection c) {
+        byUser.computeIfPresent(c.userId(), (k, list) -> {
+            if (list.remove(c)) metrics.connectionClosed();
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** {@return every live connection on this node} */
+    Collection<Connection> all() {
+        List<Connection> all = new ArrayList<>();
+        byUser.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** {@return how many connections are open on this node} */
+    public int size() {
+        return byUser.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Closes every connection with the given code (drain, shutdown). */
+    public void closeAll(CloseCode code) {
+        all().forEach(c -> c.close(code));
+    }
+
+    @Override
+    public void onEvent(BusEvent event) {
+        switch (event) {
+            case BusEvent.Committed c -> deliverInOrder(c.event());
+            case BusEvent.MembershipChanged m -> {
+                byte[] f = ServerFrames.frame("chat.membership",
+                        Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
+                toUsers(union(directory.members(m.chatId()), m.userId()), f);
+            }
+            case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
+                    ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())));
+            case BusEvent.ReadMarked r -> toUsers(directory.members(r.chatId()),
+                    ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())));
+            case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
+                if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
+            });
+        }
+    }
+
+    private void deliverInOrder(ChatEvent event) {
+        UUID chatId = event.chatId();
+        // One chat's events arrive on one bus thread in order; the lock only guards against a
+        // second bus thread (NATS) handling the same chat.
+        synchronized (lockFor(chatId)) {
+            Long last = lastDelivered.get(chatId);
+            if (last != null && event.seq() <= last) return; // duplicate
+            if (last != null && event.seq() > last + 1) {
+                try {
+                    for (ChatEvent missed : messages.eventsAfter(chatId, last, (int) (event.seq() - last - 1))) {
+                        if (missed.seq() < event.seq()) deliver(missed);
+                    }
+                    metrics.gapRepaired();
+                } catch (RuntimeException e) {
+                    log.warn("gap repair for chat {} failed; clients will gap-fill by sync", chatId, e);
+                }
+            }
+            deliver(event);
+            lastDelivered.put(chatId, event.seq());
+        }
+    }
+
+    private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
+
+    private Object lockFor(UUID chatId) {
+        return locks.computeIfAbsent(chatId, k -> new Object());
+    }
+
+    private void deliver(ChatEvent event) {
+        long start = System.nanoTime();
+        ByteBuf shared = Unpooled.wrappedBuffer(ServerFrames.event(event));
+        int n = 0;
+        try {
+            for (UUID member : directory.members(event.chatId())) {
+                List<Connection> conns = byUser.get(member);
+                if (conns == null) continue;
+                for (Connection c : conns) if (c.sendShared(shared)) n++;
+            }
+        } finally {
+            shared.release();
+        }
+        metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
+    }
+
+    private void toUsers(Set<UUID> users, byte[] frame) {
+        ByteBuf shared = Unpooled.wrappedBuffer(frame);
+        try {
+            for (UUID u : users) {
+                List<Connection> conns = byUser.get(u);
+                if (conns != null) for (Connection c : conns) c.sendShared(shared);
+            }
+        } finally {
+            shared.release();
+        }
+    }
+
+    private void forUser(UUID userId, Consumer<Connection> action) {
+        List<Connection> conns = byUser.get(userId);
+        if (conns != null) conns.forEach(action);
+    }
+
+    private static Set<UUID> union(Set<UUID> members, UUID extra) {
+        if (members.contains(extra)) return members;
+        var s = new java.util.HashSet<>(members);
+        s.add(extra);
+        return s;
+    }
+}

@@ -1,0 +1,82 @@
+package io.parley.server.gateway;
+
+import io.parley.core.auth.AuthService;
+import io.parley.core.protocol.CloseCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's clock: every second it closes silent connections (heartbeat timeout), idle ones
+ * (no application traffic), and those whose access token expired; it sends {@code token.refresh}
+ * ahead of expiry. Every {@code revocationSweep} it re-checks all live sessions against the store,
+ * so a revocation closes sockets within 30 s even if the bus event was lost.
+ */
+final class Sweeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+
+    private final Hub hub;
+    private final AuthService auth;
+    private final GatewayConfig config;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("parley-gateway-sweeper").daemon().factory());
+
+    Sweeper(Hub hub, AuthService auth, GatewayConfig config) {
+        this.hub = hub;
+        this.auth = auth;
+        this.config = config;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::sweepLiveness, 1, 1, TimeUnit.SECONDS);
+        long every = config.revocationSweep().toMillis();
+        timer.scheduleWithFixedDelay(this::sweepRevocations, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepLiveness() {
+        try {
+            long now = System.nanoTime();
+            Instant wall = Instant.now();
+            for (Connection c : hub.all()) {
+                if (c.nanosSinceReceived(now) > config.heartbeatTimeout().toNanos()) {
+                    c.close(CloseCode.HEARTBEAT_TIMEOUT);
+                } else if (c.nanosSinceActivity(now) > config.idleTimeout().toNanos()) {
+                    c.close(CloseCode.IDLE_TIMEOUT);
+                } else if (!wall.isBefore(c.principal().expiresAt())) {
+                    c.close(CloseCode.UNAUTHORIZED);
+                } else if (!c.refreshAnnounced() && wall.plus(config.tokenRefreshLead()).isAfter(c.principal().expiresAt())) {
+                    c.markRefreshAnnounced();
+                    c.send(ServerFrames.frame("token.refresh", Map.of("expiresAt", c.principal().expiresAt().toString(),
+                            "endpoint", "/api/v1/auth/refresh")));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("liveness sweep failed", e);
+        }
+    }
+
+    private void sweepRevocations() {
+        try {
+            Map<UUID, java.util.List<Connection>> bySession = hub.all().stream()
+                    .collect(Collectors.groupingBy(c -> c.principal().sessionId()));
+            if (bySession.isEmpty()) return;
+            Set<UUID> inactive = auth.inactiveSessions(bySession.keySet());
+            for (UUID s : inactive) bySession.get(s).forEach(c -> c.close(CloseCode.UNAUTHORIZED));
+        } catch (RuntimeException e) {
+            log.warn("revocation sweep failed (database unavailable?); will retry", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

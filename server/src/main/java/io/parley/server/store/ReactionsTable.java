@@ -1,0 +1,100 @@
+package io.parley.server.store;
+
+import io.parley.core.chat.Message;
+import io.parley.core.chat.Reaction;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The {@code reactions} table: one row per (message, emoji, user), an add/remove set. Emojis are ordered by
+ * their first reaction, users by when they reacted.
+ */
+final class ReactionsTable {
+    private static final String ADD = "INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (message_id, emoji, user_id) DO NOTHING";
+    private static final String REMOVE = "DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?";
+    private static final String REMOVE_ALL = "DELETE FROM reactions WHERE message_id = ?";
+    private static final String FOR_MESSAGES = "SELECT message_id, emoji, user_id FROM reactions"
+            + " WHERE message_id IN (%s) ORDER BY created_at, emoji, user_id";
+    private static final int CHUNK = 500;
+
+    private ReactionsTable() {}
+
+    /** {@return whether the reaction was new} */
+    static boolean add(Connection c, UUID messageId, String emoji, UUID userId, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ADD)) {
+            Cols.uuid(ps, 1, messageId);
+            ps.setString(2, emoji);
+            Cols.uuid(ps, 3, userId);
+            Cols.instant(ps, 4, at);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** {@return whether there was such a reaction} */
+    static boolean remove(Connection c, UUID messageId, String emoji, UUID userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REMOVE)) {
+            Cols.uuid(ps, 1, messageId);
+            ps.setString(2, emoji);
+            Cols.uuid(ps, 3, userId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static void removeAll(Connection c, UUID messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REMOVE_ALL)) {
+            Cols.uuid(ps, 1, messageId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** {@return the reactions of these messages, one query per {@value #CHUNK} ids (no N+1)} */
+    static Map<UUID, List<Reaction>> forMessages(Connection c, Collection<UUID> messageIds) throws SQLException {
+        Map<UUID, Map<String, List<UUID>>> grouped = new HashMap<>();
+        for (List<UUID> chunk : Cols.chunks(new LinkedHashSet<>(messageIds), CHUNK)) {
+            try (PreparedStatement ps = c.prepareStatement(FOR_MESSAGES.formatted(Cols.placeholders(chunk.size())))) {
+                for (int i = 0; i < chunk.size(); i++) Cols.uuid(ps, i + 1, chunk.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        grouped.computeIfAbsent(Cols.uuid(rs, "message_id"), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(rs.getString("emoji"), k -> new ArrayList<>())
+                                .add(Cols.uuid(rs, "user_id"));
+                    }
+                }
+            }
+        }
+        Map<UUID, List<Reaction>> out = new HashMap<>();
+        grouped.forEach((id, byEmoji) -> {
+            List<Reaction> list = new ArrayList<>();
+            byEmoji.forEach((emoji, users) -> list.add(new Reaction(emoji, users)));
+            out.put(id, list);
+        });
+        return out;
+    }
+
+    /** {@return the messages with their reactions attached} */
+    static List<Message> attach(Connection c, List<Message> messages) throws SQLException {
+        if (messages.isEmpty()) return messages;
+        Map<UUID, List<Reaction>> reactions = forMessages(c, messages.stream().map(Message::id).toList());
+        List<Message> out = new ArrayList<>(messages.size());
+        for (Message m : messages) out.add(m.withReactions(reactions.getOrDefault(m.id(), List.of())));
+        return out;
+    }
+
+    /** {@return one message with its reactions attached} */
+    static Message attach(Connection c, Message m) throws SQLException {
+        return attach(c, List.of(m)).getFirst();
+    }
+}

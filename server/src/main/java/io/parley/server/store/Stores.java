@@ -1,0 +1,110 @@
+package io.parley.server.store;
+
+import io.parley.core.store.ChatStore;
+import io.parley.core.store.MessageLog;
+import io.parley.core.store.SessionStore;
+import io.parley.core.store.StoreHealth;
+import io.parley.core.store.UserStore;
+import io.parley.core.store.WorkspaceStore;
+import org.flywaydb.core.Flyway;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Objects;
+
+/**
+ * One open database and the stores over it: opening migrates the schema (Flyway), closing drains the log
+ * writer and closes the pools. Wire it once in the app and pass the ports on.
+ */
+public final class Stores implements AutoCloseable {
+    private final Db db;
+    private final String podId;
+    private final LogWriter writer;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final WorkspaceStore workspaces;
+    private final ChatStore chats;
+    private final MessageLog messages;
+    private final StoreHealth health;
+
+    private Stores(Db db, String podId, int writerBatchMax) {
+        this.db = db;
+        this.podId = podId;
+        this.writer = new LogWriter(db, writerBatchMax);
+        this.users = new SqlUserStore(db);
+        this.sessions = new SqlSessionStore(db);
+        this.workspaces = new SqlWorkspaceStore(db);
+        this.chats = new SqlChatStore(db);
+        this.messages = new SqlMessageLog(db, writer);
+        this.health = this::ping;
+    }
+
+    /**
+     * Opens the database, applies pending migrations and starts the log writer.
+     *
+     * @param podId this pod's id (for diagnostics; messages carry their origin pod themselves)
+     * @throws io.parley.core.error.ParleyException UNAVAILABLE if the database cannot be reached
+     */
+    public static Stores open(StoreConfig cfg, String podId) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(podId, "podId");
+        Db db = Db.open(cfg);
+        try {
+            Flyway.configure()
+                    .dataSource(db.migrationDataSource())
+                    .locations(cfg.kind() == StoreKind.SQLITE ? "classpath:db/migration/sqlite"
+                            : "classpath:db/migration/postgresql")
+                    .load()
+                    .migrate();
+            Stores stores = new Stores(db, podId, cfg.writerBatchMax());
+            stores.writer.start();
+            return stores;
+        } catch (RuntimeException e) {
+            db.close();
+            if (Db.isConnectivity(e)) {
+                throw io.parley.core.error.ParleyException.unavailable("database unavailable", cfg.busyRetryAfterSeconds(), e);
+            }
+            throw e;
+        }
+    }
+
+    public UserStore users() { return users; }
+
+    public SessionStore sessions() { return sessions; }
+
+    public WorkspaceStore workspaces() { return workspaces; }
+
+    public ChatStore chats() { return chats; }
+
+    public MessageLog messages() { return messages; }
+
+    public StoreHealth health() { return health; }
+
+    public StoreKind kind() { return db.kind(); }
+
+    /** {@return the pod these stores belong to} */
+    public String podId() { return podId; }
+
+    private long ping() {
+        long start = System.nanoTime();
+        try {
+            db.read(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            });
+            return Math.max(0, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        db.close();
+    }
+
+    /** {@return the database, for tests in this package} */
+    Db db() { return db; }
+}
