@@ -1,0 +1,40 @@
+package io.parley.server.api;
+
+import io.parley.server.http.Router;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The REST API under {@code /api/v1}: every route, grouped by resource. Build once with the services
+ * and {@link #register} it on the server's router; errors are left to the server, which turns a
+ * {@link io.parley.core.error.ParleyException} into a JSON error and anything else into a 500.
+ */
+public final class RestApi {
+    private final List<Endpoint> endpoints;
+
+    public RestApi(Services services) {
+        List<Routes> groups = List.of(
+                new AuthRoutes(services),
+                new UserRoutes(services),
+                new WorkspaceRoutes(services),
+                new AdminRoutes(services),
+                new ChannelRoutes(services),
+                new DmRoutes(services),
+                new MessageRoutes(services));
+        List<Endpoint> all = new ArrayList<>();
+        for (Routes g : groups) all.addAll(g.endpoints());
+        all.add(new OpenApi().endpoint());
+        this.endpoints = List.copyOf(all);
+    }
+
+    /** {@return every endpoint, the OpenAPI document's included, in registration order} */
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** Adds every route to the router. */
+    public void register(Router router) {
+        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler());
+    }
+}

@@ -1,0 +1,51 @@
+package io.parley.server.api;
+
+import io.parley.core.auth.Principal;
+import io.parley.core.auth.User;
+import io.parley.core.error.ParleyException;
+import io.parley.server.http.HttpRequest;
+import io.parley.server.http.HttpResponse;
+import io.parley.server.wire.UserView;
+
+import java.util.List;
+import java.util.UUID;
+
+import static io.parley.server.api.ApiSupport.authenticate;
+import static io.parley.server.api.ApiSupport.body;
+
+/** The caller's own profile, and other users' public profiles. */
+final class UserRoutes implements Routes {
+    private final Services services;
+
+    UserRoutes(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/api/v1/users/me", this::me),
+                Endpoint.patch("/api/v1/users/me", this::updateMe),
+                Endpoint.get("/api/v1/users/{userId}", this::user));
+    }
+
+    private HttpResponse me(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        User u = services.auth().user(caller.userId()).orElseThrow(() -> ParleyException.unauthorized("no such user"));
+        return HttpResponse.ok(new Replies.OneUser(UserView.self(u)));
+    }
+
+    private HttpResponse updateMe(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        Requests.Profile b = body(request, Requests.Profile.class);
+        User u = services.auth().updateProfile(caller, b.handle(), b.displayName());
+        return HttpResponse.ok(new Replies.OneUser(UserView.self(u)));
+    }
+
+    private HttpResponse user(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        UUID id = ApiSupport.uuidPath(request, "userId");
+        User u = services.auth().user(id).orElseThrow(() -> ParleyException.notFound("no such user"));
+        return HttpResponse.ok(new Replies.OneUser(id.equals(caller.userId()) ? UserView.self(u) : UserView.of(u)));
+    }
+}
