@@ -1,0 +1,62 @@
+package io.parley.server.store;
+
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.ParleyException;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The store contract on PostgreSQL ({@code PARLEY_TEST_PG}, default 127.0.0.1:5432/test as postgres), in a
+ * schema of its own that is dropped afterwards. Skipped with a reason when PostgreSQL is down, unless
+ * {@code CI=true}: then it runs and fails.
+ */
+class PostgresStoreTest extends StoreContract {
+    private static final String URL = System.getenv().getOrDefault("PARLEY_TEST_PG",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+
+    @Override
+    StoreConfig config() {
+        String url = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        return StoreConfig.of(StoreKind.POSTGRES, url, null, null);
+    }
+
+    @Override
+    void prepare() {
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            boolean ci = "true".equals(System.getenv("CI"));
+            if (!ci) System.out.println("Skipping PostgreSQL store tests: PostgreSQL unreachable at " + URL + " (" + e.getMessage() + ")");
+            assumeTrue(ci, () -> "PostgreSQL unreachable at " + URL + ": " + e.getMessage() + " (set CI=true to fail instead)");
+            throw new AssertionError("PostgreSQL unreachable at " + URL + " and CI=true", e);
+        }
+    }
+
+    @Override
+    void cleanUp() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void anUnreachableServerIsReportedUnavailableQuickly() {
+        var cfg = StoreConfig.of(StoreKind.POSTGRES, "jdbc:postgresql://127.0.0.1:1/test?user=postgres", null, null);
+        var e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(ParleyException.class, () -> Stores.open(cfg, "pod-a")));
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertEquals(2, e.retryAfterSeconds());
+    }
+}
