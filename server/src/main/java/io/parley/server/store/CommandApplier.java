@@ -86,17 +86,23 @@ final class CommandApplier {
 
     private LogResult react(Connection c, LogCommand.React r) throws SQLException {
         Message m = live(c, r);
-        boolean changed = r.add()
-                ? ReactionsTable.add(c, r.messageId(), r.emoji(), r.actorId(), r.at())
-                : ReactionsTable.remove(c, r.messageId(), r.emoji(), r.actorId());
-        if (!changed) return noOp(c, m);
-        return appended(c, r, r.add() ? EventType.REACTION_ADDED : EventType.REACTION_REMOVED, r.emoji());
+        if (r.add()) {
+            if (ReactionsTable.exists(c, r.messageId(), r.emoji(), r.actorId())) return noOp(c, m);
+            long seq = EventsTable.nextSeq(c, r.chatId());
+            ReactionsTable.add(c, r.messageId(), r.emoji(), r.actorId(), seq, r.at());
+            return appended(c, r, seq, EventType.REACTION_ADDED, r.emoji());
+        }
+        if (!ReactionsTable.remove(c, r.messageId(), r.emoji(), r.actorId())) return noOp(c, m);
+        return appended(c, r, EventType.REACTION_REMOVED, r.emoji());
     }
 
     /** Appends the command's event after its change was written. */
     private LogResult appended(Connection c, LogCommand cmd, EventType type, String emoji) throws SQLException {
+        return appended(c, cmd, EventsTable.nextSeq(c, cmd.chatId()), type, emoji);
+    }
+
+    private LogResult appended(Connection c, LogCommand cmd, long seq, EventType type, String emoji) throws SQLException {
         java.util.UUID messageId = messageId(cmd);
-        long seq = EventsTable.nextSeq(c, cmd.chatId());
         EventsTable.insert(c, cmd.chatId(), seq, type, messageId, cmd.actorId(), cmd.clientId(), emoji, cmd.hlc(), cmd.at());
         Message now = current(c, messageId);
         return new LogResult(List.of(event(cmd, seq, type, emoji, now)), now, seq, false);

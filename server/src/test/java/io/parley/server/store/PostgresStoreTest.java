@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * schema of its own that is dropped afterwards. Skipped with a reason when PostgreSQL is down, unless
  * {@code CI=true}: then it runs and fails.
  */
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreTest extends MessageLogContract {
     private static final String URL = System.getenv().getOrDefault("PARLEY_TEST_PG",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /** The store contract on SQLite: a fresh database file in a temporary directory (nested, so parents are created). */
-class SqliteStoreTest extends StoreContract {
+class SqliteStoreTest extends MessageLogContract {
     @TempDir
     static Path dir;
 
