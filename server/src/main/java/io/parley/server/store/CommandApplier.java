@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Applies one {@link LogCommand} inside the caller's transaction.
@@ -102,7 +103,7 @@ final class CommandApplier {
     }
 
     private LogResult appended(Connection c, LogCommand cmd, long seq, EventType type, String emoji) throws SQLException {
-        java.util.UUID messageId = messageId(cmd);
+        UUID messageId = messageId(cmd);
         EventsTable.insert(c, cmd.chatId(), seq, type, messageId, cmd.actorId(), cmd.clientId(), emoji, cmd.hlc(), cmd.at());
         Message now = current(c, messageId);
         return new LogResult(List.of(event(cmd, seq, type, emoji, now)), now, seq, false);
@@ -124,12 +125,12 @@ final class CommandApplier {
         return m;
     }
 
-    private static Message current(Connection c, java.util.UUID id) throws SQLException {
+    private static Message current(Connection c, UUID id) throws SQLException {
         Message m = MessagesTable.byId(c, id).orElseThrow(() -> new SQLException("message vanished: " + id));
         return ReactionsTable.attach(c, m);
     }
 
-    private static java.util.UUID messageId(LogCommand cmd) {
+    private static UUID messageId(LogCommand cmd) {
         return switch (cmd) {
             case LogCommand.Post p -> p.messageId();
             case LogCommand.Edit e -> e.messageId();

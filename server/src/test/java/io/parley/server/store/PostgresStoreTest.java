@@ -10,8 +10,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,7 +32,7 @@ class PostgresStoreTest extends MessageLogContract {
 
     @Override
     StoreConfig config() {
-        String url = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        String url = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + schema;
         return StoreConfig.of(StoreKind.POSTGRES, url, null, null);
     }
 
@@ -49,6 +53,29 @@ class PostgresStoreTest extends MessageLogContract {
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
+    }
+
+    @Test
+    void theLogWriterSurvivesLostConnectionsAndRecovers() throws Exception {
+        Room r = room();
+        append(post(r, r.owner().id(), "before"));
+        try (Connection c = DriverManager.getConnection(URL); var ps = c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, schema);
+            ps.executeQuery().close();
+        }
+        int committed = 0;
+        for (int i = 0; i < 20 && committed < 3; i++) {
+            try {
+                stores.messages().append(post(r, r.owner().id(), "after " + i)).get(10, TimeUnit.SECONDS);
+                committed++;
+            } catch (ExecutionException e) {
+                assertEquals(ErrorCode.UNAVAILABLE, assertInstanceOf(ParleyException.class, e.getCause()).code());
+            }
+        }
+        assertEquals(3, committed, "the writer recovers once connections are replaced");
+        var seqs = stores.messages().eventsAfter(r.chat().id(), 0, 100).stream().map(ev -> ev.seq()).toList();
+        assertEquals(LongStream.rangeClosed(1, 4).boxed().toList(), seqs);
     }
 
     @Test
