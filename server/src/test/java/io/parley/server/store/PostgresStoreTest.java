@@ -29,6 +29,7 @@ class PostgresStoreTest extends MessageLogContract {
     private static final String URL = System.getenv().getOrDefault("PARLEY_TEST_PG",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private boolean created;
 
     @Override
     StoreConfig config() {
@@ -40,6 +41,7 @@ class PostgresStoreTest extends MessageLogContract {
     void prepare() {
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
+            created = true;
         } catch (SQLException e) {
             boolean ci = "true".equals(System.getenv("CI"));
             if (!ci) System.out.println("Skipping PostgreSQL store tests: PostgreSQL unreachable at " + URL + " (" + e.getMessage() + ")");
@@ -50,6 +52,7 @@ class PostgresStoreTest extends MessageLogContract {
 
     @Override
     void cleanUp() throws SQLException {
+        if (!created) return;
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
