@@ -121,6 +121,7 @@ CREATE TABLE reactions (
     message_id TEXT   NOT NULL REFERENCES messages (id),
     emoji      TEXT   NOT NULL,
     user_id    TEXT   NOT NULL,
+    seq        BIGINT NOT NULL, -- the seq of the REACTION_ADDED event: orders reactions exactly
     created_at BIGINT NOT NULL,
     PRIMARY KEY (message_id, emoji, user_id)
 );

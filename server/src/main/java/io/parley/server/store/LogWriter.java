@@ -89,7 +89,7 @@ final class LogWriter implements AutoCloseable {
                     try {
                         commitBatch(batch);
                     } catch (Throwable t) { // the writer must not die: fail what is left and go on
-                        LOG.error("log writer failed a batch of {}", batch.size(), t);
+                        LOG.error("log writer failed a batch of {} ({})", batch.size(), describe(t));
                         for (Pending p : batch) p.future().completeExceptionally(t);
                     }
                 }
@@ -121,7 +121,7 @@ final class LogWriter implements AutoCloseable {
                 ParleyException failure = unavailable("database unavailable", e);
                 for (Pending p : batch) p.future().completeExceptionally(failure);
             } else {
-                LOG.warn("batch of {} commands rolled back ({}); retrying one by one", batch.size(), e.toString());
+                LOG.warn("batch of {} commands rolled back ({}); retrying one by one", batch.size(), describe(e));
                 for (Pending p : batch) commitOne(p);
             }
             return;
@@ -144,6 +144,14 @@ final class LogWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             p.future().completeExceptionally(e);
         }
+    }
+
+    /** {@return the error's type and SQLState only: driver messages may quote row values, i.e. content} */
+    private static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException se) return se.getClass().getSimpleName() + " SQLState " + se.getSQLState();
+        }
+        return t.getClass().getName();
     }
 
     private static void complete(Pending p, Object outcome) {
