@@ -21,7 +21,6 @@ import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -262,34 +261,6 @@ final class ApiSupport {
             case "false", "0" -> false;
             default -> throw ParleyException.invalid(name + " must be true or false");
         };
-    }
-
-    /** {@return a path segment with %XX escapes decoded as UTF-8 ('+' stays '+')} */
-    static String decodePathSegment(String name, String raw) {
-        if (raw == null || raw.indexOf('%') < 0) return raw;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) throw ParleyException.invalid(name + " has a broken %-escape");
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) throw ParleyException.invalid(name + " has a broken %-escape");
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                out.write(b, 0, b.length);
-            }
-        }
-        byte[] bytes = out.toByteArray();
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw ParleyException.invalid(name + " is not valid UTF-8");
-        }
     }
 
     /** {@return a role from its wire name, or null for null} @throws ParleyException INVALID for an unknown role */
