@@ -46,25 +46,6 @@ final class ApiSupport {
     /** How long a handler waits for a write to commit before answering UNAVAILABLE. */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
-    /**
-     * {@link Json#MAPPER} made stricter for request bodies: a number or boolean is not read as a
-     * string, and a fraction is not truncated into an integer (the shared mapper allows both).
-     */
-    private static final ObjectMapper BODIES = strict(Json.MAPPER.copy());
-
-    private static ObjectMapper strict(ObjectMapper m) {
-        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        m.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        for (LogicalType t : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
-            m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        }
-        return m;
-    }
-
     private ApiSupport() {}
 
     // ---- bodies -------------------------------------------------------------------------------
@@ -83,7 +64,7 @@ final class ApiSupport {
         requireUtf8(bytes);
         T value;
         try {
-            value = BODIES.readValue(bytes, type);
+            value = Json.MAPPER.readValue(bytes, type);
         } catch (IOException e) {
             throw translate(e);
         }
