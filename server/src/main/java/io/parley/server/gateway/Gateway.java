@@ -25,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -109,5 +108,4 @@ public final class Gateway implements AutoCloseable {
     /** {@return the gateway's limits} */
     public GatewayConfig config() { return config; }
 
-    static Duration since(long nanos) { return Duration.ofNanos(nanos); }
 }

@@ -436,6 +436,14 @@ class RestEndToEndTest {
                 () -> error(403, "forbidden", http.get(V + "/messages/" + msg, eve)),
                 () -> error(403, "forbidden", http.delete(V + "/messages/" + msg, eve)),
                 () -> error(404, "not_found", http.post(V + "/workspaces/" + ws2 + "/dms", Map.of("userIds", List.of(ownerId.toString())), eve)));
+        // people you share no workspace with are not visible either
+        String code = ok(201, http.post(V + "/workspaces/" + ws2 + "/invites", Map.of(), owner)).body().get("invite").get("code").asText();
+        String handle = unique("stranger");
+        String stranger = ok(201, http.post(V + "/auth/register", Map.of("inviteCode", code, "email", handle + "@example.com",
+                "handle", handle, "password", "password-" + handle), null)).body().get("accessToken").asText();
+        UUID strangerId = id(ok(200, http.get(V + "/users/me", stranger)).body().get("user"));
+        error(404, "not_found", http.get(V + "/users/" + strangerId, eve));
+        ok(200, http.get(V + "/users/" + strangerId, owner));
     }
 
     @Test
