@@ -1,4 +1,4 @@
--- Parley schema, version 1. The SQLite file has the same shape and the same text: ids are canonical
+-- Parley schema, version 1: one text for SQLite and PostgreSQL. Ids are canonical
 -- UUID text, instants epoch milliseconds (BIGINT), booleans 0/1 (INTEGER), small lists JSON text.
 
 CREATE TABLE users (
