@@ -1,0 +1,80 @@
+package io.parley.server.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @Test
+    void defaultsAreTheSingleNodeShape() throws Exception {
+        ParleyConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertAll(
+                () -> assertEquals("127.0.0.1", c.server().host()),
+                () -> assertEquals(8080, c.server().port()),
+                () -> assertEquals("sqlite", c.store().kind()),
+                () -> assertEquals(Path.of("data"), c.store().dataDir()),
+                () -> assertEquals(Duration.ofMinutes(15), c.auth().accessTtl()),
+                () -> assertEquals(Duration.ofDays(7), c.auth().refreshTtl()),
+                () -> assertEquals(64 * 1024, c.gateway().maxFrameBytes()),
+                () -> assertEquals(5, c.gateway().maxConnectionsPerUser()));
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("parley.toml");
+        Files.writeString(file, """
+                [server]
+                port = 9000
+                host = "0.0.0.0"
+                [gateway]
+                idle_timeout = "10m"
+                """);
+        ParleyConfig c = ConfigLoader.load(file, Map.of("server.port", "9002"),
+                Map.of("PARLEY_SERVER_PORT", "9001", "PARLEY_SERVER_HOST", "127.0.0.2"));
+        assertEquals(9002, c.server().port());
+        assertEquals("127.0.0.2", c.server().host());
+        assertEquals(Duration.ofMinutes(10), c.gateway().idleTimeout());
+    }
+
+    @Test
+    void everyProblemIsReportedTogether(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.toml");
+        Files.writeString(file, """
+                [server]
+                port = 70000
+                colour = "blue"
+                [nonsense]
+                x = 1
+                [auth]
+                access_ttl = "soon"
+                """);
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(file,
+                Map.of("store.kind", "postgres", "pod.id", "Not A Pod!"), Map.of("PARLEY_GATEWAY_MAX_FRAME_BYTES", "lots")));
+        String all = String.join("\n", e.problems());
+        assertAll(
+                () -> assertTrue(all.contains("server.port must be between 0 and 65535"), all),
+                () -> assertTrue(all.contains("unknown key server.colour"), all),
+                () -> assertTrue(all.contains("unknown section [nonsense]"), all),
+                () -> assertTrue(all.contains("auth.access_ttl must be a duration"), all),
+                () -> assertTrue(all.contains("store.url must be a jdbc:postgresql:// URL"), all),
+                () -> assertTrue(all.contains("pod.id must be"), all),
+                () -> assertTrue(all.contains("gateway.max_frame_bytes must be an integer"), all));
+        assertEquals(7, e.problems().size(), all);
+    }
+
+    @Test
+    void theStorePasswordStaysOutOfToString() throws Exception {
+        ParleyConfig c = ConfigLoader.load(null, Map.of("store.password", "hunter2"), Map.of());
+        assertTrue(!c.store().toString().contains("hunter2"));
+        assertTrue(!c.toString().contains("hunter2"));
+    }
+}
