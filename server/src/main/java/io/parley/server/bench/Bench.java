@@ -1,0 +1,209 @@
+package io.parley.server.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** One bench run: prepare over REST, connect every user over WebSocket, send, drain, check, report. */
+public final class Bench {
+    private final BenchConfig cfg;
+    private final PrintStream log;
+
+    public Bench(BenchConfig cfg, PrintStream log) {
+        this.cfg = cfg;
+        this.log = log;
+    }
+
+    public BenchResult run() throws Exception {
+        RestSetup.Plan plan = new RestSetup(cfg, log).prepare();
+        Stats stats = new Stats();
+        Map<Integer, List<String>> chatsOf = new HashMap<>();
+        for (RestSetup.ChatPlan c : plan.chats()) {
+            for (int m : c.members()) chatsOf.computeIfAbsent(m, k -> new ArrayList<>()).add(c.id());
+        }
+        List<BenchConnection> conns = new ArrayList<>();
+        for (RestSetup.User u : plan.users()) conns.add(new BenchConnection(u.index(), chatsOf.getOrDefault(u.index(), List.of()), stats));
+        List<BenchConnection> senders = new ArrayList<>();
+        for (RestSetup.ChatPlan c : plan.chats()) {
+            for (int s : c.senders()) {
+                BenchConnection bc = conns.get(s);
+                bc.sender = new BenchConnection.Sender(senders.size(), c.id());
+                bc.size = cfg.size();
+                bc.window = cfg.window();
+                senders.add(bc);
+            }
+        }
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(cfg.ioThreads(), io);
+        try {
+            long t0 = System.nanoTime();
+            connect(group, epoll, plan, conns);
+            log.printf("connected %d WebSockets in %.1f s (%d event-loop threads, %s)%n", conns.size(),
+                    (System.nanoTime() - t0) / 1e9, cfg.ioThreads(), epoll ? "epoll" : "nio");
+            BenchResult r = drive(plan, conns, senders, stats);
+            for (BenchConnection c : conns) if (c.channel != null) c.channel.close();
+            return r;
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void connect(EventLoopGroup group, boolean epoll, RestSetup.Plan plan, List<BenchConnection> conns) throws Exception {
+        URI http = URI.create(cfg.url());
+        String host = http.getHost();
+        int port = http.getPort() > 0 ? http.getPort() : 80;
+        Semaphore gate = new Semaphore(cfg.connectConcurrency());
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (BenchConnection c : conns) {
+            gate.acquire();
+            URI ws = URI.create("ws://" + host + ":" + port + "/ws?v=1&token=" + plan.users().get(c.userIndex).token());
+            WebSocketClientProtocolConfig wsc = WebSocketClientProtocolConfig.newBuilder().webSocketUri(ws)
+                    .maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(30_000).handleCloseFrames(false)
+                    .dropPongFrames(true).build();
+            Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
+                                    new WebSocketClientProtocolHandler(wsc), new WebSocketFrameAggregator(1 << 20), c);
+                        }
+                    });
+            b.connect(host, port).addListener(f -> {
+                if (!f.isSuccess()) c.hello.completeExceptionally(f.cause());
+            });
+            c.hello.whenComplete((v, e) -> gate.release());
+            all.add(c.hello);
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    }
+
+    private BenchResult drive(RestSetup.Plan plan, List<BenchConnection> conns, List<BenchConnection> senders, Stats stats)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        stats.windowStart = start + cfg.warmup().toNanos();
+        stats.windowEnd = stats.windowStart + cfg.duration().toNanos();
+        long end = stats.windowEnd;
+        log.printf("sending: %s, %d senders, %s warm-up + %s measured%n",
+                cfg.rate() > 0 ? cfg.rate() + " msgs/s" : "closed loop, window " + cfg.window() + " per sender",
+                senders.size(), fmt(cfg.warmup()), fmt(cfg.duration()));
+        if (cfg.rate() > 0) {
+            long due = 0;
+            int next = 0;
+            long nanosPerMsg = 1_000_000_000L / cfg.rate();
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                long target = (now - start) / nanosPerMsg;
+                int tries = 0;
+                while (due < target && !senders.isEmpty()) {
+                    BenchConnection s = senders.get(next);
+                    next = (next + 1) % senders.size();
+                    if (s.trySend()) {
+                        due++;
+                        tries = 0;
+                    } else if (++tries >= senders.size()) {
+                        // every sender's window is full: the server is behind; skip what is due
+                        stats.skippedSends.add(target - due);
+                        due = target;
+                    }
+                }
+                LockSupport.parkNanos(200_000);
+            }
+        } else {
+            for (BenchConnection s : senders) {
+                s.refill = true;
+                for (int i = 0; i < cfg.window(); i++) s.trySend();
+            }
+            while (System.nanoTime() < end) LockSupport.parkNanos(10_000_000);
+            for (BenchConnection s : senders) s.refill = false;
+        }
+
+        // drain: wait for outstanding acks and for every acked message to reach every connected member
+        long drainUntil = System.nanoTime() + cfg.drain().toNanos();
+        while (System.nanoTime() < drainUntil) {
+            if (inFlight(senders) == 0 && stats.delivered.sum() >= expectedDeliveries(plan, conns, stats)) break;
+            Thread.sleep(20);
+        }
+        long drained = System.nanoTime();
+
+        long lost = 0;
+        long notAcked = inFlight(senders);
+        for (RestSetup.ChatPlan c : plan.chats()) {
+            var acked = stats.ackedCopy(c.id());
+            for (int m : c.members()) {
+                BenchConnection bc = conns.get(m);
+                if (bc.closed) continue;
+                for (BenchConnection.Track t : bc.tracks) if (t.chatId.equals(c.id())) lost += bc.missing(t, acked);
+            }
+        }
+        int disconnected = (int) conns.stream().filter(c -> c.closed).count();
+        Histogram d = stats.deliverLatency.getIntervalHistogram();
+        Histogram a = stats.ackLatency.getIntervalHistogram();
+        double secs = cfg.duration().toNanos() / 1e9;
+        Map<String, Long> errors = new TreeMap<>();
+        stats.errors.forEach((k, v) -> errors.put(k, v.sum()));
+        stats.closes.forEach((k, v) -> errors.put("ws " + k, v.sum()));
+        long members = plan.chats().stream().mapToLong(c -> c.members().size()).sum();
+        return new BenchResult(cfg.scenario().name().toLowerCase(), conns.size(), plan.chats().size(), members, senders.size(),
+                cfg.rate(), cfg.size(), secs, stats.sent.sum(), stats.acked.sum(), stats.ackedInWindow.sum() / secs,
+                stats.delivered.sum(), stats.deliveredInWindow.sum() / secs,
+                ms(d, 50), ms(d, 99), ms(d, 99.9), ms(d, 100), d.getTotalCount(), ms(a, 50), ms(a, 99), a.getTotalCount(),
+                lost, stats.duplicated.sum(), stats.outOfOrder.sum(), notAcked, stats.failedSends.sum(), stats.skippedSends.sum(),
+                disconnected, errors, (drained - stats.windowEnd) / 1e9);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        if (h.getTotalCount() == 0) return Double.NaN;
+        return (percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile)) / 1000.0;
+    }
+
+    private static long inFlight(List<BenchConnection> senders) {
+        long n = 0;
+        for (BenchConnection s : senders) if (!s.closed) n += Math.max(0, s.sender.inFlight.get());
+        return n;
+    }
+
+    private static long expectedDeliveries(RestSetup.Plan plan, List<BenchConnection> conns, Stats stats) {
+        long n = 0;
+        for (RestSetup.ChatPlan c : plan.chats()) {
+            long open = c.members().stream().filter(m -> !conns.get(m).closed).count();
+            n += stats.ackedCount(c.id()) * open;
+        }
+        return n;
+    }
+
+    private static String fmt(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}
