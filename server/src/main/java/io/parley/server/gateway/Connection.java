@@ -3,9 +3,6 @@ package io.parley.server.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.parley.core.auth.Principal;
 import io.parley.core.protocol.CloseCode;
 
@@ -17,17 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One client's WebSocket: who it is, its liveness clocks, and its outbound path.
  *
- * <p>Outbound frames are written from any thread; Netty queues them to the channel's event loop.
- * {@code pending} counts frames handed over but not yet flushed to the socket; past the queue
- * limit the client is shed with {@link CloseCode#TOO_SLOW} (it reconnects and gap-fills) rather
- * than letting the heap grow.
+ * <p>Outbound frames are queued from any thread onto the event loop's {@link Outbound}, which
+ * writes them in order, applies the backpressure rules and flushes once per pass.
  */
 final class Connection {
     private final Channel channel;
     private final UUID connectionId = UUID.randomUUID();
     private final Instant openedAt = Instant.now();
     private final int sendQueueMax;
-    private final AtomicInteger pending = new AtomicInteger();
+    private final Outbound outbound;
+    private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Principal principal;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -38,6 +34,7 @@ final class Connection {
         this.channel = channel;
         this.principal = principal;
         this.sendQueueMax = sendQueueMax;
+        this.outbound = Outbound.of(channel.eventLoop());
     }
 
     UUID id() { return connectionId; }
@@ -65,37 +62,45 @@ final class Connection {
     long nanosSinceReceived(long now) { return now - lastReceivedNanos; }
     long nanosSinceActivity(long now) { return now - lastActivityNanos; }
 
-    /** Sends an encoded frame; {@return false if the connection is closing or was shed} */
+    int sendQueueMax() { return sendQueueMax; }
+
+    /** Counts a frame dropped under backpressure. */
+    void dropped() { dropped.incrementAndGet(); }
+
+    /** {@return how many ephemeral frames were dropped because this client fell behind} */
+    int droppedCount() { return dropped.get(); }
+
+    /** Sends an essential frame now (ack, error, a reply). {@return false if the connection is closing} */
     boolean send(byte[] frame) {
-        return send(Unpooled.wrappedBuffer(frame));
+        if (!queue(Unpooled.wrappedBuffer(frame), FramePriority.ESSENTIAL)) return false;
+        outbound.schedule();
+        return true;
     }
 
-    /** Sends a shared encoded frame (the caller keeps its reference; this takes a retained duplicate). */
-    boolean sendShared(ByteBuf shared) {
-        return send(shared.retainedDuplicate());
+    /**
+     * Queues a shared encoded frame (the caller keeps its reference; this takes a retained duplicate)
+     * without scheduling the write: the caller fanning out schedules each {@link #outbound()} once.
+     */
+    boolean queueShared(ByteBuf shared, FramePriority priority) {
+        return queue(shared.retainedDuplicate(), priority);
     }
 
-    private boolean send(ByteBuf buf) {
+    /** {@return the write path this connection's frames go through} */
+    Outbound outbound() { return outbound; }
+
+    private boolean queue(ByteBuf buf, FramePriority priority) {
         if (!isOpen()) {
             buf.release();
             return false;
         }
-        if (pending.incrementAndGet() > sendQueueMax) {
-            pending.decrementAndGet();
-            buf.release();
-            close(CloseCode.TOO_SLOW);
-            return false;
-        }
         lastActivityNanos = System.nanoTime();
-        channel.writeAndFlush(new TextWebSocketFrame(buf)).addListener(f -> pending.decrementAndGet());
+        outbound.enqueue(this, buf, priority);
         return true;
     }
 
-    /** Closes with a documented code; idempotent. */
+    /** Closes with a documented code, after the frames already queued; idempotent. */
     void close(CloseCode code) {
         if (!closing.compareAndSet(false, true)) return;
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
-        }
+        outbound.enqueueClose(this, code);
     }
 }

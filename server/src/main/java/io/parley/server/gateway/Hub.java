@@ -95,12 +95,12 @@ public final class Hub implements Bus.Listener {
             case BusEvent.MembershipChanged m -> {
                 byte[] f = ServerFrames.frame("chat.membership",
                         Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
-                toUsers(union(directory.members(m.chatId()), m.userId()), f);
+                toUsers(union(directory.members(m.chatId()), m.userId()), f, FramePriority.ESSENTIAL);
             }
             case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
-                    ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())));
+                    ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())), FramePriority.ESSENTIAL);
             case BusEvent.ReadMarked r -> toUsers(directory.members(r.chatId()),
-                    ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())));
+                    ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())), FramePriority.RECEIPT);
             case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
                 if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
             });
@@ -137,30 +137,35 @@ public final class Hub implements Bus.Listener {
 
     private void deliver(ChatEvent event) {
         long start = System.nanoTime();
-        ByteBuf shared = Unpooled.wrappedBuffer(ServerFrames.event(event));
-        int n = 0;
-        try {
-            for (UUID member : directory.members(event.chatId())) {
-                List<Connection> conns = byUser.get(member);
-                if (conns == null) continue;
-                for (Connection c : conns) if (c.sendShared(shared)) n++;
-            }
-        } finally {
-            shared.release();
-        }
+        FramePriority priority = switch (event.type()) {
+            case REACTION_ADDED, REACTION_REMOVED -> FramePriority.REACTION;
+            default -> FramePriority.ESSENTIAL;
+        };
+        int n = toUsers(directory.members(event.chatId()), ServerFrames.event(event), priority);
         metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
     }
 
-    private void toUsers(Set<UUID> users, byte[] frame) {
+    /** Queues one encoded frame for every local connection of the users, then schedules each event loop once. */
+    private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
         ByteBuf shared = Unpooled.wrappedBuffer(frame);
+        Set<Outbound> loops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int n = 0;
         try {
             for (UUID u : users) {
                 List<Connection> conns = byUser.get(u);
-                if (conns != null) for (Connection c : conns) c.sendShared(shared);
+                if (conns == null) continue;
+                for (Connection c : conns) {
+                    if (c.queueShared(shared, priority)) {
+                        loops.add(c.outbound());
+                        n++;
+                    }
+                }
             }
         } finally {
             shared.release();
         }
+        for (Outbound o : loops) o.schedule();
+        return n;
     }
 
     private void forUser(UUID userId, Consumer<Connection> action) {

@@ -68,7 +68,10 @@ final class Cols {
         return out;
     }
 
+    private static final String NO_MENTIONS = "{\"handles\":[],\"channel\":false,\"here\":false}";
+
     static String mentionsJson(Mentions m) {
+        if (m == Mentions.NONE || m.handles().isEmpty() && !m.channel() && !m.here()) return NO_MENTIONS; // most messages
         ObjectNode o = JSON.createObjectNode();
         ArrayNode handles = o.putArray("handles");
         m.handles().forEach(handles::add);
