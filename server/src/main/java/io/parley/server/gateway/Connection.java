@@ -3,14 +3,15 @@ package io.parley.server.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.parley.core.auth.Principal;
 import io.parley.core.protocol.CloseCode;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than letting the heap grow.
  */
 final class Connection {
+    /** How long a closed connection waits for the client's Close frame before cutting the socket. */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+
     private final Channel channel;
     private final UUID connectionId = UUID.randomUUID();
     private final Instant openedAt = Instant.now();
@@ -91,11 +95,24 @@ final class Connection {
         return true;
     }
 
-    /** Closes with a documented code; idempotent. */
+    /**
+     * Closes with a documented code; idempotent. This starts the closing handshake (RFC 6455 §7.1.2): the Close
+     * frame is sent and the socket is closed when the client answers with its own Close ({@link WebSocketHandler})
+     * or after {@link #CLOSE_HANDSHAKE_TIMEOUT}. Closing the socket right after writing the frame loses the code:
+     * a client still sending (pipelined frames the server has not read yet) makes the kernel answer with a reset,
+     * and the client sees an abnormal closure (1006) instead of the code that tells it what to do.
+     */
     void close(CloseCode code) {
         if (!closing.compareAndSet(false, true)) return;
         if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(f -> {
+                if (!f.isSuccess()) channel.close();
+                else channel.eventLoop().schedule(() -> { channel.close(); },
+                        CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            });
         }
     }
+
+    /** {@return whether this side has sent its Close frame} */
+    boolean closing() { return closing.get(); }
 }
