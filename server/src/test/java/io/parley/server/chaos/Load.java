@@ -57,7 +57,7 @@ final class Load implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + acked.size() + " of " + n + " acks within " + timeout + "; errors " + errors());
             }
-            Thread.sleep(20);
+            Thread.sleep(1);
         }
     }
 
