@@ -125,9 +125,7 @@ public final class MessageService {
     private Message existing(UUID userId, UUID messageId) {
         if (messageId == null) throw ParleyException.invalid("messageId is required");
         Message m = log.message(messageId).orElseThrow(() -> ParleyException.notFound("no such message"));
-        if (!chatService.canRead(userId, chatService.requireReadable(userId, m.chatId()))) {
-            throw ParleyException.forbidden("no access to this chat");
-        }
+        chatService.requireReadable(userId, m.chatId());
         return m;
     }
 

@@ -114,6 +114,17 @@ public final class WorkspaceService {
         return m;
     }
 
+    /**
+     * {@return another user's account as the caller may see it: only someone the caller shares a
+     * workspace with} @throws ParleyException NOT_FOUND otherwise (no existence leak)
+     */
+    public User visibleUser(Principal caller, UUID userId) {
+        boolean visible = userId.equals(caller.userId()) || workspaces.forUser(caller.userId()).stream()
+                .anyMatch(ws -> workspaces.membership(ws.id(), userId).isPresent());
+        if (!visible) throw ParleyException.notFound("no such user");
+        return auth.user(userId).orElseThrow(() -> ParleyException.notFound("no such user"));
+    }
+
     public List<Membership> members(Principal caller, UUID workspaceId) {
         requireMember(caller, workspaceId);
         return workspaces.members(workspaceId);

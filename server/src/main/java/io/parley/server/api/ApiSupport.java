@@ -21,7 +21,6 @@ import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,25 +46,6 @@ final class ApiSupport {
     /** How long a handler waits for a write to commit before answering UNAVAILABLE. */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
-    /**
-     * {@link Json#MAPPER} made stricter for request bodies: a number or boolean is not read as a
-     * string, and a fraction is not truncated into an integer (the shared mapper allows both).
-     */
-    private static final ObjectMapper BODIES = strict(Json.MAPPER.copy());
-
-    private static ObjectMapper strict(ObjectMapper m) {
-        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        m.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        for (LogicalType t : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
-            m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        }
-        return m;
-    }
-
     private ApiSupport() {}
 
     // ---- bodies -------------------------------------------------------------------------------
@@ -84,7 +64,7 @@ final class ApiSupport {
         requireUtf8(bytes);
         T value;
         try {
-            value = BODIES.readValue(bytes, type);
+            value = Json.MAPPER.readValue(bytes, type);
         } catch (IOException e) {
             throw translate(e);
         }
@@ -262,34 +242,6 @@ final class ApiSupport {
             case "false", "0" -> false;
             default -> throw ParleyException.invalid(name + " must be true or false");
         };
-    }
-
-    /** {@return a path segment with %XX escapes decoded as UTF-8 ('+' stays '+')} */
-    static String decodePathSegment(String name, String raw) {
-        if (raw == null || raw.indexOf('%') < 0) return raw;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) throw ParleyException.invalid(name + " has a broken %-escape");
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) throw ParleyException.invalid(name + " has a broken %-escape");
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                out.write(b, 0, b.length);
-            }
-        }
-        byte[] bytes = out.toByteArray();
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw ParleyException.invalid(name + " is not valid UTF-8");
-        }
     }
 
     /** {@return a role from its wire name, or null for null} @throws ParleyException INVALID for an unknown role */

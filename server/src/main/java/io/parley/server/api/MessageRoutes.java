@@ -135,7 +135,8 @@ final class MessageRoutes implements Routes {
     private HttpResponse unreact(HttpRequest request) {
         Principal caller = authenticate(services.auth(), request);
         UUID messageId = uuidPath(request, "messageId");
-        String emoji = ApiSupport.decodePathSegment("emoji", request.pathParam("emoji"));
+        // The server hands over path parameters already percent-decoded (UTF-8).
+        String emoji = request.pathParam("emoji");
         UUID clientId = idempotencyKey(request);
         return message(200, await(messages().react(caller.userId(), messageId, clientId, emoji, false)).message());
     }

@@ -45,7 +45,7 @@ final class UserRoutes implements Routes {
     private HttpResponse user(HttpRequest request) {
         Principal caller = authenticate(services.auth(), request);
         UUID id = ApiSupport.uuidPath(request, "userId");
-        User u = services.auth().user(id).orElseThrow(() -> ParleyException.notFound("no such user"));
+        User u = services.workspaces().visibleUser(caller, id);
         return HttpResponse.ok(new Replies.OneUser(id.equals(caller.userId()) ? UserView.self(u) : UserView.of(u)));
     }
 }

@@ -37,13 +37,8 @@ final class AdminCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ParleyConfig config;
-            try {
-                config = options.load();
-            } catch (ConfigLoader.InvalidConfig e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
+            ParleyConfig config = options.loadOrReport();
+            if (config == null) return 2;
             String pw = password != null ? password : System.getenv("PARLEY_BOOTSTRAP_PASSWORD");
             if (pw == null) {
                 System.err.println("a password is required: --password, or PARLEY_BOOTSTRAP_PASSWORD");

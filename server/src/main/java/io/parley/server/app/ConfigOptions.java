@@ -29,6 +29,16 @@ final class ConfigOptions {
     @Option(names = "--pod-id", description = "This pod's id (default local).")
     String podId;
 
+    /** {@return the configuration, or null after printing every problem to stderr} */
+    ParleyConfig loadOrReport() {
+        try {
+            return load();
+        } catch (ConfigLoader.InvalidConfig e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+    }
+
     /** {@return the loaded, validated configuration} */
     ParleyConfig load() throws ConfigLoader.InvalidConfig {
         Map<String, String> o = new HashMap<>();

@@ -38,7 +38,8 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        wiring = Wiring.open(config, Clock.systemUTC());
+        // Millisecond ticks: what the store keeps, so a message reads the same before and after a round trip.
+        wiring = Wiring.open(config, Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1)));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -23,13 +23,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ParleyConfig config;
-        try {
-            config = options.load();
-        } catch (ConfigLoader.InvalidConfig e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        ParleyConfig config = options.loadOrReport();
+        if (config == null) return 2;
         ParleyServer server = new ParleyServer(config).start();
         CountDownLatch stop = new CountDownLatch(1);
         onSignal("TERM", stop);

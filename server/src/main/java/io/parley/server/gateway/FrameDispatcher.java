@@ -6,7 +6,6 @@ import io.parley.core.chat.MessageService;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.ClientFrame;
-import io.parley.core.protocol.CloseCode;
 import io.parley.core.store.LogResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,10 +102,5 @@ final class FrameDispatcher {
     private void send(Connection c, String type, byte[] frame) {
         metrics.frameOut(type);
         c.send(frame);
-    }
-
-    /** Closes a connection whose credentials are gone. */
-    static void expire(Connection c) {
-        c.close(CloseCode.UNAUTHORIZED);
     }
 }

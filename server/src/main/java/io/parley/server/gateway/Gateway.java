@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,5 +117,4 @@ public final class Gateway implements AutoCloseable {
     /** {@return the gateway's limits} */
     public GatewayConfig config() { return config; }
 
-    static Duration since(long nanos) { return Duration.ofNanos(nanos); }
 }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Applies one {@link LogCommand} inside the caller's transaction.
@@ -86,17 +87,23 @@ final class CommandApplier {
 
     private LogResult react(Connection c, LogCommand.React r) throws SQLException {
         Message m = live(c, r);
-        boolean changed = r.add()
-                ? ReactionsTable.add(c, r.messageId(), r.emoji(), r.actorId(), r.at())
-                : ReactionsTable.remove(c, r.messageId(), r.emoji(), r.actorId());
-        if (!changed) return noOp(c, m);
-        return appended(c, r, r.add() ? EventType.REACTION_ADDED : EventType.REACTION_REMOVED, r.emoji());
+        if (r.add()) {
+            if (ReactionsTable.exists(c, r.messageId(), r.emoji(), r.actorId())) return noOp(c, m);
+            long seq = EventsTable.nextSeq(c, r.chatId());
+            ReactionsTable.add(c, r.messageId(), r.emoji(), r.actorId(), seq, r.at());
+            return appended(c, r, seq, EventType.REACTION_ADDED, r.emoji());
+        }
+        if (!ReactionsTable.remove(c, r.messageId(), r.emoji(), r.actorId())) return noOp(c, m);
+        return appended(c, r, EventType.REACTION_REMOVED, r.emoji());
     }
 
     /** Appends the command's event after its change was written. */
     private LogResult appended(Connection c, LogCommand cmd, EventType type, String emoji) throws SQLException {
-        java.util.UUID messageId = messageId(cmd);
-        long seq = EventsTable.nextSeq(c, cmd.chatId());
+        return appended(c, cmd, EventsTable.nextSeq(c, cmd.chatId()), type, emoji);
+    }
+
+    private LogResult appended(Connection c, LogCommand cmd, long seq, EventType type, String emoji) throws SQLException {
+        UUID messageId = messageId(cmd);
         EventsTable.insert(c, cmd.chatId(), seq, type, messageId, cmd.actorId(), cmd.clientId(), emoji, cmd.hlc(), cmd.at());
         Message now = current(c, messageId);
         return new LogResult(List.of(event(cmd, seq, type, emoji, now)), now, seq, false);
@@ -118,12 +125,12 @@ final class CommandApplier {
         return m;
     }
 
-    private static Message current(Connection c, java.util.UUID id) throws SQLException {
+    private static Message current(Connection c, UUID id) throws SQLException {
         Message m = MessagesTable.byId(c, id).orElseThrow(() -> new SQLException("message vanished: " + id));
         return ReactionsTable.attach(c, m);
     }
 
-    private static java.util.UUID messageId(LogCommand cmd) {
+    private static UUID messageId(LogCommand cmd) {
         return switch (cmd) {
             case LogCommand.Post p -> p.messageId();
             case LogCommand.Edit e -> e.messageId();

@@ -88,6 +88,10 @@ final class Db implements AutoCloseable {
         hc.addDataSourceProperty("connectTimeout", "2");      // seconds, TCP connect
         hc.addDataSourceProperty("socketTimeout", "30");      // seconds, a dead server does not hang a query forever
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true"); // a JDBC batch of inserts becomes multi-row INSERTs
+        // Server error details quote row values (a failing row may hold message content): keep them out of
+        // exceptions, and so out of logs.
+        hc.addDataSourceProperty("logServerErrorDetail", "false");
         return hc;
     }
 

@@ -66,16 +66,33 @@ final class EventsTable {
     static void insert(Connection c, UUID chatId, long seq, EventType type, UUID messageId, UUID actorId, UUID clientId,
                        String emoji, long hlc, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            Cols.uuid(ps, 1, chatId);
-            ps.setLong(2, seq);
-            ps.setString(3, type.name());
-            Cols.uuid(ps, 4, messageId);
-            Cols.uuid(ps, 5, actorId);
-            Cols.uuid(ps, 6, clientId);
-            ps.setString(7, emoji);
-            ps.setLong(8, hlc);
-            Cols.instant(ps, 9, at);
+            bind(ps, chatId, seq, type, messageId, actorId, clientId, emoji, hlc, at);
             ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, UUID chatId, long seq, EventType type, UUID messageId, UUID actorId,
+                             UUID clientId, String emoji, long hlc, Instant at) throws SQLException {
+        Cols.uuid(ps, 1, chatId);
+        ps.setLong(2, seq);
+        ps.setString(3, type.name());
+        Cols.uuid(ps, 4, messageId);
+        Cols.uuid(ps, 5, actorId);
+        Cols.uuid(ps, 6, clientId);
+        ps.setString(7, emoji);
+        ps.setLong(8, hlc);
+        Cols.instant(ps, 9, at);
+    }
+
+    /** Appends the MESSAGE_POSTED events of new messages in one JDBC batch. */
+    static void insertPosted(Connection c, List<Message> posted) throws SQLException {
+        if (posted.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Message m : posted) {
+                bind(ps, m.chatId(), m.seq(), EventType.MESSAGE_POSTED, m.id(), m.senderId(), m.clientMsgId(), null, m.hlc(), m.createdAt());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -45,8 +45,27 @@ final class MessagesTable {
 
     private MessagesTable() {}
 
+    /** Inserts new top-level messages in one JDBC batch. */
+    static void insertAll(Connection c, List<Message> messages) throws SQLException {
+        if (messages.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Message m : messages) {
+                bindInsert(ps, m);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     static void insert(Connection c, Message m) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bindInsert(ps, m);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindInsert(PreparedStatement ps, Message m) throws SQLException {
+        {
             Cols.uuid(ps, 1, m.id());
             Cols.uuid(ps, 2, m.chatId());
             ps.setLong(3, m.seq());
@@ -58,7 +77,6 @@ final class MessagesTable {
             Cols.instant(ps, 9, m.createdAt());
             ps.setString(10, m.originPod());
             ps.setLong(11, m.hlc());
-            ps.executeUpdate();
         }
     }
 

@@ -18,28 +18,42 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The {@code reactions} table: one row per (message, emoji, user), an add/remove set. Emojis are ordered by
- * their first reaction, users by when they reacted.
+ * The {@code reactions} table: one row per (message, emoji, user), an add/remove set. Each row keeps the seq
+ * of the event that added it, so emojis are ordered by their first reaction and users by when they reacted,
+ * exactly (timestamps tie within a millisecond).
  */
 final class ReactionsTable {
-    private static final String ADD = "INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (message_id, emoji, user_id) DO NOTHING";
+    private static final String EXISTS = "SELECT 1 FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?";
+    private static final String ADD = "INSERT INTO reactions (message_id, emoji, user_id, seq, created_at)"
+            + " VALUES (?, ?, ?, ?, ?)";
     private static final String REMOVE = "DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?";
     private static final String REMOVE_ALL = "DELETE FROM reactions WHERE message_id = ?";
     private static final String FOR_MESSAGES = "SELECT message_id, emoji, user_id FROM reactions"
-            + " WHERE message_id IN (%s) ORDER BY created_at, emoji, user_id";
+            + " WHERE message_id IN (%s) ORDER BY seq";
     private static final int CHUNK = 500;
 
     private ReactionsTable() {}
 
-    /** {@return whether the reaction was new} */
-    static boolean add(Connection c, UUID messageId, String emoji, UUID userId, Instant at) throws SQLException {
+    static boolean exists(Connection c, UUID messageId, String emoji, UUID userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EXISTS)) {
+            Cols.uuid(ps, 1, messageId);
+            ps.setString(2, emoji);
+            Cols.uuid(ps, 3, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Adds a reaction that does not exist yet ({@link #exists}), added by the event at {@code seq}. */
+    static void add(Connection c, UUID messageId, String emoji, UUID userId, long seq, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ADD)) {
             Cols.uuid(ps, 1, messageId);
             ps.setString(2, emoji);
             Cols.uuid(ps, 3, userId);
-            Cols.instant(ps, 4, at);
-            return ps.executeUpdate() == 1;
+            ps.setLong(4, seq);
+            Cols.instant(ps, 5, at);
+            ps.executeUpdate();
         }
     }
 

@@ -52,8 +52,9 @@ public final class Stores implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(db.migrationDataSource())
-                    .locations(cfg.kind() == StoreKind.SQLITE ? "classpath:db/migration/sqlite"
-                            : "classpath:db/migration/postgresql")
+                    // One schema text for both databases. Should a real dialect difference arise, add a
+                    // db/migration/{sqlite,postgresql} location for it beside the common one.
+                    .locations("classpath:db/migration/common")
                     .load()
                     .migrate();
             Stores stores = new Stores(db, podId, cfg.writerBatchMax());

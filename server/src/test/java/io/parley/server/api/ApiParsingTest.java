@@ -252,18 +252,6 @@ class ApiParsingTest {
                         ErrorCode.INVALID, "Idempotency-Key"));
     }
 
-    @Test
-    void pathSegmentsArePercentDecoded() {
-        assertAll(
-                () -> assertEquals("\uD83D\uDC4D", ApiSupport.decodePathSegment("emoji", "%F0%9F%91%8D")),
-                () -> assertEquals(":+1:", ApiSupport.decodePathSegment("emoji", ":+1:")),
-                () -> assertEquals(":+1:", ApiSupport.decodePathSegment("emoji", "%3A%2B1%3A")),
-                () -> assertError(assertThrows(ParleyException.class, () -> ApiSupport.decodePathSegment("emoji", "%F0%9F")),
-                        ErrorCode.INVALID, "emoji"),
-                () -> assertError(assertThrows(ParleyException.class, () -> ApiSupport.decodePathSegment("emoji", "%G1")),
-                        ErrorCode.INVALID, "emoji"));
-    }
-
     // ---- writes -------------------------------------------------------------------------------
 
     @Test

@@ -1,4 +1,4 @@
--- Parley schema, version 1. The SQLite file has the same shape and the same text: ids are canonical
+-- Parley schema, version 1: one text for SQLite and PostgreSQL. Ids are canonical
 -- UUID text, instants epoch milliseconds (BIGINT), booleans 0/1 (INTEGER), small lists JSON text.
 
 CREATE TABLE users (
@@ -121,6 +121,7 @@ CREATE TABLE reactions (
     message_id TEXT   NOT NULL REFERENCES messages (id),
     emoji      TEXT   NOT NULL,
     user_id    TEXT   NOT NULL,
+    seq        BIGINT NOT NULL, -- the seq of the REACTION_ADDED event: orders reactions exactly
     created_at BIGINT NOT NULL,
     PRIMARY KEY (message_id, emoji, user_id)
 );
