@@ -107,9 +107,9 @@ final class Connection {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(f -> {
                 if (!f.isSuccess()) channel.close();
-                else channel.eventLoop().schedule(() -> { channel.close(); },
-                        CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             });
+            // Counted from now, not from the write: a client that reads nothing (too slow) is cut all the same.
+            channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
