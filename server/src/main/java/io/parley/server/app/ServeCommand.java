@@ -6,7 +6,15 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code parley serve}: runs a node until SIGTERM/SIGINT, then drains. */
+/**
+ * {@code parley serve}: runs a node until SIGTERM/SIGINT, then drains and exits 0.
+ *
+ * <p>SIGTERM and SIGINT are handled, not left to the JVM's default: the default starts the JVM's shutdown
+ * sequence, and a JVM that shuts down because of a signal exits 128+signal (143) whatever the hooks do (a
+ * {@code System.exit(0)} from the main thread blocks while hooks run). A handled signal only releases the main
+ * thread, which drains the node and returns 0, so an orchestrator sees a clean stop. The shutdown hook stays
+ * for every other way the JVM can go down (another signal such as SIGHUP, or {@code System.exit}).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start Parley. With no options: SQLite under ./data, HTTP and WebSocket on 127.0.0.1:8080.")
 final class ServeCommand implements Callable<Integer> {
@@ -18,18 +26,27 @@ final class ServeCommand implements Callable<Integer> {
         ParleyConfig config = options.loadOrReport();
         if (config == null) return 2;
         ParleyServer server = new ParleyServer(config).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("parley-shutdown").unstarted(() -> {
-            server.close();
-            stopped.countDown();
-        }));
+        CountDownLatch stop = new CountDownLatch(1);
+        onSignal("TERM", stop);
+        onSignal("INT", stop);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("parley-shutdown").unstarted(server::close));
         System.out.println("Parley is running at " + server.url());
         if (server.services().workspaces().setupOpen()) {
             System.out.println("First run: open " + server.url() + " to create the owner account and workspace,");
             System.out.println("  or run: parley admin bootstrap --email you@example.com --handle you --workspace \"My team\"");
         }
         System.out.flush();
-        stopped.await();
+        stop.await();
+        server.close();
         return 0;
+    }
+
+    /** Makes a signal release {@code stop} instead of shutting the JVM down; if it cannot, the hook does the drain. */
+    private static void onSignal(String name, CountDownLatch stop) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) { // e.g. -Xrs, or a platform without it
+            System.err.println("parley: cannot handle SIG" + name + " (" + e.getMessage() + "); it will stop the JVM directly");
+        }
     }
 }

@@ -6,8 +6,10 @@ import io.netty.channel.Channel;
 import io.parley.core.auth.Principal;
 import io.parley.core.protocol.CloseCode;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes them in order, applies the backpressure rules and flushes once per pass.
  */
 final class Connection {
+    /** How long a closed connection waits for the client's Close frame before cutting the socket. */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+
     private final Channel channel;
     private final UUID connectionId = UUID.randomUUID();
     private final Instant openedAt = Instant.now();
@@ -98,9 +103,20 @@ final class Connection {
         return true;
     }
 
-    /** Closes with a documented code, after the frames already queued; idempotent. */
+    /**
+     * Closes with a documented code; idempotent. This starts the closing handshake (RFC 6455 §7.1.2): the Close
+     * frame is written after the frames already queued, and the socket is closed when the client answers with its
+     * own Close ({@link WebSocketHandler}) or after {@link #CLOSE_HANDSHAKE_TIMEOUT}. Closing the socket right after writing the frame loses the code:
+     * a client still sending (pipelined frames the server has not read yet) makes the kernel answer with a reset,
+     * and the client sees an abnormal closure (1006) instead of the code that tells it what to do.
+     */
     void close(CloseCode code) {
         if (!closing.compareAndSet(false, true)) return;
         outbound.enqueueClose(this, code);
+        // Counted from now, not from the write: a client that reads nothing (too slow) is cut all the same.
+        channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
+
+    /** {@return whether this side has sent its Close frame} */
+    boolean closing() { return closing.get(); }
 }

@@ -2,6 +2,7 @@ package io.parley.server.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +99,14 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         stopAccepting();
         sweeper.close();
+        // Wait (bounded) for the closing handshakes, so every client reads its 4000 before the event loops stop.
+        List<ChannelFuture> closed = hub.all().stream().map(c -> c.channel().closeFuture()).toList();
         hub.closeAll(CloseCode.GOING_AWAY);
+        long deadline = System.nanoTime() + Connection.CLOSE_HANDSHAKE_TIMEOUT.toNanos() + 500_000_000L;
+        for (ChannelFuture f : closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) break;
+        }
         if (io != null) {
             io.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();

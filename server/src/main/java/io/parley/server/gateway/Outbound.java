@@ -1,7 +1,6 @@
 package io.parley.server.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -76,8 +75,9 @@ final class Outbound {
             Connection c = d.connection();
             if (d.close() != null) {
                 if (c.channel().isActive()) {
+                    // The socket closes when the client answers (WebSocketHandler) or at the handshake timeout.
                     c.channel().writeAndFlush(new CloseWebSocketFrame(d.close().code(), d.close().reason()))
-                            .addListener(ChannelFutureListener.CLOSE);
+                            .addListener(f -> { if (!f.isSuccess()) c.channel().close(); });
                 }
                 continue;
             }

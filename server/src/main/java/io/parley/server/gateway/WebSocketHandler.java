@@ -54,7 +54,10 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             }
             case PongWebSocketFrame pong -> connection.touchReceived(false);
-            case CloseWebSocketFrame close -> ctx.writeAndFlush(close.retainedDuplicate()).addListener(f -> ctx.close());
+            case CloseWebSocketFrame close -> {
+                if (connection.closing()) ctx.close(); // the client's answer to our Close: the handshake is done
+                else ctx.writeAndFlush(close.retainedDuplicate()).addListener(f -> ctx.close());
+            }
             case BinaryWebSocketFrame bin -> {
                 connection.touchReceived(true);
                 dispatcher.sendError(connection, ErrorCode.INVALID, "binary frames are not supported; send JSON text frames", null, null);
@@ -65,6 +68,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     private void onText(ChannelHandlerContext ctx, TextWebSocketFrame text) {
+        if (connection.closing()) return; // sent after our Close: it could not be answered, so it is not run
         connection.touchReceived(true);
         if (text.content().readableBytes() > maxFrameBytes) {
             dispatcher.sendError(connection, ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes", null, null);
