@@ -1,5 +1,6 @@
 package io.parley.server.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.parley.core.chat.ChatEvent;
 import io.parley.core.chat.EventType;
@@ -9,8 +10,10 @@ import io.parley.core.id.Uuid7;
 import io.parley.core.store.LogResult;
 import io.parley.server.http.Json;
 import io.parley.server.wire.EventView;
-import io.parley.server.wire.MessageView;
+import io.parley.server.wire.MessageJson;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,34 +39,59 @@ final class ServerFrames {
         }
     }
 
+    /** Streams a frame's envelope around a payload writer: the hot frames skip data binding. */
+    private interface PayloadWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] stream(String type, PayloadWriter payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", type);
+            g.writeStringField("id", Uuid7.next().toString());
+            g.writeStringField("timestamp", Instant.now().toString());
+            g.writeObjectFieldStart("payload");
+            payload.write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + type, e);
+        }
+        return out.toByteArray();
+    }
+
     /** {@return the live frame for a committed log event} */
     static byte[] event(ChatEvent e) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("chatId", e.chatId());
-        p.put("seq", e.seq());
-        switch (e.type()) {
-            case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED -> p.put("message", MessageView.of(e.message()));
-            case MESSAGE_DELETED -> p.put("messageId", e.message().id());
-            case REACTION_ADDED, REACTION_REMOVED -> {
-                p.put("messageId", e.message().id());
-                p.put("userId", e.actorId());
-                p.put("emoji", e.emoji());
-                p.put("action", e.type() == EventType.REACTION_ADDED ? "add" : "remove");
-                p.put("reactions", MessageView.of(e.message()).reactions());
+        return stream(e.type().frameType(), g -> {
+            MessageJson.uuid(g, "chatId", e.chatId());
+            g.writeNumberField("seq", e.seq());
+            switch (e.type()) {
+                case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED -> {
+                    g.writeFieldName("message");
+                    MessageJson.write(g, e.message());
+                }
+                case MESSAGE_DELETED -> MessageJson.uuid(g, "messageId", e.message().id());
+                case REACTION_ADDED, REACTION_REMOVED -> {
+                    MessageJson.uuid(g, "messageId", e.message().id());
+                    MessageJson.uuid(g, "userId", e.actorId());
+                    g.writeStringField("emoji", e.emoji());
+                    g.writeStringField("action", e.type() == EventType.REACTION_ADDED ? "add" : "remove");
+                    MessageJson.reactions(g, e.message().reactions());
+                }
             }
-        }
-        return frame(e.type().frameType(), p);
+        });
     }
 
     static byte[] ack(UUID refId, LogResult r) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("refId", refId);
-        p.put("status", "ok");
-        p.put("chatId", r.message().chatId());
-        p.put("messageId", r.message().id());
-        p.put("seq", r.seq());
-        if (r.duplicate()) p.put("duplicate", true);
-        return frame("ack", p);
+        return stream("ack", g -> {
+            MessageJson.uuid(g, "refId", refId);
+            g.writeStringField("status", "ok");
+            MessageJson.uuid(g, "chatId", r.message().chatId());
+            MessageJson.uuid(g, "messageId", r.message().id());
+            g.writeNumberField("seq", r.seq());
+            if (r.duplicate()) g.writeBooleanField("duplicate", true);
+        });
     }
 
     static byte[] ack(UUID refId, Map<String, Object> extra) {
