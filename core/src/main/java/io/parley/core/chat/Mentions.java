@@ -25,6 +25,7 @@ public record Mentions(List<String> handles, boolean channel, boolean here) {
 
     /** {@return the mentions found in message content} */
     public static Mentions parse(String content) {
+        if (content.indexOf('@') < 0) return NONE; // most messages: skip the regex
         Matcher m = MENTION.matcher(content);
         Set<String> handles = new LinkedHashSet<>();
         boolean channel = false;

@@ -1,6 +1,5 @@
 package io.parley.server.gateway;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.parley.core.chat.ChatEvent;
 import io.parley.core.chat.EventType;
@@ -10,14 +9,14 @@ import io.parley.core.id.Uuid7;
 import io.parley.core.store.LogResult;
 import io.parley.server.http.Json;
 import io.parley.server.wire.EventView;
+import io.parley.server.wire.JsonBytes;
 import io.parley.server.wire.MessageJson;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Encodes server frames (spec 002 §2.4) to JSON bytes: {@code {type, id, timestamp, payload}}.
@@ -39,58 +38,44 @@ final class ServerFrames {
         }
     }
 
-    /** Streams a frame's envelope around a payload writer: the hot frames skip data binding. */
-    private interface PayloadWriter {
-        void write(JsonGenerator g) throws IOException;
+    /** Writes a frame's envelope around a payload; the hot frames skip data binding. */
+    private static byte[] envelope(String type, Instant at, Consumer<JsonBytes> payload) {
+        JsonBytes j = new JsonBytes(512);
+        j.startObject()
+                .field("type", type)
+                .field("id", Uuid7.next())
+                .field("timestamp", at);
+        j.field("payload").startObject();
+        payload.accept(j);
+        j.endObject().endObject();
+        return j.toBytes();
     }
 
-    private static byte[] stream(String type, PayloadWriter payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("type", type);
-            g.writeStringField("id", Uuid7.next().toString());
-            g.writeStringField("timestamp", Instant.now().toString());
-            g.writeObjectFieldStart("payload");
-            payload.write(g);
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + type, e);
-        }
-        return out.toByteArray();
-    }
-
-    /** {@return the live frame for a committed log event} */
+    /** {@return the live frame for a committed log event} (its timestamp is the event's) */
     static byte[] event(ChatEvent e) {
-        return stream(e.type().frameType(), g -> {
-            MessageJson.uuid(g, "chatId", e.chatId());
-            g.writeNumberField("seq", e.seq());
+        return envelope(e.type().frameType(), e.at(), j -> {
+            j.field("chatId", e.chatId()).field("seq", e.seq());
             switch (e.type()) {
-                case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED -> {
-                    g.writeFieldName("message");
-                    MessageJson.write(g, e.message());
-                }
-                case MESSAGE_DELETED -> MessageJson.uuid(g, "messageId", e.message().id());
+                case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED -> MessageJson.write(j.field("message"), e.message());
+                case MESSAGE_DELETED -> j.field("messageId", e.message().id());
                 case REACTION_ADDED, REACTION_REMOVED -> {
-                    MessageJson.uuid(g, "messageId", e.message().id());
-                    MessageJson.uuid(g, "userId", e.actorId());
-                    g.writeStringField("emoji", e.emoji());
-                    g.writeStringField("action", e.type() == EventType.REACTION_ADDED ? "add" : "remove");
-                    MessageJson.reactions(g, e.message().reactions());
+                    j.field("messageId", e.message().id())
+                            .field("userId", e.actorId())
+                            .field("emoji", e.emoji())
+                            .field("action", e.type() == EventType.REACTION_ADDED ? "add" : "remove");
+                    MessageJson.reactions(j, e.message().reactions());
                 }
             }
         });
     }
 
     static byte[] ack(UUID refId, LogResult r) {
-        return stream("ack", g -> {
-            MessageJson.uuid(g, "refId", refId);
-            g.writeStringField("status", "ok");
-            MessageJson.uuid(g, "chatId", r.message().chatId());
-            MessageJson.uuid(g, "messageId", r.message().id());
-            g.writeNumberField("seq", r.seq());
-            if (r.duplicate()) g.writeBooleanField("duplicate", true);
+        return envelope("ack", Instant.now(), j -> {
+            j.field("refId", refId).field("status", "ok")
+                    .field("chatId", r.message().chatId())
+                    .field("messageId", r.message().id())
+                    .field("seq", r.seq());
+            if (r.duplicate()) j.field("duplicate", true);
         });
     }
 

@@ -1,77 +1,60 @@
 package io.parley.server.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
 import io.parley.core.chat.Reaction;
 
-import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes a message straight to a JSON generator: the same object {@link MessageView} serialises to
- * (same fields, same order, nulls left out), without the reflection and maps of data binding. This
- * is the hot path of every live event; a test holds the two forms equal.
+ * Writes a message with {@link JsonBytes}: the same object {@link MessageView} serialises to (same
+ * fields, same order, nulls left out), without data binding. This is the hot path of every live
+ * event; a test holds the two forms equal.
  */
 public final class MessageJson {
     private MessageJson() {}
 
-    public static void write(JsonGenerator g, Message m) throws IOException {
-        g.writeStartObject();
-        uuid(g, "id", m.id());
-        uuid(g, "chatId", m.chatId());
-        g.writeNumberField("seq", m.seq());
-        uuid(g, "senderId", m.senderId());
-        uuid(g, "clientMsgId", m.clientMsgId());
-        if (!m.deleted() && m.content() != null) g.writeStringField("content", m.content());
-        uuid(g, "threadRootId", m.threadRootId());
-        g.writeNumberField("replyCount", m.replyCount());
-        instant(g, "latestReplyAt", m.latestReplyAt());
-        uuids(g, "replyUsers", m.replyUsers());
+    public static void write(JsonBytes j, Message m) {
+        j.startObject()
+                .field("id", m.id())
+                .field("chatId", m.chatId())
+                .field("seq", m.seq())
+                .field("senderId", m.senderId())
+                .field("clientMsgId", m.clientMsgId())
+                .field("content", m.deleted() ? null : m.content())
+                .field("threadRootId", m.threadRootId())
+                .field("replyCount", m.replyCount())
+                .field("latestReplyAt", m.latestReplyAt());
+        uuids(j.field("replyUsers"), m.replyUsers());
         Mentions mentions = m.mentions();
-        g.writeObjectFieldStart("mentions");
-        g.writeArrayFieldStart("handles");
-        for (String h : mentions.handles()) g.writeString(h);
-        g.writeEndArray();
-        g.writeBooleanField("channel", mentions.channel());
-        g.writeBooleanField("here", mentions.here());
-        g.writeEndObject();
-        reactions(g, m.reactions());
-        instant(g, "createdAt", m.createdAt());
-        instant(g, "editedAt", m.editedAt());
-        g.writeBooleanField("deleted", m.deleted());
-        instant(g, "deletedAt", m.deletedAt());
-        if (m.originPod() != null) g.writeStringField("originPod", m.originPod());
-        g.writeStringField("hlc", Long.toString(m.hlc()));
-        g.writeEndObject();
+        j.field("mentions").startObject().field("handles").startArray();
+        for (String h : mentions.handles()) j.string(h);
+        j.endArray().field("channel", mentions.channel()).field("here", mentions.here()).endObject();
+        reactions(j, m.reactions());
+        j.field("createdAt", m.createdAt())
+                .field("editedAt", m.editedAt())
+                .field("deleted", m.deleted())
+                .field("deletedAt", m.deletedAt())
+                .field("originPod", m.originPod())
+                .field("hlc", Long.toString(m.hlc()))
+                .endObject();
     }
 
     /** Writes {@code "reactions":[{emoji,count,users}]} as {@link MessageView.ReactionView}s. */
-    public static void reactions(JsonGenerator g, List<Reaction> reactions) throws IOException {
-        g.writeArrayFieldStart("reactions");
+    public static void reactions(JsonBytes j, List<Reaction> reactions) {
+        j.field("reactions").startArray();
         for (Reaction r : reactions) {
-            g.writeStartObject();
-            g.writeStringField("emoji", r.emoji());
-            g.writeNumberField("count", r.count());
-            uuids(g, "users", r.users());
-            g.writeEndObject();
+            j.startObject().field("emoji", r.emoji()).field("count", r.count());
+            uuids(j.field("users"), r.users());
+            j.endObject();
         }
-        g.writeEndArray();
+        j.endArray();
     }
 
-    public static void uuid(JsonGenerator g, String field, UUID id) throws IOException {
-        if (id != null) g.writeStringField(field, id.toString());
-    }
-
-    private static void uuids(JsonGenerator g, String field, List<UUID> ids) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (UUID id : ids) g.writeString(id.toString());
-        g.writeEndArray();
-    }
-
-    private static void instant(JsonGenerator g, String field, Instant t) throws IOException {
-        if (t != null) g.writeStringField(field, t.toString());
+    private static void uuids(JsonBytes j, List<UUID> ids) {
+        j.startArray();
+        for (UUID id : ids) j.uuid(id);
+        j.endArray();
     }
 }

@@ -1,13 +1,11 @@
 package io.parley.server.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
 import io.parley.core.chat.Reaction;
 import io.parley.server.http.Json;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -18,12 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MessageJsonTest {
     private static final Instant T = Instant.parse("2026-11-23T01:02:03.456Z");
 
-    private static String streamed(Message m) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            MessageJson.write(g, m);
-        }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    private static String streamed(Message m) {
+        JsonBytes j = new JsonBytes(16);
+        MessageJson.write(j, m);
+        return new String(j.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void same(Message m) throws Exception {
@@ -47,5 +43,19 @@ class MessageJsonTest {
         Message tomb = new Message(UUID.randomUUID(), root.chatId(), 10, b, UUID.randomUUID(), "",
                 null, 0, null, List.of(), Mentions.NONE, List.of(), T, null, T.plusSeconds(1), "local", 44);
         same(tomb);
+    }
+
+    @Test
+    void everyKindOfCharacterIsEscapedAsJacksonDoes() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x300; c++) all.append(c);
+        all.append("\u2028\u2029\uFFFF\uD83D\uDE00 mixed \"q\" \\ end");
+        Message m = new Message(UUID.randomUUID(), UUID.randomUUID(), 1, UUID.randomUUID(), UUID.randomUUID(), all.toString(),
+                null, 0, null, List.of(), Mentions.NONE, List.of(), T, null, null, "local", 1);
+        same(m);
+        String lone = "bad \uD800 surrogate";
+        Message odd = new Message(UUID.randomUUID(), UUID.randomUUID(), 1, UUID.randomUUID(), UUID.randomUUID(), lone,
+                null, 0, null, List.of(), Mentions.NONE, List.of(), T, null, null, "local", 1);
+        assertEquals(lone, Json.MAPPER.readTree(streamed(odd)).get("content").asText(), "a lone surrogate survives a round trip");
     }
 }
