@@ -115,7 +115,8 @@ CREATE TABLE messages (
     hlc             BIGINT  NOT NULL
 );
 CREATE UNIQUE INDEX messages_chat_seq_key ON messages (chat_id, seq);
-CREATE INDEX messages_thread_idx ON messages (thread_root_id, seq);
+-- Partial: most messages are not replies, and need no entry here.
+CREATE INDEX messages_thread_idx ON messages (thread_root_id, seq) WHERE thread_root_id IS NOT NULL;
 
 CREATE TABLE reactions (
     message_id TEXT   NOT NULL REFERENCES messages (id),
@@ -140,4 +141,5 @@ CREATE TABLE chat_events (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (chat_id, seq)
 );
-CREATE UNIQUE INDEX chat_events_client_key ON chat_events (chat_id, actor_id, client_id);
+-- client_id before actor_id: the writer checks a whole batch's client ids of one chat in one lookup.
+CREATE UNIQUE INDEX chat_events_client_key ON chat_events (chat_id, client_id, actor_id);

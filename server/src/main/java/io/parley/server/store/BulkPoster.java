@@ -24,12 +24,15 @@ import java.util.UUID;
  * chat ({@code last_seq = last_seq + n}, which also takes the chat's row lock on PostgreSQL) and two
  * batched inserts — so a group commit of hundreds of messages is a handful of round trips.
  *
+ * <p>(The idempotency check is one query per chat of the run, on the unique index's (chat_id, client_id) prefix.)
+ *
  * <p>Semantics are those of {@link CommandApplier} for a post: a (chat, actor, client id) already in
  * the log, or earlier in the same run, is a duplicate that returns the original seq and writes nothing;
  * each chat's new messages take consecutive seqs in arrival order.
  */
 final class BulkPoster {
-    private static final String PRIOR = "SELECT chat_id, actor_id, client_id, seq, message_id FROM chat_events WHERE client_id IN (";
+    private static final String PRIOR = "SELECT chat_id, actor_id, client_id, seq, message_id FROM chat_events"
+            + " WHERE chat_id = ? AND client_id IN (";
     private static final String ADD_SEQ = "UPDATE chats SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq";
 
     private record Key(UUID chat, UUID actor, UUID client) {}
@@ -107,16 +110,22 @@ final class BulkPoster {
     }
 
     private static Map<Key, EventsTable.Prior> prior(Connection c, List<LogCommand.Post> posts) throws SQLException {
-        StringBuilder sql = new StringBuilder(PRIOR);
-        for (int i = 0; i < posts.size(); i++) sql.append(i == 0 ? "?" : ",?");
-        sql.append(')');
+        Map<UUID, List<UUID>> clientsByChat = new LinkedHashMap<>();
+        for (LogCommand.Post p : posts) clientsByChat.computeIfAbsent(p.chatId(), x -> new ArrayList<>()).add(p.clientId());
         Map<Key, EventsTable.Prior> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < posts.size(); i++) Cols.uuid(ps, i + 1, posts.get(i).clientId());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(new Key(Cols.uuid(rs, "chat_id"), Cols.uuid(rs, "actor_id"), Cols.uuid(rs, "client_id")),
-                            new EventsTable.Prior(rs.getLong("seq"), Cols.uuid(rs, "message_id")));
+        for (var e : clientsByChat.entrySet()) {
+            List<UUID> clients = e.getValue();
+            StringBuilder sql = new StringBuilder(PRIOR);
+            for (int i = 0; i < clients.size(); i++) sql.append(i == 0 ? "?" : ",?");
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                Cols.uuid(ps, 1, e.getKey());
+                for (int i = 0; i < clients.size(); i++) Cols.uuid(ps, i + 2, clients.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(new Key(Cols.uuid(rs, "chat_id"), Cols.uuid(rs, "actor_id"), Cols.uuid(rs, "client_id")),
+                                new EventsTable.Prior(rs.getLong("seq"), Cols.uuid(rs, "message_id")));
+                    }
                 }
             }
         }

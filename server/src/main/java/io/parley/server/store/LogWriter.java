@@ -49,6 +49,9 @@ final class LogWriter implements AutoCloseable {
     private final int batchMax;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
+    /** Completes committed futures in commit order, off the writer thread (one thread keeps the order). */
+    private final java.util.concurrent.ExecutorService completer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("parley-log-completer").daemon(true).factory());
     private volatile boolean closed;
 
     LogWriter(Db db, int batchMax) {
@@ -131,15 +134,19 @@ final class LogWriter implements AutoCloseable {
             if (Db.isConnectivity(e)) {
                 LOG.warn("database unavailable; failing a batch of {} commands", batch.size());
                 ParleyException failure = unavailable("database unavailable", e);
-                for (Pending p : batch) p.future().completeExceptionally(failure);
+                for (Pending p : batch) completeLater(p, failure);
             } else {
                 LOG.warn("batch of {} commands rolled back ({}); retrying one by one", batch.size(), describe(e));
                 for (Pending p : batch) commitOne(p);
             }
             return;
         }
-        // Committed: now, and only now, tell the callers.
-        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), outcomes[i]);
+        // Committed: now, and only now, tell the callers. The completer thread runs their callbacks (acks,
+        // fan-out) in commit order while this thread starts on the next batch.
+        List<Pending> done = List.copyOf(batch);
+        completer.execute(() -> {
+            for (int i = 0; i < done.size(); i++) complete(done.get(i), outcomes[i]);
+        });
     }
 
     private static boolean isPlainPost(LogCommand cmd) {
@@ -154,12 +161,17 @@ final class LogWriter implements AutoCloseable {
             } catch (ParleyException e) {
                 outcome = e;
             }
-            complete(p, outcome);
+            completeLater(p, outcome);
         } catch (SQLException e) {
-            p.future().completeExceptionally(db.translate(e));
+            completeLater(p, db.translate(e));
         } catch (RuntimeException e) {
-            p.future().completeExceptionally(e);
+            completeLater(p, e);
         }
+    }
+
+    /** Completes on the completer thread, behind every earlier completion, so callers see commit order. */
+    private void completeLater(Pending p, Object outcome) {
+        completer.execute(() -> complete(p, outcome));
     }
 
     /** {@return the error's type and SQLState only: driver messages may quote row values, i.e. content} */
@@ -190,6 +202,8 @@ final class LogWriter implements AutoCloseable {
         }
         try {
             thread.join(30_000);
+            completer.shutdown();
+            completer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -139,11 +139,10 @@ public final class JsonBytes {
     /** Writes a string's characters escaped (quote, backslash, controls) and UTF-8 encoded. */
     private void escaped(String s) {
         int n = s.length();
-        ensure(n);
+        ensure(6 * n); // the worst case (every char a \\u00XX escape), so the loop below needs no checks
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                ensure(1);
                 buf[len++] = (byte) c;
             } else if (c < 0x80) {
                 switch (c) {
