@@ -1,8 +1,9 @@
 package io.parley.server.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.parley.core.auth.Principal;
 import io.parley.core.protocol.CloseCode;
 
@@ -28,6 +29,7 @@ final class Connection {
     private final Instant openedAt = Instant.now();
     private final int sendQueueMax;
     private final Outbound outbound;
+    private ChannelHandlerContext wire; // set on the event loop, read on it
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Principal principal;
@@ -77,17 +79,30 @@ final class Connection {
 
     /** Sends an essential frame now (ack, error, a reply). {@return false if the connection is closing} */
     boolean send(byte[] frame) {
-        if (!queue(Unpooled.wrappedBuffer(frame), FramePriority.ESSENTIAL)) return false;
+        if (!queue(WireFrame.text(frame), FramePriority.ESSENTIAL)) return false;
         outbound.schedule();
         return true;
     }
 
     /**
-     * Queues a shared encoded frame (the caller keeps its reference; this takes a retained duplicate)
+     * Queues a shared {@link WireFrame} (the caller keeps its reference; this takes a retained duplicate)
      * without scheduling the write: the caller fanning out schedules each {@link #outbound()} once.
      */
     boolean queueShared(ByteBuf shared, FramePriority priority) {
         return queue(shared.retainedDuplicate(), priority);
+    }
+
+    /**
+     * {@return the pipeline context that writes bytes straight to the socket, below the WebSocket
+     * encoder: {@link WireFrame}s are complete frames already}
+     */
+    ChannelHandlerContext wire() {
+        ChannelHandlerContext ctx = wire;
+        if (ctx == null) {
+            ctx = channel.pipeline().context(WebSocketFrameEncoder.class);
+            wire = ctx;
+        }
+        return ctx;
     }
 
     /** {@return the write path this connection's frames go through} */

@@ -17,7 +17,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.parley.core.auth.AuthService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.protocol.CloseCode;
@@ -33,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The network edge: one Netty server for HTTP and WebSocket on one port. The pipeline reads top to
- * bottom: HTTP codec, aggregator (bounded request size), write coalescing, then the request handler,
- * which upgrades {@code /ws} and routes the rest. Uses epoll where available.
+ * bottom: HTTP codec, aggregator (bounded request size), then the request handler,
+ * which upgrades {@code /ws} and routes the rest. Write coalescing for WebSockets is {@link Outbound}'s
+ * job (one flush per connection per pass). Uses epoll where available.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -76,7 +76,6 @@ public final class Gateway implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(256, true))
                                 .addLast("http", new HttpServerCodec(8192, 16384, 8192))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("request", new HttpServerHandler(router, upgrade, workers));

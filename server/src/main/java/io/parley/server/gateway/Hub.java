@@ -1,7 +1,6 @@
 package io.parley.server.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.BusEvent;
 import io.parley.core.chat.ChatDirectory;
@@ -147,7 +146,7 @@ public final class Hub implements Bus.Listener {
 
     /** Queues one encoded frame for every local connection of the users, then schedules each event loop once. */
     private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
-        ByteBuf shared = Unpooled.wrappedBuffer(frame);
+        ByteBuf shared = WireFrame.text(frame);
         Set<Outbound> loops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         int n = 0;
         try {

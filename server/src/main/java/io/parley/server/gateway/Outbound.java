@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.internal.PlatformDependent;
 import io.parley.core.protocol.CloseCode;
 
@@ -99,7 +98,7 @@ final class Outbound {
                 if (c.isOpen()) c.close(CloseCode.TOO_SLOW);
                 continue;
             }
-            c.channel().write(new TextWebSocketFrame(d.frame()), c.channel().voidPromise());
+            c.wire().write(d.frame(), c.channel().voidPromise()); // a complete WireFrame: below the encoder
             if (inPass == 0) touched.add(c);
             written.put(c, inPass + 1);
         }
