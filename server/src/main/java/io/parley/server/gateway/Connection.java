@@ -84,12 +84,21 @@ final class Connection {
         return true;
     }
 
-    /**
-     * Queues a shared {@link WireFrame} (the caller keeps its reference; this takes a retained duplicate)
-     * without scheduling the write: the caller fanning out schedules each {@link #outbound()} once.
-     */
-    boolean queueShared(ByteBuf shared, FramePriority priority) {
-        return queue(shared.retainedDuplicate(), priority);
+    /** Notes application traffic out (the idle timeout counts both ways). */
+    void touchSent() { lastActivityNanos = System.nanoTime(); }
+
+    // Per-pass write counting for Outbound, confined to the event loop.
+    private long pass;
+    private int passWrites;
+
+    int writesInPass(long p) { return pass == p ? passWrites : 0; }
+
+    void wroteInPass(long p) {
+        if (pass != p) {
+            pass = p;
+            passWrites = 0;
+        }
+        passWrites++;
     }
 
     /**

@@ -144,26 +144,24 @@ public final class Hub implements Bus.Listener {
         metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
     }
 
-    /** Queues one encoded frame for every local connection of the users, then schedules each event loop once. */
+    /** Queues one encoded frame for every local connection of the users: one queue item per event loop. */
     private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
-        ByteBuf shared = WireFrame.text(frame);
-        Set<Outbound> loops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
         int n = 0;
-        try {
-            for (UUID u : users) {
-                List<Connection> conns = byUser.get(u);
-                if (conns == null) continue;
-                for (Connection c : conns) {
-                    if (c.queueShared(shared, priority)) {
-                        loops.add(c.outbound());
-                        n++;
-                    }
-                }
+        for (UUID u : users) {
+            List<Connection> conns = byUser.get(u);
+            if (conns == null) continue;
+            for (Connection c : conns) {
+                if (!c.isOpen()) continue;
+                c.touchSent();
+                byLoop.computeIfAbsent(c.outbound(), o -> new ArrayList<>()).add(c);
+                n++;
             }
-        } finally {
-            shared.release();
         }
-        for (Outbound o : loops) o.schedule();
+        if (n == 0) return 0;
+        ByteBuf shared = WireFrame.text(frame);
+        for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
+        shared.release();
         return n;
     }
 

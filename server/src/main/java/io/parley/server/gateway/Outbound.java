@@ -8,7 +8,6 @@ import io.netty.util.internal.PlatformDependent;
 import io.parley.core.protocol.CloseCode;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -31,15 +30,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the client with {@link CloseCode#TOO_SLOW}.
  */
 final class Outbound {
-    /** A frame to write, or (frame null) the connection's close, written after what was queued before it. */
-    private record Delivery(Connection connection, ByteBuf frame, FramePriority priority, CloseCode close) {}
+    /** What the loop's queue holds: a frame for one connection, one shared frame for many, or a close. */
+    private sealed interface Item {}
+
+    private record One(Connection connection, ByteBuf frame, FramePriority priority) implements Item {}
+
+    /** One frame for many connections of this loop; the item owns one reference to {@code frame}. */
+    private record FanOut(List<Connection> connections, ByteBuf frame, FramePriority priority) implements Item {}
+
+    /** The connection's close, written after what was queued before it. */
+    private record Close(Connection connection, CloseCode code) implements Item {}
 
     private static final Map<EventLoop, Outbound> BY_LOOP = new ConcurrentHashMap<>();
 
     private final EventLoop loop;
-    private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
+    private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private long pass; // confined to the loop
+    private final List<Connection> touched = new ArrayList<>();
 
     private Outbound(EventLoop loop) {
         this.loop = loop;
@@ -52,12 +61,18 @@ final class Outbound {
 
     /** Queues a frame (the caller hands over one reference). Call {@link #schedule()} after queueing. */
     void enqueue(Connection c, ByteBuf frame, FramePriority priority) {
-        queue.add(new Delivery(c, frame, priority, null));
+        queue.add(new One(c, frame, priority));
+    }
+
+    /** Queues one frame for many of this loop's connections (the caller hands over one reference). Schedules the write. */
+    void enqueueFanOut(List<Connection> connections, ByteBuf frame, FramePriority priority) {
+        queue.add(new FanOut(connections, frame, priority));
+        schedule();
     }
 
     /** Queues a close frame behind the connection's queued frames, and schedules the write. */
     void enqueueClose(Connection c, CloseCode code) {
-        queue.add(new Delivery(c, null, null, code));
+        queue.add(new Close(c, code));
         schedule();
     }
 
@@ -68,40 +83,53 @@ final class Outbound {
 
     private void drain() {
         scheduled.set(false);
-        Map<Connection, Integer> written = new IdentityHashMap<>();
-        List<Connection> touched = new ArrayList<>();
-        for (Delivery d; (d = queue.poll()) != null; ) {
-            Connection c = d.connection();
-            if (d.close() != null) {
-                if (c.channel().isActive()) {
-                    // The socket closes when the client answers (WebSocketHandler) or at the handshake timeout.
-                    c.channel().writeAndFlush(new CloseWebSocketFrame(d.close().code(), d.close().reason()))
-                            .addListener(f -> { if (!f.isSuccess()) c.channel().close(); });
+        long p = ++pass;
+        for (Item item; (item = queue.poll()) != null; ) {
+            switch (item) {
+                case One one -> write(one.connection(), one.frame(), one.priority(), p);
+                case FanOut fan -> {
+                    ByteBuf shared = fan.frame();
+                    List<Connection> conns = fan.connections();
+                    // Each duplicate shares the frame's reference count: one retain for all, one release per write.
+                    shared.retain(conns.size());
+                    for (Connection c : conns) write(c, shared.duplicate(), fan.priority(), p);
+                    shared.release();
                 }
-                continue;
+                case Close close -> {
+                    Connection c = close.connection();
+                    if (c.channel().isActive()) {
+                        // The socket closes when the client answers (WebSocketHandler) or at the handshake timeout.
+                        c.channel().writeAndFlush(new CloseWebSocketFrame(close.code().code(), close.code().reason()))
+                                .addListener(f -> { if (!f.isSuccess()) c.channel().close(); });
+                    }
+                }
             }
-            if (!c.channel().isActive()) {
-                d.frame().release();
-                continue;
-            }
-            int inPass = written.getOrDefault(c, 0);
-            ChannelOutboundBuffer buffer = c.channel().unsafe().outboundBuffer();
-            int backlog = inPass + (buffer == null ? 0 : buffer.size());
-            int max = c.sendQueueMax();
-            if (d.priority().dropAt(backlog, max)) {
-                d.frame().release();
-                c.dropped();
-                continue;
-            }
-            if (backlog >= max) { // an essential frame with no room: shed the client, it will resync
-                d.frame().release();
-                if (c.isOpen()) c.close(CloseCode.TOO_SLOW);
-                continue;
-            }
-            c.wire().write(d.frame(), c.channel().voidPromise()); // a complete WireFrame: below the encoder
-            if (inPass == 0) touched.add(c);
-            written.put(c, inPass + 1);
         }
         for (Connection c : touched) c.channel().flush();
+        touched.clear();
+    }
+
+    private void write(Connection c, ByteBuf frame, FramePriority priority, long p) {
+        if (!c.channel().isActive()) {
+            frame.release();
+            return;
+        }
+        int inPass = c.writesInPass(p);
+        ChannelOutboundBuffer buffer = c.channel().unsafe().outboundBuffer();
+        int backlog = inPass + (buffer == null ? 0 : buffer.size());
+        int max = c.sendQueueMax();
+        if (priority.dropAt(backlog, max)) {
+            frame.release();
+            c.dropped();
+            return;
+        }
+        if (backlog >= max) { // an essential frame with no room: shed the client, it will resync
+            frame.release();
+            if (c.isOpen()) c.close(CloseCode.TOO_SLOW);
+            return;
+        }
+        c.wire().write(frame, c.channel().voidPromise()); // a complete WireFrame: below the encoder
+        if (inPass == 0) touched.add(c);
+        c.wroteInPass(p);
     }
 }
