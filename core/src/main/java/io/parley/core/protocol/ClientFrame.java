@@ -11,7 +11,8 @@ import java.util.UUID;
 public sealed interface ClientFrame {
     UUID id();
 
-    record MessageSend(UUID id, UUID chatId, String content, UUID replyTo) implements ClientFrame {}
+    /** A message; {@code urgent} asks for the urgent priority (spec 002 §3.7: bypasses DND and mute, rate-limited). */
+    record MessageSend(UUID id, UUID chatId, String content, UUID replyTo, boolean urgent) implements ClientFrame {}
 
     record MessageEdit(UUID id, UUID messageId, String content) implements ClientFrame {}
 
@@ -37,6 +38,32 @@ public sealed interface ClientFrame {
 
     /** Application-level heartbeat; answered with {@code pong}. */
     record Ping(UUID id) implements ClientFrame {}
+
+    /** The user started typing in a chat (spec 002 §4.3). */
+    record TypingStart(UUID id, UUID chatId) implements ClientFrame {}
+
+    /** The user stopped typing in a chat. */
+    record TypingStop(UUID id, UUID chatId) implements ClientFrame {}
+
+    /** Sets the user's manual presence: available, away, dnd, brb, in_a_meeting (spec 002 §4.1). */
+    record PresenceUpdate(UUID id, String status) implements ClientFrame {}
+
+    /** Subscribes this connection to the presence of users it shows (spec 002 §4.2). */
+    record PresenceSubscribe(UUID id, List<UUID> userIds) implements ClientFrame {
+        public PresenceSubscribe {
+            userIds = List.copyOf(userIds);
+        }
+    }
+
+    /** Drops presence subscriptions of this connection. */
+    record PresenceUnsubscribe(UUID id, List<UUID> userIds) implements ClientFrame {
+        public PresenceUnsubscribe {
+            userIds = List.copyOf(userIds);
+        }
+    }
+
+    /** Declares which chat this connection shows in front (null: none); a focused chat raises no toast. */
+    record ChatFocus(UUID id, UUID chatId) implements ClientFrame {}
 
     /** A frame type of the protocol this server does not implement yet (answered with {@code not_implemented}). */
     record Unsupported(UUID id, String type) implements ClientFrame {}

@@ -26,7 +26,8 @@ import java.util.UUID;
 final class FrameDecoder {
     private static final Set<String> ENVELOPE = Set.of("type", "id", "timestamp", "payload");
     /** Types of spec 002 §2.3 this server does not implement yet. */
-    private static final Set<String> UNSUPPORTED = Set.of("typing.start", "typing.stop", "presence.update", "search.query");
+    private static final Set<String> UNSUPPORTED = Set.of("search.query");
+    private static final int MAX_PRESENCE_IDS = 500;
 
     /** A frame that could not be accepted. */
     record Rejected(ErrorCode code, String message, UUID refId) {}
@@ -72,11 +73,40 @@ final class FrameDecoder {
             Payload p = new Payload(payload);
             ClientFrame frame = switch (type) {
                 case "message.send" -> {
-                    p.allow("chatId", "content", "replyTo", "attachments");
+                    p.allow("chatId", "content", "replyTo", "attachments", "priority");
                     if (payload.has("attachments") && !(payload.get("attachments").isArray() && payload.get("attachments").isEmpty())) {
                         throw new ParleyException(ErrorCode.NOT_IMPLEMENTED, "attachments are not supported yet");
                     }
-                    yield new ClientFrame.MessageSend(id, p.uuid("chatId", true), p.string("content", true), p.uuid("replyTo", false));
+                    String priority = p.string("priority", false);
+                    if (priority != null && !priority.equals("normal") && !priority.equals("urgent")) {
+                        throw ParleyException.invalid("priority must be \"normal\" or \"urgent\"");
+                    }
+                    yield new ClientFrame.MessageSend(id, p.uuid("chatId", true), p.string("content", true), p.uuid("replyTo", false),
+                            "urgent".equals(priority));
+                }
+                case "typing.start" -> {
+                    p.allow("chatId");
+                    yield new ClientFrame.TypingStart(id, p.uuid("chatId", true));
+                }
+                case "typing.stop" -> {
+                    p.allow("chatId");
+                    yield new ClientFrame.TypingStop(id, p.uuid("chatId", true));
+                }
+                case "presence.update" -> {
+                    p.allow("status");
+                    yield new ClientFrame.PresenceUpdate(id, p.string("status", true));
+                }
+                case "presence.subscribe" -> {
+                    p.allow("userIds");
+                    yield new ClientFrame.PresenceSubscribe(id, p.uuids("userIds", MAX_PRESENCE_IDS));
+                }
+                case "presence.unsubscribe" -> {
+                    p.allow("userIds");
+                    yield new ClientFrame.PresenceUnsubscribe(id, p.uuids("userIds", MAX_PRESENCE_IDS));
+                }
+                case "chat.focus" -> {
+                    p.allow("chatId");
+                    yield new ClientFrame.ChatFocus(id, p.uuid("chatId", false));
                 }
                 case "message.edit" -> {
                     p.allow("messageId", "content");
@@ -180,6 +210,22 @@ final class FrameDecoder {
             UUID id = v.isTextual() ? parseUuid(v.asText()) : null;
             if (id == null) throw ParleyException.invalid(field + " must be a UUID string");
             return id;
+        }
+
+        /** A required array of 1 to max UUID strings. */
+        java.util.List<UUID> uuids(String field, int max) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) throw ParleyException.invalid(field + " is required");
+            if (!v.isArray() || v.isEmpty() || v.size() > max) {
+                throw ParleyException.invalid(field + " must be an array of 1 to " + max + " UUID strings");
+            }
+            java.util.List<UUID> out = new ArrayList<>(v.size());
+            for (JsonNode e : v) {
+                UUID id = e.isTextual() ? parseUuid(e.asText()) : null;
+                if (id == null) throw ParleyException.invalid(field + " must hold only UUID strings");
+                out.add(id);
+            }
+            return out;
         }
 
         String string(String field, boolean required) {

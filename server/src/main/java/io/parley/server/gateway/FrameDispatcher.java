@@ -66,6 +66,12 @@ final class FrameDispatcher {
                     send(c, "ack", ServerFrames.ack(f.id(), Map.of("expiresAt", renewed.expiresAt().toString())));
                 }
                 case ClientFrame.Ping f -> send(c, "pong", ServerFrames.frame("pong", Map.of("refId", f.id())));
+                case ClientFrame.TypingStart f -> notYet(c, f, "typing.start");
+                case ClientFrame.TypingStop f -> notYet(c, f, "typing.stop");
+                case ClientFrame.PresenceUpdate f -> notYet(c, f, "presence.update");
+                case ClientFrame.PresenceSubscribe f -> notYet(c, f, "presence.subscribe");
+                case ClientFrame.PresenceUnsubscribe f -> notYet(c, f, "presence.unsubscribe");
+                case ClientFrame.ChatFocus f -> notYet(c, f, "chat.focus");
                 case ClientFrame.Unsupported f -> sendError(c, ErrorCode.NOT_IMPLEMENTED,
                         "frame type '" + f.type() + "' is not implemented by this server yet", f.id(), null);
             }
@@ -75,6 +81,10 @@ final class FrameDispatcher {
             log.error("frame {} failed", frame.getClass().getSimpleName(), e);
             sendError(c, ErrorCode.INTERNAL, "internal error", frame.id(), null);
         }
+    }
+
+    private void notYet(Connection c, ClientFrame f, String type) {
+        sendError(c, ErrorCode.NOT_IMPLEMENTED, "frame type '" + type + "' is not implemented by this server yet", f.id(), null);
     }
 
     private void ackWhenCommitted(Connection c, UUID refId, CompletableFuture<LogResult> pending, long startNanos) {

@@ -1,0 +1,2 @@
+/** Real-time awareness: rate limits, and (as they land) presence, typing, receipts and badges. */
+package io.parley.core.realtime;
