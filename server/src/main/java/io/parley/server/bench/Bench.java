@@ -71,6 +71,7 @@ public final class Bench {
             connect(group, epoll, plan, conns);
             log.printf("connected %d WebSockets in %.1f s (%d event-loop threads, %s)%n", conns.size(),
                     (System.nanoTime() - t0) / 1e9, cfg.ioThreads(), epoll ? "epoll" : "nio");
+            subscribePresence(plan, conns);
             BenchResult r = drive(plan, conns, senders, stats);
             for (BenchConnection c : conns) if (c.channel != null) c.channel.close();
             return r;
@@ -109,12 +110,66 @@ public final class Bench {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     }
 
+    /** Each connection subscribes to the presence of the next {@code presenceContacts} users. */
+    private void subscribePresence(RestSetup.Plan plan, List<BenchConnection> conns) {
+        int k = Math.min(cfg.ambient().presenceContacts(), Math.min(500, plan.users().size() - 1));
+        if (k <= 0) return;
+        int n = plan.users().size();
+        for (BenchConnection c : conns) {
+            StringBuilder ids = new StringBuilder("{\"userIds\":[");
+            for (int j = 1; j <= k; j++) {
+                if (j > 1) ids.append(',');
+                ids.append('"').append(plan.users().get((c.userIndex + j) % n).id()).append('"');
+            }
+            c.sendFrame("presence.subscribe", ids.append("]}").toString());
+        }
+        log.printf("subscribed every connection to the presence of %d users%n", k);
+    }
+
+    /**
+     * Runs the ephemeral load until {@code end}: typing starts from random chat members and presence
+     * changes from random users, paced like the sends; samples the server's CPU over the window.
+     */
+    private Thread startAmbient(RestSetup.Plan plan, List<BenchConnection> conns, Stats stats, long start, long end, double[] cpu) {
+        Ambient a = cfg.ambient();
+        return Thread.ofPlatform().name("bench-ambient").daemon().start(() -> {
+            var rnd = java.util.concurrent.ThreadLocalRandom.current();
+            List<int[]> typers = new ArrayList<>(); // {chat index, member}
+            for (int ci = 0; ci < plan.chats().size(); ci++) for (int m : plan.chats().get(ci).members()) typers.add(new int[]{ci, m});
+            long typingDue = 0;
+            long presenceDue = 0;
+            boolean sampledStart = false;
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                if (!sampledStart && now >= stats.windowStart) {
+                    cpu[0] = ServerCpu.seconds(a.serverPid());
+                    sampledStart = true;
+                }
+                double elapsed = (now - start) / 1e9;
+                for (; a.typingRate() > 0 && !typers.isEmpty() && typingDue < elapsed * a.typingRate(); typingDue++) {
+                    int[] t = typers.get(rnd.nextInt(typers.size()));
+                    conns.get(t[1]).sendFrame("typing.start", "{\"chatId\":\"" + plan.chats().get(t[0]).id() + "\"}");
+                    stats.typingSent.increment();
+                }
+                for (; a.presenceRate() > 0 && presenceDue < elapsed * a.presenceRate(); presenceDue++) {
+                    BenchConnection c = conns.get(rnd.nextInt(conns.size()));
+                    c.sendFrame("presence.update", rnd.nextBoolean() ? "{\"status\":\"away\"}" : "{\"status\":\"available\"}");
+                    stats.presenceSent.increment();
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+            cpu[1] = ServerCpu.seconds(a.serverPid());
+        });
+    }
+
     private BenchResult drive(RestSetup.Plan plan, List<BenchConnection> conns, List<BenchConnection> senders, Stats stats)
             throws InterruptedException {
         long start = System.nanoTime();
         stats.windowStart = start + cfg.warmup().toNanos();
         stats.windowEnd = stats.windowStart + cfg.duration().toNanos();
         long end = stats.windowEnd;
+        double[] cpu = {Double.NaN, Double.NaN};
+        Thread ambient = startAmbient(plan, conns, stats, start, end, cpu);
         log.printf("sending: %s, %d senders, %s warm-up + %s measured%n",
                 cfg.rate() > 0 ? cfg.rate() + " msgs/s" : "closed loop, window " + cfg.window() + " per sender",
                 senders.size(), fmt(cfg.warmup()), fmt(cfg.duration()));
@@ -149,6 +204,7 @@ public final class Bench {
             for (BenchConnection s : senders) s.refill = false;
         }
 
+        ambient.join();
         // drain: wait for outstanding acks and for every acked message to reach every connected member
         long drainUntil = System.nanoTime() + cfg.drain().toNanos();
         while (System.nanoTime() < drainUntil) {
@@ -180,7 +236,9 @@ public final class Bench {
                 stats.delivered.sum(), stats.deliveredInWindow.sum() / secs,
                 ms(d, 50), ms(d, 99), ms(d, 99.9), ms(d, 100), d.getTotalCount(), ms(a, 50), ms(a, 99), a.getTotalCount(),
                 lost, stats.duplicated.sum(), stats.outOfOrder.sum(), notAcked, stats.failedSends.sum(), stats.skippedSends.sum(),
-                disconnected, errors, (drained - stats.windowEnd) / 1e9);
+                disconnected, errors, (drained - stats.windowEnd) / 1e9,
+                new BenchResult.AmbientResult(stats.typingSent.sum(), stats.typingReceived.sum(), stats.presenceSent.sum(),
+                        stats.presenceReceived.sum(), (cpu[1] - cpu[0]) / secs));
     }
 
     private static double ms(Histogram h, double percentile) {

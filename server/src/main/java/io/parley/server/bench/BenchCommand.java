@@ -64,6 +64,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connect-concurrency", defaultValue = "64", description = "Parallel WebSocket handshakes (default ${DEFAULT-VALUE}).")
     int connectConcurrency;
 
+    @Option(names = "--users", defaultValue = "0", description = "Connected users in all; extra ones join no bench chat (default: the scenario's).")
+    int users;
+
+    @Option(names = "--presence-contacts", defaultValue = "0", description = "Users each connection subscribes to the presence of (default ${DEFAULT-VALUE}).")
+    int presenceContacts;
+
+    @Option(names = "--presence-rate", defaultValue = "0", description = "presence.update frames/s across all users (default ${DEFAULT-VALUE}).")
+    int presenceRate;
+
+    @Option(names = "--typing-rate", defaultValue = "0", description = "typing.start frames/s from chat members (default ${DEFAULT-VALUE}).")
+    int typingRate;
+
+    @Option(names = "--server-pid", defaultValue = "0", description = "The server's pid on this host, to report its CPU per connected user.")
+    long serverPid;
+
     @Option(names = "--json", description = "Also print the result as one JSON line.")
     boolean json;
 
@@ -71,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchConfig cfg = new BenchConfig(url, ownerEmail, ownerPassword, scenario, channels, members, dms, senders, rate, window,
                 duration(warmup), duration(duration), duration(drain), size,
-                ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(), registerConcurrency, connectConcurrency);
+                ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(), registerConcurrency, connectConcurrency,
+                new Ambient(users, presenceContacts, presenceRate, typingRate, serverPid));
         BenchResult r;
         try {
             r = new Bench(cfg, System.err).run();

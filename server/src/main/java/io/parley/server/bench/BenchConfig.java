@@ -25,7 +25,7 @@ import java.time.Duration;
  */
 public record BenchConfig(String url, String ownerEmail, String ownerPassword, Scenario scenario, int channels, int members,
                           int dms, int sendersPerChat, int rate, int window, Duration warmup, Duration duration, Duration drain,
-                          int size, int ioThreads, int registerConcurrency, int connectConcurrency) {
+                          int size, int ioThreads, int registerConcurrency, int connectConcurrency, Ambient ambient) {
 
     /** The chat layouts. */
     public enum Scenario { CHANNELS, DMS, FANOUT }
@@ -37,20 +37,22 @@ public record BenchConfig(String url, String ownerEmail, String ownerPassword, S
         if (size < Payload.PREFIX_LENGTH + 1) size = Payload.PREFIX_LENGTH + 1;
         if (window < 1) window = 1;
         if (ioThreads < 1) ioThreads = 1;
+        if (ambient == null) ambient = Ambient.NONE;
     }
 
     /** {@return how many users the scenario needs} */
     int users() {
-        return switch (scenario) {
+        int forChats = switch (scenario) {
             case CHANNELS -> channels * members;
             case DMS -> dms * 2;
             case FANOUT -> members;
         };
+        return Math.max(forChats, ambient.users());
     }
 
     /** A small config for tests. */
     public static BenchConfig small(String url, Scenario scenario, int rate, Duration warmup, Duration duration) {
         return new BenchConfig(url, DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD, scenario, 2, 5, 5, 2, rate, 64, warmup, duration,
-                Duration.ofSeconds(5), 100, 1, 8, 16);
+                Duration.ofSeconds(5), 100, 1, 8, 16, Ambient.NONE);
     }
 }

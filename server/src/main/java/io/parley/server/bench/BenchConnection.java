@@ -81,6 +81,14 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         return true;
     }
 
+    /** Sends a client frame {@code {type, id, payload}} with the given payload JSON object text. */
+    void sendFrame(String type, String payloadJson) {
+        Channel ch = channel;
+        if (ch == null || closed) return;
+        String f = "{\"type\":\"" + type + "\",\"id\":\"" + UUID.randomUUID() + "\",\"payload\":" + payloadJson + "}";
+        ch.writeAndFlush(new TextWebSocketFrame(f), ch.voidPromise());
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
@@ -127,6 +135,10 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
             onAck(b, now);
         } else if (Payload.startsWithAt(b, t, Payload.ERROR)) {
             onError(b);
+        } else if (Payload.startsWithAt(b, t, Payload.TYPING)) {
+            stats.typingReceived.increment();
+        } else if (Payload.startsWithAt(b, t, Payload.PRESENCE)) {
+            stats.presenceReceived.increment();
         } else if (Payload.startsWithAt(b, t, Payload.HELLO)) {
             hello.complete(null);
         }

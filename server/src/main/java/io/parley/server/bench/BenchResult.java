@@ -22,7 +22,18 @@ public record BenchResult(String scenario, int connections, int chats, long memb
                           double deliveriesPerSec, double deliverP50, double deliverP99, double deliverP999, double deliverMax,
                           long deliverSamples, double ackP50, double ackP99, long ackSamples, long lost, long duplicated,
                           long outOfOrder, long unacked, long failed, long skipped, int disconnected, Map<String, Long> errors,
-                          double drainSeconds) {
+                          double drainSeconds, AmbientResult ambient) {
+
+    /**
+     * The ephemeral side of a run: typing and presence frames sent and received, and the server's CPU
+     * over the measured window in cores (NaN when no server pid was given).
+     */
+    public record AmbientResult(long typingSent, long typingReceived, long presenceSent, long presenceReceived, double serverCores) {
+        /** {@return server CPU per connected user, in microseconds of CPU per second} */
+        public double cpuMicrosPerUserSecond(int connections) {
+            return serverCores * 1e6 / Math.max(1, connections);
+        }
+    }
 
     /** {@return whether delivery was correct: nothing lost, nothing duplicated} */
     public boolean ok() {
@@ -56,6 +67,14 @@ public record BenchResult(String scenario, int connections, int chats, long memb
         row(sb, "disconnected", Integer.toString(disconnected));
         row(sb, "errors", errors.isEmpty() ? "none" : errors.toString());
         row(sb, "drain", f("%.2f s", drainSeconds));
+        if (ambient != null && (ambient.typingSent() > 0 || ambient.presenceSent() > 0 || ambient.presenceReceived() > 0)) {
+            row(sb, "typing sent / recv", ambient.typingSent() + " / " + ambient.typingReceived());
+            row(sb, "presence sent / recv", ambient.presenceSent() + " / " + ambient.presenceReceived());
+        }
+        if (ambient != null && !Double.isNaN(ambient.serverCores())) {
+            row(sb, "server CPU", f("%.2f cores; %.1f µs CPU per connected user per second", ambient.serverCores(),
+                    ambient.cpuMicrosPerUserSecond(connections)));
+        }
         return sb.toString();
     }
 

@@ -48,6 +48,8 @@ final class Payload {
     static final byte[] ACK = ascii("ack\"");
     static final byte[] ERROR = ascii("error\"");
     static final byte[] HELLO = ascii("hello\"");
+    static final byte[] TYPING = ascii("typing.indicator\"");
+    static final byte[] PRESENCE = ascii("presence.");
     static final byte[] PAYLOAD_CHAT = ascii("\"payload\":{\"chatId\":\"");
     static final byte[] SEQ = ascii("\"seq\":");
     static final byte[] CONTENT = ascii("\"content\":\"");

@@ -22,6 +22,10 @@ final class Stats {
     final LongAdder outOfOrder = new LongAdder();
     final LongAdder failedSends = new LongAdder();
     final LongAdder skippedSends = new LongAdder();
+    final LongAdder typingSent = new LongAdder();
+    final LongAdder typingReceived = new LongAdder();
+    final LongAdder presenceSent = new LongAdder();
+    final LongAdder presenceReceived = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
     /** Per chat id: the seqs acknowledged to a sender. */
