@@ -19,10 +19,13 @@ import java.util.stream.Stream;
 public final class TestServer implements AutoCloseable {
     private final ParleyServer server;
     private final Path dataDir;
+    private final Map<String, String> overrides;
+    private boolean keepData;
 
-    private TestServer(ParleyServer server, Path dataDir) {
+    private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides) {
         this.server = server;
         this.dataDir = dataDir;
+        this.overrides = overrides;
     }
 
     /** Starts a node on a fresh SQLite store. */
@@ -33,7 +36,21 @@ public final class TestServer implements AutoCloseable {
     /** Starts a node with extra configuration ({@code section.key} → value). */
     public static TestServer start(Map<String, String> overrides) {
         try {
-            Path dir = Files.createTempDirectory("parley-test-");
+            return start(Files.createTempDirectory("parley-test-"), overrides);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a new node on the data of a stopped one (a restart); the first keeps its data when closed. */
+    public static TestServer restart(TestServer stopped) {
+        stopped.keepData = true;
+        stopped.server.close();
+        return start(stopped.dataDir, stopped.overrides);
+    }
+
+    private static TestServer start(Path dir, Map<String, String> overrides) {
+        try {
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
             o.put("store.data_dir", dir.toString());
@@ -41,8 +58,8 @@ public final class TestServer implements AutoCloseable {
             o.put("auth.argon2_iterations", "1");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg).start(), dir);
-        } catch (IOException | ConfigLoader.InvalidConfig e) {
+            return new TestServer(new ParleyServer(cfg).start(), dir, Map.copyOf(overrides));
+        } catch (ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,9 +83,15 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** {@return the node's data directory} */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     @Override
     public void close() {
         server.close();
+        if (keepData) return;
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

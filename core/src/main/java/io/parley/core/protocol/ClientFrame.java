@@ -65,6 +65,13 @@ public sealed interface ClientFrame {
     /** Declares which chat this connection shows in front (null: none); a focused chat raises no toast. */
     record ChatFocus(UUID id, UUID chatId) implements ClientFrame {}
 
+    /**
+     * A search (spec 002 §2.3 {@code search.query}): the query text in Parley's syntax, in a workspace,
+     * optionally scoped ({@code messages|people|channels|all}) or limited to one chat.
+     */
+    record SearchQuery(UUID id, UUID workspaceId, String query, String scope, UUID chatId, String sort, String cursor,
+                       int limit, String timeZone) implements ClientFrame {}
+
     /** A frame type of the protocol this server does not implement yet (answered with {@code not_implemented}). */
     record Unsupported(UUID id, String type) implements ClientFrame {}
 }

@@ -29,6 +29,15 @@ public interface MessageLog {
     /** {@return the replies of a thread in seq order} */
     List<Message> replies(UUID threadRootId, int limit);
 
+    /**
+     * {@return live (not deleted) messages of every chat with ids after {@code afterId} (null: from the
+     * start), in id order, at most {@code limit}} — for rebuilding derived data such as the search index
+     */
+    List<Message> scan(UUID afterId, int limit);
+
+    /** {@return how many live messages there are} (progress of a rebuild) */
+    long liveCount();
+
     /** {@return the log events of a chat with seq greater than {@code afterSeq}, in seq order, at most {@code limit}} */
     List<ChatEvent> eventsAfter(UUID chatId, long afterSeq, int limit);
 }

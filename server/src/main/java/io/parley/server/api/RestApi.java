@@ -21,7 +21,8 @@ public final class RestApi {
                 new AdminRoutes(services),
                 new ChannelRoutes(services),
                 new DmRoutes(services),
-                new MessageRoutes(services));
+                new MessageRoutes(services),
+                new SearchRoutes(services));
         List<Endpoint> all = new ArrayList<>();
         for (Routes g : groups) all.addAll(g.endpoints());
         all.add(new OpenApi().endpoint());

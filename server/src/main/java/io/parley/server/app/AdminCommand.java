@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code parley admin …}: operator tasks run against the store directly. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administration tasks.",
-        subcommands = {AdminCommand.Bootstrap.class})
+        subcommands = {AdminCommand.Bootstrap.class, AdminCommand.Reindex.class})
 final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -44,13 +44,40 @@ final class AdminCommand implements Runnable {
                 System.err.println("a password is required: --password, or PARLEY_BOOTSTRAP_PASSWORD");
                 return 2;
             }
-            try (Wiring w = Wiring.open(config, Clock.systemUTC())) {
+            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false)) {
                 WorkspaceService.Setup s = w.services().workspaces().bootstrap(email, handle, name, pw, workspace);
                 System.out.println("Created owner " + s.tokens().user().handle() + " and workspace '" + s.workspace().name()
                         + "' (" + s.workspace().id() + "). Sign in with " + s.tokens().user().email() + ".");
                 return 0;
             } catch (ParleyException e) {
                 System.err.println("bootstrap failed: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /** Rebuilds the search index from the store, with a progress bar. */
+    @Command(name = "reindex", mixinStandardHelpOptions = true,
+            description = "Rebuild the search index from the store (stop the server first: it holds the index).")
+    static final class Reindex implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            ParleyConfig config = options.loadOrReport();
+            if (config == null) return 2;
+            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false);
+                 var index = new io.parley.server.search.LuceneIndex(Wiring.searchDir(config))) {
+                long total = w.stores().messages().liveCount();
+                long start = System.nanoTime();
+                long n = new io.parley.server.search.Reindexer(w.stores().messages(), w.stores().chats())
+                        .rebuild(index, done -> System.err.print("\r" + ProgressBar.render(done, total, start)));
+                System.err.println("\r" + ProgressBar.render(n, Math.max(n, total), start));
+                System.out.println("Reindexed " + n + " messages.");
+                return 0;
+            } catch (ParleyException e) {
+                System.err.println("reindex failed: " + e.getMessage());
                 return 1;
             }
         }

@@ -52,7 +52,7 @@ public final class ParleyServer implements AutoCloseable {
         new RestApi(wiring.services()).register(router);
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s.messages(), s.auth(), metrics);
+        gateway = new Gateway(config.gateway(), router, hub, s, metrics);
         address = gateway.start(config.server().host(), config.server().port());
         return this;
     }

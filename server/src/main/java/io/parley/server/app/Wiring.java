@@ -8,7 +8,13 @@ import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
 import io.parley.core.workspace.WorkspaceService;
+import io.parley.core.search.SearchIndexer;
+import io.parley.core.search.SearchService;
 import io.parley.server.api.Services;
+import io.parley.server.search.LuceneIndex;
+import io.parley.server.search.Reindexer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.parley.server.store.StoreConfig;
 import io.parley.server.store.StoreKind;
 import io.parley.server.store.Stores;
@@ -20,9 +26,20 @@ import java.time.Clock;
  * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
  * gateway on top; the admin CLI uses it alone.
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services) implements AutoCloseable {
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, LuceneIndex index, SearchIndexer indexer)
+        implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
+    /** Opens a node's wiring with search (the server). */
     static Wiring open(ParleyConfig cfg, Clock clock) {
+        return open(cfg, clock, true);
+    }
+
+    /**
+     * @param withSearch false for admin commands that run beside a live server: the search index is a
+     *     single-writer directory the server holds, and they do not need it
+     */
+    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
         Bus bus = new InProcessBus();
         var hasher = new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations());
@@ -33,7 +50,34 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
-        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages));
+        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null), null, null);
+        LuceneIndex index = new LuceneIndex(searchDir(cfg));
+        SearchIndexer indexer = new SearchIndexer(index);
+        bus.subscribe(indexer);
+        SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search), index, indexer);
+        if (index.needsRebuild()) w.rebuildInBackground();
+        return w;
+    }
+
+    /** {@return where the Lucene index lives} */
+    static java.nio.file.Path searchDir(ParleyConfig cfg) {
+        return cfg.store().dataDir().resolve("search");
+    }
+
+    /** Rebuilds the search index from the store on a background thread; searches answer UNAVAILABLE meanwhile. */
+    void rebuildInBackground() {
+        index.setReady(false);
+        Thread.ofPlatform().name("parley-search-rebuild").daemon().start(() -> {
+            try {
+                long n = new Reindexer(stores.messages(), stores.chats()).rebuild(index, done -> { });
+                log.info("search index rebuilt from the store: {} messages", n);
+            } catch (RuntimeException e) {
+                log.error("search index rebuild failed; run `parley admin reindex`", e);
+            } finally {
+                index.setReady(true);
+            }
+        });
     }
 
     /** {@return the store settings for a configuration} */
@@ -54,6 +98,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     @Override
     public void close() {
         bus.close();
+        if (indexer != null) indexer.close();
+        if (index != null) index.close();
         stores.close();
     }
 }

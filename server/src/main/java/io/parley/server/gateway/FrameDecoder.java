@@ -26,7 +26,7 @@ import java.util.UUID;
 final class FrameDecoder {
     private static final Set<String> ENVELOPE = Set.of("type", "id", "timestamp", "payload");
     /** Types of spec 002 §2.3 this server does not implement yet. */
-    private static final Set<String> UNSUPPORTED = Set.of("search.query");
+    private static final Set<String> UNSUPPORTED = Set.of();
     private static final int MAX_PRESENCE_IDS = 500;
 
     /** A frame that could not be accepted. */
@@ -103,6 +103,13 @@ final class FrameDecoder {
                 case "presence.unsubscribe" -> {
                     p.allow("userIds");
                     yield new ClientFrame.PresenceUnsubscribe(id, p.uuids("userIds", MAX_PRESENCE_IDS));
+                }
+                case "search.query" -> {
+                    p.allow("workspaceId", "query", "scope", "chatId", "sort", "cursor", "limit", "timeZone");
+                    Long limit = p.longValue("limit", false);
+                    yield new ClientFrame.SearchQuery(id, p.uuid("workspaceId", true), p.string("query", true), p.string("scope", false),
+                            p.uuid("chatId", false), p.string("sort", false), p.string("cursor", false),
+                            limit == null ? 0 : (int) Math.min(limit, Integer.MAX_VALUE), p.string("timeZone", false));
                 }
                 case "chat.focus" -> {
                     p.allow("chatId");

@@ -3,6 +3,8 @@ package io.parley.server.gateway;
 import io.parley.core.auth.AuthService;
 import io.parley.core.auth.Principal;
 import io.parley.core.chat.MessageService;
+import io.parley.core.search.SearchService;
+import io.parley.server.api.SearchRequests;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.ClientFrame;
@@ -26,11 +28,13 @@ final class FrameDispatcher {
 
     private final MessageService messages;
     private final AuthService auth;
+    private final SearchService search;
     private final GatewayMetrics metrics;
 
-    FrameDispatcher(MessageService messages, AuthService auth, GatewayMetrics metrics) {
+    FrameDispatcher(MessageService messages, AuthService auth, SearchService search, GatewayMetrics metrics) {
         this.messages = messages;
         this.auth = auth;
+        this.search = search;
         this.metrics = metrics;
     }
 
@@ -72,6 +76,11 @@ final class FrameDispatcher {
                 case ClientFrame.PresenceSubscribe f -> notYet(c, f, "presence.subscribe");
                 case ClientFrame.PresenceUnsubscribe f -> notYet(c, f, "presence.unsubscribe");
                 case ClientFrame.ChatFocus f -> notYet(c, f, "chat.focus");
+                case ClientFrame.SearchQuery f -> {
+                    var results = search.search(user, f.workspaceId(), f.query(), SearchRequests.scope(f.scope()), f.chatId(),
+                            SearchRequests.recency(f.sort()), f.cursor(), f.limit(), SearchRequests.zone(f.timeZone()));
+                    send(c, "search.results", ServerFrames.searchResults(f.id(), results));
+                }
                 case ClientFrame.Unsupported f -> sendError(c, ErrorCode.NOT_IMPLEMENTED,
                         "frame type '" + f.type() + "' is not implemented by this server yet", f.id(), null);
             }

@@ -18,7 +18,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.parley.core.auth.AuthService;
-import io.parley.core.chat.MessageService;
+import io.parley.server.api.Services;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.http.Router;
 import org.slf4j.Logger;
@@ -51,11 +51,12 @@ public final class Gateway implements AutoCloseable {
     private EventLoopGroup io;
     private Channel serverChannel;
 
-    public Gateway(GatewayConfig config, Router router, Hub hub, MessageService messages, AuthService auth, GatewayMetrics metrics) {
+    public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics) {
+        AuthService auth = services.auth();
         this.config = config;
         this.router = router;
         this.hub = hub;
-        FrameDispatcher dispatcher = new FrameDispatcher(messages, auth, metrics);
+        FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics);
         this.upgrade = new WebSocketUpgrade(auth, hub, dispatcher, metrics, config);
         this.sweeper = new Sweeper(hub, auth, config);
     }

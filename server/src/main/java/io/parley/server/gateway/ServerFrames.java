@@ -97,6 +97,16 @@ final class ServerFrames {
         return frame("error", p);
     }
 
+    static byte[] searchResults(UUID refId, io.parley.core.search.SearchResults r) {
+        var v = io.parley.server.wire.SearchResultsView.of(r);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("refId", refId);
+        p.put("results", v.results());
+        p.put("total", v.total());
+        if (v.cursor() != null) p.put("cursor", v.cursor());
+        return frame("search.results", p);
+    }
+
     static byte[] sync(UUID refId, SyncResult s) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("refId", refId);

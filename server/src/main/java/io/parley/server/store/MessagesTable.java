@@ -30,6 +30,9 @@ final class MessagesTable {
             + " WHERE m.chat_id = ? AND m.thread_root_id IS NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?";
     private static final String AFTER = "SELECT " + COLUMNS + " FROM messages m"
             + " WHERE m.chat_id = ? AND m.thread_root_id IS NULL AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?";
+    private static final String SCAN = "SELECT " + COLUMNS + " FROM messages m"
+            + " WHERE m.deleted_at IS NULL AND m.id > ? ORDER BY m.id LIMIT ?";
+    private static final String LIVE_COUNT = "SELECT COUNT(*) FROM messages WHERE deleted_at IS NULL";
     private static final String REPLIES = "SELECT " + COLUMNS + " FROM messages m"
             + " WHERE m.thread_root_id = ? ORDER BY m.seq LIMIT ?";
     // Last writer wins on the HLC: an edit older than the stored state changes nothing.
@@ -106,6 +109,22 @@ final class MessagesTable {
             ps.setLong(2, before);
             ps.setInt(3, limit);
             return list(ps).reversed();
+        }
+    }
+
+    /** Live messages after an id, in id order (ids are text UUIDv7: text order is mint order). */
+    static List<Message> scan(Connection c, UUID afterId, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SCAN)) {
+            ps.setString(1, afterId == null ? "" : afterId.toString());
+            ps.setInt(2, limit);
+            return list(ps);
+        }
+    }
+
+    static long liveCount(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LIVE_COUNT); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -51,6 +51,17 @@ public final class SqlMessageLog implements MessageLog {
     }
 
     @Override
+    public List<Message> scan(UUID afterId, int limit) {
+        if (limit <= 0) return List.of();
+        return db.read(c -> ReactionsTable.attach(c, MessagesTable.scan(c, afterId, limit)));
+    }
+
+    @Override
+    public long liveCount() {
+        return db.read(MessagesTable::liveCount);
+    }
+
+    @Override
     public List<ChatEvent> eventsAfter(UUID chatId, long afterSeq, int limit) {
         if (limit <= 0) return List.of();
         return db.read(c -> EventsTable.after(c, chatId, afterSeq, limit));

@@ -1,0 +1,67 @@
+package io.parley.core.search;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A full-text index of messages: derived data, rebuildable from the store at any time. The
+ * implementations are Lucene on local disk (one node) and PostgreSQL full-text search (a pod);
+ * both take the same {@link SearchQuery}.
+ */
+public interface SearchIndex extends AutoCloseable {
+    /** What is indexed of a message: its current state and where it lives. */
+    record Doc(UUID messageId, UUID workspaceId, UUID chatId, UUID senderId, String content, long seq, Instant createdAt,
+               boolean thread, boolean hasLink, boolean hasFile, boolean hasReaction, List<String> mentionHandles) {
+        public Doc {
+            mentionHandles = List.copyOf(mentionHandles);
+        }
+    }
+
+    /**
+     * One search: the parsed query, the chats it may see (already intersected with in:/to: and the
+     * caller's access), the senders of from: (null: any), the order, and the page.
+     */
+    record Criteria(SearchQuery query, Set<UUID> chatIds, Set<UUID> senderIds, boolean byRecency, int offset, int limit) {
+        public Criteria {
+            chatIds = Set.copyOf(chatIds);
+            senderIds = senderIds == null ? null : Set.copyOf(senderIds);
+        }
+    }
+
+    /** A match: the message, its score, and fragments with matches in {@code <mark>} (the rest HTML-escaped). */
+    record Hit(UUID messageId, UUID chatId, float score, List<String> fragments) {
+        public Hit {
+            fragments = List.copyOf(fragments);
+        }
+    }
+
+    /** A page of matches and how many there are in all. */
+    record Page(List<Hit> hits, long total) {
+        public Page {
+            hits = List.copyOf(hits);
+        }
+    }
+
+    /** Adds or replaces a message's document. */
+    void upsert(Doc doc);
+
+    /** Removes a message's document (deleted messages are never returned). */
+    void delete(UUID messageId);
+
+    /** Removes every document (before a rebuild). */
+    void clear();
+
+    /** {@return the matches} @throws io.parley.core.error.ParleyException UNAVAILABLE when the index cannot answer */
+    Page search(Criteria criteria);
+
+    /** {@return whether searches can be answered now (false while rebuilding or broken)} */
+    boolean ready();
+
+    /** Makes everything indexed so far visible to searches and durable. */
+    void flush();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,103 @@
+package io.parley.core.search;
+
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.chat.ChatEvent;
+import io.parley.core.chat.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the index in step with the logs: every committed event (from the bus, like every other
+ * consumer) re-indexes its message's current state, and a delete removes it. Work happens on the
+ * indexer's own thread behind a bounded queue, so fan-out never waits for the index; if the queue
+ * ever overflows the index is marked stale (searches still answer) and a rebuild is due.
+ */
+public final class SearchIndexer implements Bus.Listener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+    private static final Pattern LINK = Pattern.compile("(?i)\\b(?:https?://|www\\.)\\S");
+    private static final int QUEUE = 100_000;
+
+    private final SearchIndex index;
+    private final BlockingQueue<ChatEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicBoolean stale = new AtomicBoolean();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public SearchIndexer(SearchIndex index) {
+        this.index = index;
+        this.thread = Thread.ofPlatform().name("parley-search-indexer").daemon().start(new Drain());
+    }
+
+    /** {@return the document of a message in a workspace} */
+    public static SearchIndex.Doc docOf(UUID workspaceId, Message m) {
+        return new SearchIndex.Doc(m.id(), workspaceId, m.chatId(), m.senderId(), m.content(), m.seq(), m.createdAt(),
+                m.threadRootId() != null || m.replyCount() > 0, LINK.matcher(m.content()).find(), false,
+                !m.reactions().isEmpty(), m.mentions().handles());
+    }
+
+    @Override
+    public void onEvent(BusEvent event) {
+        if (event instanceof BusEvent.Committed c && !queue.offer(c.event()) && stale.compareAndSet(false, true)) {
+            log.warn("search indexing queue overflowed; the index is stale until `parley admin reindex`");
+        }
+    }
+
+    /** {@return whether events were lost to an overflow since start} */
+    public boolean stale() {
+        return stale.get();
+    }
+
+    /** {@return how many events wait to be indexed} (the index lag, in events) */
+    public int backlog() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Applies queued events one by one; flushing is the index's own business (near real time). */
+    private final class Drain implements Runnable {
+        @Override
+        public void run() {
+            while (running || !queue.isEmpty()) {
+                ChatEvent e;
+                try {
+                    e = queue.poll(1, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    if (!running) {
+                        e = queue.poll();
+                        if (e == null) return;
+                    } else {
+                        continue;
+                    }
+                }
+                if (e == null) continue;
+                try {
+                    switch (e.type()) {
+                        case MESSAGE_DELETED -> index.delete(e.message().id());
+                        case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED, REACTION_ADDED, REACTION_REMOVED ->
+                                index.upsert(docOf(e.workspaceId(), e.message()));
+                    }
+                } catch (RuntimeException ex) {
+                    log.warn("indexing event {} of chat {} failed", e.seq(), e.chatId(), ex);
+                }
+            }
+        }
+    }
+}

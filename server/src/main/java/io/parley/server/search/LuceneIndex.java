@@ -1,0 +1,286 @@
+package io.parley.server.search;
+
+import io.parley.core.error.ParleyException;
+import io.parley.core.search.SearchIndex;
+import io.parley.core.search.SearchQuery;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single-node {@link SearchIndex}: Lucene on local disk. Content is analysed with English
+ * stemming; ids, chats, senders and flags are exact terms; time is a point field for ranges and a
+ * doc value for sorting. Near real time: a refresher thread reopens the searcher every 250 ms and
+ * commits every 5 s. A clean shutdown records {@code clean=true} in the last commit; an index that
+ * is new or was not closed cleanly is reported {@link #needsRebuild()} on open.
+ */
+public final class LuceneIndex implements SearchIndex {
+    private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
+    private static final String ID = "id", WS = "ws", CHAT = "chat", SENDER = "sender", CONTENT = "content",
+            CREATED = "created", CREATED_SORT = "created_sort", FLAG = "flag", MENTION = "mention";
+    private static final int MAX_PASSAGES = 2;
+
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final FSDirectory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ScheduledExecutorService refresher;
+    private final boolean wasClean;
+    private volatile boolean ready = true;
+
+    /** Opens (or creates) the index in a directory. @throws ParleyException UNAVAILABLE if another process holds it */
+    public LuceneIndex(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            directory = FSDirectory.open(dir);
+            boolean existed = DirectoryReader.indexExists(directory);
+            boolean clean = false; // a new index is rebuilt from the store too (instant when the store is empty)
+            if (existed) {
+                try (DirectoryReader r = DirectoryReader.open(directory)) {
+                    clean = "true".equals(r.getIndexCommit().getUserData().get("clean"));
+                }
+            }
+            this.wasClean = clean;
+            IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setRAMBufferSizeMB(64);
+            writer = new IndexWriter(directory, cfg);
+            writer.setLiveCommitData(Map.of("clean", "false").entrySet()); // until a clean close says otherwise
+            writer.commit();
+            searchers = new SearcherManager(writer, null);
+        } catch (LockObtainFailedException e) {
+            throw ParleyException.unavailable("the search index at " + dir + " is in use by another process", 5, e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the search index at " + dir, e);
+        }
+        refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("parley-search-refresh").daemon().factory());
+        refresher.scheduleWithFixedDelay(this::refresh, 250, 250, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::commit, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** {@return whether the index was not closed cleanly last time (or is new) and should be rebuilt from the store} */
+    public boolean needsRebuild() {
+        return !wasClean;
+    }
+
+    /** Marks the index unready (searches answer UNAVAILABLE) or ready again, around a rebuild. */
+    public void setReady(boolean ready) {
+        this.ready = ready;
+    }
+
+    @Override
+    public void upsert(Doc d) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, d.messageId().toString(), Field.Store.YES));
+        doc.add(new StringField(WS, d.workspaceId().toString(), Field.Store.NO));
+        doc.add(new StringField(CHAT, d.chatId().toString(), Field.Store.YES));
+        doc.add(new StringField(SENDER, d.senderId().toString(), Field.Store.NO));
+        doc.add(new TextField(CONTENT, d.content(), Field.Store.YES));
+        long at = d.createdAt().toEpochMilli();
+        doc.add(new LongPoint(CREATED, at));
+        doc.add(new NumericDocValuesField(CREATED_SORT, at));
+        doc.add(new StoredField("seq", d.seq()));
+        if (d.thread()) doc.add(new StringField(FLAG, "thread", Field.Store.NO));
+        if (d.hasLink()) doc.add(new StringField(FLAG, "link", Field.Store.NO));
+        if (d.hasFile()) doc.add(new StringField(FLAG, "file", Field.Store.NO));
+        if (d.hasReaction()) doc.add(new StringField(FLAG, "reaction", Field.Store.NO));
+        for (String h : d.mentionHandles()) doc.add(new StringField(MENTION, h, Field.Store.NO));
+        try {
+            writer.updateDocument(new Term(ID, d.messageId().toString()), doc);
+        } catch (IOException e) {
+            throw new IllegalStateException("indexing failed", e);
+        }
+    }
+
+    @Override
+    public void delete(UUID messageId) {
+        try {
+            writer.deleteDocuments(new Term(ID, messageId.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException("removing from the index failed", e);
+        }
+    }
+
+    @Override
+    public void clear() {
+        try {
+            writer.deleteAll();
+        } catch (IOException e) {
+            throw new IllegalStateException("clearing the index failed", e);
+        }
+    }
+
+    @Override
+    public Page search(Criteria c) {
+        if (!ready) throw ParleyException.unavailable("search is temporarily unavailable (the index is rebuilding)", 5, null);
+        Query text = textQuery(c.query());
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        all.add(text == null ? new MatchAllDocsQuery() : text, text == null ? BooleanClause.Occur.FILTER : BooleanClause.Occur.MUST);
+        all.add(terms(CHAT, c.chatIds().stream().map(UUID::toString).toList()), BooleanClause.Occur.FILTER);
+        if (c.senderIds() != null) all.add(terms(SENDER, c.senderIds().stream().map(UUID::toString).toList()), BooleanClause.Occur.FILTER);
+        SearchQuery q = c.query();
+        if (q.from() != null || q.until() != null) {
+            long lo = q.from() == null ? Long.MIN_VALUE : q.from().toEpochMilli();
+            long hi = q.until() == null ? Long.MAX_VALUE : q.until().toEpochMilli() - 1;
+            all.add(LongPoint.newRangeQuery(CREATED, lo, hi), BooleanClause.Occur.FILTER);
+        }
+        for (SearchQuery.Has h : q.has()) all.add(new TermQuery(new Term(FLAG, h.name().toLowerCase(java.util.Locale.ROOT))), BooleanClause.Occur.FILTER);
+        if (q.threadsOnly()) all.add(new TermQuery(new Term(FLAG, "thread")), BooleanClause.Occur.FILTER);
+        for (String m : q.mentionHandles()) all.add(new TermQuery(new Term(MENTION, m)), BooleanClause.Occur.FILTER);
+        for (String t : q.excludedTerms()) addIfNotNull(all, new QueryBuilder(analyzer).createBooleanQuery(CONTENT, t), BooleanClause.Occur.MUST_NOT);
+        for (String p : q.excludedPhrases()) addIfNotNull(all, new QueryBuilder(analyzer).createPhraseQuery(CONTENT, p), BooleanClause.Occur.MUST_NOT);
+        Query query = all.build();
+        Sort sort = c.byRecency() || text == null
+                ? new Sort(new SortField(CREATED_SORT, SortField.Type.LONG, true))
+                : new Sort(SortField.FIELD_SCORE, new SortField(CREATED_SORT, SortField.Type.LONG, true));
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            TopDocs top = searcher.search(query, c.offset() + c.limit(), sort, true);
+            ScoreDoc[] page = top.scoreDocs.length <= c.offset() ? new ScoreDoc[0]
+                    : Arrays.copyOfRange(top.scoreDocs, c.offset(), top.scoreDocs.length);
+            String[] fragments = text == null || page.length == 0 ? new String[page.length] : highlighter(searcher)
+                    .highlight(CONTENT, text, new TopDocs(top.totalHits, page), MAX_PASSAGES);
+            List<Hit> hits = new ArrayList<>(page.length);
+            for (int i = 0; i < page.length; i++) {
+                Document d = searcher.storedFields().document(page[i].doc);
+                String frag = fragments[i] != null ? fragments[i] : escapeStart(d.get(CONTENT));
+                hits.add(new Hit(UUID.fromString(d.get(ID)), UUID.fromString(d.get(CHAT)),
+                        Float.isNaN(page[i].score) ? 0f : page[i].score, frag == null ? List.of() : List.of(frag.split("\u2026", -1)).stream()
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList()));
+            }
+            return new Page(hits, top.totalHits.value());
+        } catch (IOException e) {
+            throw ParleyException.unavailable("search is temporarily unavailable", 5, e);
+        } finally {
+            if (searcher != null) {
+                try {
+                    searchers.release(searcher);
+                } catch (IOException ignored) {
+                    // nothing to do: the searcher is closed with the manager
+                }
+            }
+        }
+    }
+
+    private UnifiedHighlighter highlighter(IndexSearcher searcher) {
+        return UnifiedHighlighter.builder(searcher, analyzer)
+                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "\u2026", true))
+                .withMaxLength(10_000)
+                .build();
+    }
+
+    /** The text part: every word and phrase must match (words stemmed). {@return null for a filters-only query} */
+    private Query textQuery(SearchQuery q) {
+        if (!q.hasText()) return null;
+        QueryBuilder qb = new QueryBuilder(analyzer);
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        int clauses = 0;
+        for (String t : q.terms()) clauses += addIfNotNull(b, qb.createBooleanQuery(CONTENT, t, BooleanClause.Occur.MUST), BooleanClause.Occur.MUST);
+        for (String p : q.phrases()) clauses += addIfNotNull(b, qb.createPhraseQuery(CONTENT, p), BooleanClause.Occur.MUST);
+        // only stop words ("the", "a"): nothing can match them
+        return clauses == 0 ? new MatchNoDocsQuery("only stop words") : b.build();
+    }
+
+    private static int addIfNotNull(BooleanQuery.Builder b, Query q, BooleanClause.Occur occur) {
+        if (q == null) return 0;
+        b.add(q, occur);
+        return 1;
+    }
+
+    private static Query terms(String field, Collection<String> values) {
+        return new TermInSetQuery(field, values.stream().map(BytesRef::new).toList());
+    }
+
+    /** The beginning of a message, HTML-escaped, for hits that matched on filters only. */
+    private static String escapeStart(String content) {
+        if (content == null) return null;
+        String s = content.length() > 160 ? content.substring(0, 160) + "\u2026" : content;
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#x27;");
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public void flush() {
+        refresh();
+        commit();
+    }
+
+    private void refresh() {
+        try {
+            searchers.maybeRefresh();
+        } catch (IOException | RuntimeException e) {
+            log.warn("search index refresh failed", e);
+        }
+    }
+
+    private void commit() {
+        try {
+            if (writer.hasUncommittedChanges()) writer.commit();
+        } catch (IOException | RuntimeException e) {
+            log.warn("search index commit failed", e);
+        }
+    }
+
+    /** Commits, marks the index clean, and closes. */
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+        try {
+            writer.setLiveCommitData(Map.of("clean", "true").entrySet());
+            writer.commit();
+            searchers.close();
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            log.warn("closing the search index failed; it will be rebuilt on next start", e);
+        }
+    }
+}
