@@ -47,6 +47,11 @@ public interface SearchIndex extends AutoCloseable {
     /** Adds or replaces a message's document. */
     void upsert(Doc doc);
 
+    /** Adds or replaces many documents (the indexer hands over what it drained at once). */
+    default void upsertAll(List<Doc> docs) {
+        docs.forEach(this::upsert);
+    }
+
     /** Removes a message's document (deleted messages are never returned). */
     void delete(UUID messageId);
 

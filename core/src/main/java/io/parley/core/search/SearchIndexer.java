@@ -71,33 +71,51 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
         }
     }
 
-    /** Applies queued events one by one; flushing is the index's own business (near real time). */
+    /**
+     * Drains queued events in batches: the latest state of each message in the batch is upserted at
+     * once, and deletes are applied in order (an upsert after a delete cannot happen: a tombstone
+     * gets no further events).
+     */
     private final class Drain implements Runnable {
+        private static final int BATCH = 512;
+
         @Override
         public void run() {
+            java.util.List<ChatEvent> batch = new java.util.ArrayList<>(BATCH);
             while (running || !queue.isEmpty()) {
-                ChatEvent e;
+                ChatEvent first;
                 try {
-                    e = queue.poll(1, TimeUnit.SECONDS);
+                    first = queue.poll(1, TimeUnit.SECONDS);
                 } catch (InterruptedException ie) {
-                    if (!running) {
-                        e = queue.poll();
-                        if (e == null) return;
-                    } else {
-                        continue;
-                    }
+                    if (running) continue;
+                    first = queue.poll();
+                    if (first == null) return;
                 }
-                if (e == null) continue;
+                if (first == null) continue;
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
                 try {
-                    switch (e.type()) {
-                        case MESSAGE_DELETED -> index.delete(e.message().id());
-                        case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED, REACTION_ADDED, REACTION_REMOVED ->
-                                index.upsert(docOf(e.workspaceId(), e.message()));
-                    }
+                    apply(batch);
                 } catch (RuntimeException ex) {
-                    log.warn("indexing event {} of chat {} failed", e.seq(), e.chatId(), ex);
+                    log.warn("indexing a batch of {} events failed", batch.size(), ex);
                 }
             }
+        }
+
+        private void apply(java.util.List<ChatEvent> batch) {
+            java.util.Map<UUID, SearchIndex.Doc> latest = new java.util.LinkedHashMap<>();
+            for (ChatEvent e : batch) {
+                switch (e.type()) {
+                    case MESSAGE_DELETED -> {
+                        latest.remove(e.message().id());
+                        index.delete(e.message().id());
+                    }
+                    case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED, REACTION_ADDED, REACTION_REMOVED ->
+                            latest.put(e.message().id(), docOf(e.workspaceId(), e.message()));
+                }
+            }
+            index.upsertAll(java.util.List.copyOf(latest.values()));
         }
     }
 }

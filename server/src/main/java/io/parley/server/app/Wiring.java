@@ -8,6 +8,7 @@ import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
 import io.parley.core.workspace.WorkspaceService;
+import io.parley.core.search.SearchIndex;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.server.api.Services;
@@ -26,7 +27,7 @@ import java.time.Clock;
  * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
  * gateway on top; the admin CLI uses it alone.
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, LuceneIndex index, SearchIndexer indexer)
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, SearchIndex index, SearchIndexer indexer)
         implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
@@ -51,12 +52,13 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
         if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null), null, null);
-        LuceneIndex index = new LuceneIndex(searchDir(cfg));
+        // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
+        SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg));
         SearchIndexer indexer = new SearchIndexer(index);
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search), index, indexer);
-        if (index.needsRebuild()) w.rebuildInBackground();
+        if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
 
@@ -66,8 +68,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     }
 
     /** Rebuilds the search index from the store on a background thread; searches answer UNAVAILABLE meanwhile. */
-    void rebuildInBackground() {
-        index.setReady(false);
+    void rebuildInBackground(LuceneIndex lucene) {
+        lucene.setReady(false);
         Thread.ofPlatform().name("parley-search-rebuild").daemon().start(() -> {
             try {
                 long n = new Reindexer(stores.messages(), stores.chats()).rebuild(index, done -> { });
@@ -75,7 +77,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
             } catch (RuntimeException e) {
                 log.error("search index rebuild failed; run `parley admin reindex`", e);
             } finally {
-                index.setReady(true);
+                lucene.setReady(true);
             }
         });
     }

@@ -39,10 +39,12 @@ public final class Reindexer {
         while (true) {
             List<Message> page = log.scan(after, PAGE);
             if (page.isEmpty()) break;
+            List<SearchIndex.Doc> docs = new java.util.ArrayList<>(page.size());
             for (Message m : page) {
                 UUID ws = workspaceOf.computeIfAbsent(m.chatId(), id -> chats.byId(id).map(Chat::workspaceId).orElse(null));
-                if (ws != null) index.upsert(SearchIndexer.docOf(ws, m));
+                if (ws != null) docs.add(SearchIndexer.docOf(ws, m));
             }
+            index.upsertAll(docs);
             done += page.size();
             after = page.getLast().id();
             progress.accept(done);

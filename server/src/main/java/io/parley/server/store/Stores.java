@@ -52,9 +52,11 @@ public final class Stores implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(db.migrationDataSource())
-                    // One schema text for both databases. Should a real dialect difference arise, add a
-                    // db/migration/{sqlite,postgresql} location for it beside the common one.
-                    .locations("classpath:db/migration/common")
+                    // One schema text for both databases; db/migration/postgresql holds what only PostgreSQL
+                    // has (full-text search).
+                    .locations(cfg.kind() == StoreKind.POSTGRES
+                            ? new String[]{"classpath:db/migration/common", "classpath:db/migration/postgresql"}
+                            : new String[]{"classpath:db/migration/common"})
                     .load()
                     .migrate();
             Stores stores = new Stores(db, podId, cfg.writerBatchMax());
@@ -70,6 +72,12 @@ public final class Stores implements AutoCloseable {
     }
 
     public UserStore users() { return users; }
+
+    /** {@return the PostgreSQL full-text index over this store} @throws IllegalStateException on SQLite (it uses Lucene) */
+    public io.parley.core.search.SearchIndex fullTextIndex() {
+        if (kind() != StoreKind.POSTGRES) throw new IllegalStateException("full-text search in the store needs PostgreSQL");
+        return new PgSearchIndex(db);
+    }
 
     public SessionStore sessions() { return sessions; }
 

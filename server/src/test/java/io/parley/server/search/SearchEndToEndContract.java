@@ -11,12 +11,14 @@ import io.parley.server.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -27,27 +29,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Search over real HTTP and WebSocket: the query language, access control at query time, edits, deletes, paging. */
+/**
+ * Search over real HTTP and WebSocket: the query language, access control at query time, edits,
+ * deletes, paging. The same contract runs on each engine (Lucene with SQLite, PostgreSQL full-text).
+ */
 @Timeout(90)
-class SearchEndToEndTest {
-    private static TestServer server;
-    private static Team team;
-    private static Http http;
-    private static final AtomicInteger names = new AtomicInteger();
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SearchEndToEndContract {
+    static TestServer server;
+    static Team team;
+    static Http http;
+    static final AtomicInteger names = new AtomicInteger();
+
+    /** {@return the server configuration of the engine under test} */
+    abstract Map<String, String> storeConfig();
+
+    /** Releases what {@link #storeConfig()} made. */
+    void release() {}
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = TestServer.start(storeConfig());
         team = Team.bootstrap(server);
         http = new Http(server.baseUrl());
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    void stop() {
+        if (server != null) server.close();
+        release();
     }
 
-    private static String unique(String p) {
+    static String unique(String p) {
         return p + names.incrementAndGet();
     }
 
@@ -64,7 +77,7 @@ class SearchEndToEndTest {
                 + (extra == null ? "" : "&" + extra), t.accessToken());
     }
 
-    private static List<String> ids(Http.Res r) {
+    static List<String> ids(Http.Res r) {
         List<String> out = new ArrayList<>();
         for (JsonNode n : r.body().path("results")) if ("message".equals(n.path("type").asText())) out.add(n.path("message").path("id").asText());
         return out;
@@ -204,30 +217,6 @@ class SearchEndToEndTest {
             assertEquals(m.toString(), r.path("payload").path("results").get(0).path("message").path("id").asText());
             UUID bad = c.send("search.query", payload().put("workspaceId", team.workspaceId.toString()).put("query", "has:nope"));
             assertEquals("invalid_request", c.awaitReply(bad).path("payload").path("code").asText());
-        }
-    }
-
-    @Test
-    void anIndexLostOnDiskIsRebuiltFromTheStore() throws Exception {
-        try (TestServer s = TestServer.start()) {
-            Team t = Team.bootstrap(s);
-            String tag = unique("zr");
-            UUID m = t.services.messages().send(t.owner.user().id(), t.general, UUID.randomUUID(), tag + " survives", null).join().message().id();
-            java.nio.file.Path dir = s.dataDir().resolve("search");
-            s.server().close();
-            try (var files = java.nio.file.Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-            try (TestServer again = TestServer.restart(s)) {
-                Http h = new Http(again.baseUrl());
-                String token = again.server().services().auth().login("owner@example.com", "correct horse battery").accessToken();
-                long deadline = System.nanoTime() + 15_000_000_000L;
-                Http.Res r;
-                do {
-                    r = h.get("/api/v1/workspaces/" + t.workspaceId + "/search?q=" + tag, token);
-                } while ((r.status() != 200 || ids(r).isEmpty()) && System.nanoTime() < deadline);
-                assertEquals(List.of(m.toString()), ids(r), r.raw());
-            }
         }
     }
 }
