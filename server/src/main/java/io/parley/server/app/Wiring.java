@@ -7,8 +7,10 @@ import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.notify.PushSender;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
+import io.parley.server.push.WebPush;
 import io.parley.server.store.StoreConfig;
 import io.parley.server.store.StoreKind;
 import io.parley.server.store.Stores;
@@ -18,9 +20,10 @@ import java.time.Clock;
 
 /**
  * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
- * gateway on top; the admin CLI uses it alone.
+ * gateway on top; the admin CLI uses it alone. Web Push is built here (keys loaded, pushes queued); the server
+ * starts its delivery.
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services) implements AutoCloseable {
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, WebPush webPush) implements AutoCloseable {
 
     static Wiring open(ParleyConfig cfg, Clock clock) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
@@ -33,7 +36,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
-        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages));
+        WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
+        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages), webPush);
     }
 
     /** {@return the store settings for a configuration} */
@@ -50,9 +54,15 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Stops the bus, then lets the store writer commit what it holds and closes the store. */
+    /** {@return the push port for users who are not connected (the notification evaluator's)} */
+    PushSender push() {
+        return webPush.sender();
+    }
+
+    /** Stops push delivery and the bus, then lets the store writer commit what it holds and closes the store. */
     @Override
     public void close() {
+        webPush.close();
         bus.close();
         stores.close();
     }
