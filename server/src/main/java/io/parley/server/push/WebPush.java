@@ -21,10 +21,12 @@ public final class WebPush implements AutoCloseable {
 
     private final PushSubscriptions subscriptions;
     private final WebPushSender sender;
+    private final HttpClient http;
 
-    private WebPush(PushSubscriptions subscriptions, WebPushSender sender) {
+    private WebPush(PushSubscriptions subscriptions, WebPushSender sender, HttpClient http) {
         this.subscriptions = subscriptions;
         this.sender = sender;
+        this.http = http;
     }
 
     /** Loads or creates the VAPID key pair and builds subscriptions and sender. */
@@ -35,7 +37,7 @@ public final class WebPush implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         return new WebPush(new PushSubscriptions(store, settings, vapid, clock),
-                new WebPushSender(store, settings, vapid, http, clock));
+                new WebPushSender(store, settings, vapid, http, clock), http);
     }
 
     /** {@return the stored VAPID pair, or a new one stored now (if another node stored one first, that one)} */
@@ -81,5 +83,8 @@ public final class WebPush implements AutoCloseable {
 
     /** Stops delivery; queued rows stay for the next start. */
     @Override
-    public void close() { sender.close(); }
+    public void close() {
+        sender.close();
+        http.shutdownNow();
+    }
 }

@@ -182,10 +182,12 @@ public final class WebPushSender implements PushSender, AutoCloseable {
 
         private void deliverAll(List<QueuedPush> due) throws InterruptedException {
             List<Future<?>> inFlight = new ArrayList<>(due.size());
-            try {
-                for (QueuedPush p : due) inFlight.add(senders.submit(() -> deliver(p)));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                return; // closing: unsent rows are released by their lease
+            for (QueuedPush p : due) {
+                try {
+                    inFlight.add(senders.submit(() -> deliver(p)));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    store.reschedule(p.id(), p.attempts(), clock.instant()); // closing: release for the next start
+                }
             }
             for (Future<?> f : inFlight) {
                 try {

@@ -184,6 +184,28 @@ class WebPushEndToEndTest {
     }
 
     @Test
+    void aPushIsDroppedAfterMaxAttemptsOrWhenRefused() throws Exception {
+        server = start(Map.of("push.max_attempts", "3"));
+        Http http = new Http(server.baseUrl());
+        Team team = Team.bootstrap(server);
+        Tokens bob = team.add("bob");
+        BrowserKeys browser = BrowserKeys.generate();
+        http.post("/api/v1/push/subscriptions", subscription(pushService.endpointFor(browser), browser), bob.accessToken());
+        pushService.defaultStatus(500);
+
+        server.server().push().send(note(bob.user().id(), team, "never arrives", Notification.Priority.NORMAL));
+        for (int i = 0; i < 3; i++) assertEquals(500, pushService.next(WAIT).status());
+        assertNull(pushService.poll(Duration.ofMillis(600)), "no fourth attempt");
+
+        pushService.defaultStatus(400); // a refusal that retrying cannot fix
+        server.server().push().send(note(bob.user().id(), team, "refused", Notification.Priority.NORMAL));
+        assertEquals(400, pushService.next(WAIT).status());
+        assertNull(pushService.poll(Duration.ofMillis(400)), "not retried");
+        assertEquals(1, http.get("/api/v1/push/subscriptions", bob.accessToken()).body().get("subscriptions").size(),
+                "the subscription stays");
+    }
+
+    @Test
     void theQueueSurvivesARestart(@TempDir Path data) throws Exception {
         Map<String, String> cfg = Map.of("store.data_dir", data.toString(), "push.max_attempts", "100");
         server = start(cfg);
