@@ -187,13 +187,14 @@ public final class ConfigLoader {
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
         String podId = str("pod.id", d.pod().id());
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
-        PushSettings push = push(d.push());
+        PushSettings push = push(d.push(), server.publicUrl());
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
         return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push);
     }
 
-    private PushSettings push(PushSettings d) {
-        String subject = str("push.subject", d.subject());
+    /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */
+    private PushSettings push(PushSettings d, String publicUrl) {
+        String subject = str("push.subject", publicUrl.startsWith("https://") ? publicUrl : d.subject());
         if (!subject.matches("^(mailto:[^\\s@]+@[^\\s@]+|https://\\S+)$")) {
             problems.add("push.subject must be a mailto: address or an https: URL (got '" + subject + "')");
         }

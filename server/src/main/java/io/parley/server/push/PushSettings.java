@@ -7,6 +7,7 @@ import java.util.Objects;
  * How Web Push behaves; the app's {@code [push]} configuration section, validated there.
  *
  * @param subject the VAPID {@code sub}: a {@code mailto:} or {@code https:} contact for push-service operators
+ *     (mailto:admin@localhost; the public URL when that is https)
  * @param ttl how long a push service keeps an undelivered message, and how long a queued row lives (24h)
  * @param urgentTtl the same for urgent messages, which are pointless once stale (1h)
  * @param maxAttempts failed attempts after which a row is dropped (8)

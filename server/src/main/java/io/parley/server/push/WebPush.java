@@ -1,6 +1,8 @@
 package io.parley.server.push;
 
 import io.parley.core.notify.PushSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
@@ -17,6 +19,7 @@ import java.time.Duration;
  * (the admin CLI) only queues.
  */
 public final class WebPush implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebPush.class);
     static final String VAPID_KEY = "vapid";
 
     private final PushSubscriptions subscriptions;
@@ -31,6 +34,10 @@ public final class WebPush implements AutoCloseable {
 
     /** Loads or creates the VAPID key pair and builds subscriptions and sender. */
     public static WebPush open(PushStore store, PushSettings settings, Clock clock) {
+        if (settings.subject().endsWith("@localhost")) {
+            log.warn("push.subject is {}: set a real contact (mailto: or https:); some push services refuse pushes without one",
+                    settings.subject());
+        }
         Vapid vapid = new Vapid(vapidKeys(store, clock), settings.subject(), clock);
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))

@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -185,7 +187,7 @@ public final class WebPushSender implements PushSender, AutoCloseable {
             for (QueuedPush p : due) {
                 try {
                     inFlight.add(senders.submit(() -> deliver(p)));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     store.reschedule(p.id(), p.attempts(), clock.instant()); // closing: release for the next start
                 }
             }
@@ -295,12 +297,12 @@ public final class WebPushSender implements PushSender, AutoCloseable {
     }
 
     /** {@return a Topic (RFC 8030 §5.4) per chat: a newer normal push for a chat replaces an undelivered older one} */
-    private static java.util.Optional<String> topic(String payload) {
+    private static Optional<String> topic(String payload) {
         try {
             String chat = Json.MAPPER.readTree(payload).path("chatId").asText("");
-            return chat.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(chat.replace("-", ""));
+            return chat.isEmpty() ? Optional.empty() : Optional.of(chat.replace("-", ""));
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -82,7 +82,7 @@ final class PushSubscriptionsTable {
         }
     }
 
-    /** Maps the subscription columns, which a join may prefix with {@code s_}. */
+    /** Maps the subscription columns (a join keeps their names; the queue's own columns are aliased). */
     static PushSubscription map(ResultSet rs) throws SQLException {
         return new PushSubscription(Cols.uuid(rs, "id"), Cols.uuid(rs, "user_id"), rs.getString("endpoint"),
                 rs.getString("p256dh"), rs.getString("auth"), Cols.instant(rs, "expires_at"), Cols.instant(rs, "created_at"));

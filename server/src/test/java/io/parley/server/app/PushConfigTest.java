@@ -22,6 +22,14 @@ class PushConfigTest {
     }
 
     @Test
+    void theSubjectDefaultsToAnHttpsPublicUrl() throws Exception {
+        assertEquals("https://chat.example.com", ConfigLoader.load(null, Map.of("server.public_url", "https://chat.example.com"),
+                Map.of()).push().subject());
+        assertEquals(PushSettings.DEFAULTS.subject(), ConfigLoader.load(null, Map.of("server.public_url", "http://10.0.0.1:8080"),
+                Map.of()).push().subject());
+    }
+
+    @Test
     void readFromTheFileAndEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("parley.toml");
         Files.writeString(file, """
