@@ -62,10 +62,11 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
 
     @Override
     public void close() {
+        // No interrupt: the index may be doing file I/O, which an interrupt breaks. The drain loop
+        // polls with a timeout, sees running=false, finishes what is queued and ends.
         running = false;
-        thread.interrupt();
         try {
-            thread.join(5_000);
+            thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,7 @@
 package io.parley.server.api;
 
 import io.parley.server.http.Router;
+import io.parley.server.push.PushSubscriptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,12 @@ import java.util.List;
 public final class RestApi {
     private final List<Endpoint> endpoints;
 
+    /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
+        this(services, null);
+    }
+
+    public RestApi(Services services, PushSubscriptions push) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
@@ -22,7 +28,8 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services),
-                new SearchRoutes(services));
+                new SearchRoutes(services),
+                new PushRoutes(services, push));
         List<Endpoint> all = new ArrayList<>();
         for (Routes g : groups) all.addAll(g.endpoints());
         all.add(new OpenApi().endpoint());

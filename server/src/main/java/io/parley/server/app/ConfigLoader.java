@@ -1,6 +1,7 @@
 package io.parley.server.app;
 
 import io.parley.server.gateway.GatewayConfig;
+import io.parley.server.push.PushSettings;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 
@@ -32,7 +33,9 @@ public final class ConfigLoader {
             "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
             "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                     "send_queue_max", "token_refresh_lead", "revocation_sweep"),
-            "pod", Set.of("id"));
+            "pod", Set.of("id"),
+            "push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
+                    "allow_insecure_endpoints"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -118,6 +121,19 @@ public final class ConfigLoader {
         }
     }
 
+    private boolean bool(String key, boolean def) {
+        String v = raw(key);
+        if (v == null) return def;
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                problems.add(key + " must be true or false (got '" + v + "')");
+                yield def;
+            }
+        };
+    }
+
     private Duration duration(String key, Duration def) {
         String v = raw(key);
         if (v == null) return def;
@@ -171,7 +187,27 @@ public final class ConfigLoader {
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
         String podId = str("pod.id", d.pod().id());
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
+        PushSettings push = push(d.push(), server.publicUrl());
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId));
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push);
+    }
+
+    /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */
+    private PushSettings push(PushSettings d, String publicUrl) {
+        String subject = str("push.subject", publicUrl.startsWith("https://") ? publicUrl : d.subject());
+        if (!subject.matches("^(mailto:[^\\s@]+@[^\\s@]+|https://\\S+)$")) {
+            problems.add("push.subject must be a mailto: address or an https: URL (got '" + subject + "')");
+        }
+        Duration ttl = duration("push.ttl", d.ttl());
+        Duration urgentTtl = duration("push.urgent_ttl", d.urgentTtl());
+        Duration fourWeeks = Duration.ofDays(28); // the longest TTL push services honour
+        if (ttl.compareTo(fourWeeks) > 0) problems.add("push.ttl must be at most 28d");
+        if (urgentTtl.compareTo(ttl) > 0) problems.add("push.urgent_ttl must not exceed push.ttl");
+        int maxAttempts = integer("push.max_attempts", d.maxAttempts(), 1, 100);
+        Duration retryBase = duration("push.retry_base", d.retryBase());
+        Duration retryMax = duration("push.retry_max", d.retryMax());
+        if (retryBase.compareTo(retryMax) > 0) problems.add("push.retry_base must not exceed push.retry_max");
+        boolean insecure = bool("push.allow_insecure_endpoints", d.allowInsecureEndpoints());
+        return new PushSettings(subject, ttl, urgentTtl, Math.max(1, maxAttempts), retryBase, retryMax, insecure);
     }
 }

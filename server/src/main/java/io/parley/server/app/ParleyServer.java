@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
 import io.parley.server.api.Services;
@@ -49,7 +50,8 @@ public final class ParleyServer implements AutoCloseable {
 
         Router router = new Router();
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
-        new RestApi(wiring.services()).register(router);
+        new RestApi(wiring.services(), wiring.webPush().subscriptions()).register(router);
+        wiring.webPush().start();
 
         Services s = wiring.services();
         gateway = new Gateway(config.gateway(), router, hub, s, metrics);
@@ -70,6 +72,9 @@ public final class ParleyServer implements AutoCloseable {
 
     /** {@return the domain services (for the CLI and tests)} */
     public Services services() { return wiring.services(); }
+
+    /** {@return the Web Push port for users who are not connected (for the notification evaluator and tests)} */
+    public PushSender push() { return wiring.push(); }
 
     /** Drains and stops; safe to call twice. */
     @Override

@@ -7,11 +7,13 @@ import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.notify.PushSender;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.core.search.SearchIndex;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.server.api.Services;
+import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
 import io.parley.server.search.Reindexer;
 import org.slf4j.Logger;
@@ -25,10 +27,11 @@ import java.time.Clock;
 
 /**
  * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
- * gateway on top; the admin CLI uses it alone.
+ * gateway on top; the admin CLI uses it alone. Web Push is built here (keys loaded, pushes queued); the server
+ * starts its delivery.
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, SearchIndex index, SearchIndexer indexer)
-        implements AutoCloseable {
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, WebPush webPush, SearchIndex index,
+              SearchIndexer indexer) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Opens a node's wiring with search (the server). */
@@ -51,13 +54,14 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
-        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null), null, null);
+        WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
+        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null), webPush, null, null);
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg));
         SearchIndexer indexer = new SearchIndexer(index);
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
-        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search), index, indexer);
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search), webPush, index, indexer);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
@@ -96,9 +100,15 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Stops the bus, then lets the store writer commit what it holds and closes the store. */
+    /** {@return the push port for users who are not connected (the notification evaluator's)} */
+    PushSender push() {
+        return webPush.sender();
+    }
+
+    /** Stops push delivery and the bus, then lets the store writer commit what it holds and closes the store. */
     @Override
     public void close() {
+        webPush.close();
         bus.close();
         if (indexer != null) indexer.close();
         if (index != null) index.close();

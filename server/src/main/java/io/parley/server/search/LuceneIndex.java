@@ -272,14 +272,21 @@ public final class LuceneIndex implements SearchIndex {
     /** Commits, marks the index clean, and closes. */
     @Override
     public void close() {
-        refresher.shutdownNow();
+        // Never interrupt a thread inside Lucene: an interrupted file channel is a "tragic" error that
+        // closes the writer. Let the refresher finish its current pass instead.
+        refresher.shutdown();
+        try {
+            refresher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             writer.setLiveCommitData(Map.of("clean", "true").entrySet());
             writer.commit();
             searchers.close();
             writer.close();
             directory.close();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("closing the search index failed; it will be rebuilt on next start", e);
         }
     }

@@ -6,6 +6,7 @@ import io.parley.core.store.SessionStore;
 import io.parley.core.store.StoreHealth;
 import io.parley.core.store.UserStore;
 import io.parley.core.store.WorkspaceStore;
+import io.parley.server.push.PushStore;
 import org.flywaydb.core.Flyway;
 
 import java.sql.ResultSet;
@@ -26,6 +27,7 @@ public final class Stores implements AutoCloseable {
     private final ChatStore chats;
     private final MessageLog messages;
     private final StoreHealth health;
+    private final PushStore push;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -37,6 +39,7 @@ public final class Stores implements AutoCloseable {
         this.chats = new SqlChatStore(db);
         this.messages = new SqlMessageLog(db, writer);
         this.health = this::ping;
+        this.push = new SqlPushStore(db);
     }
 
     /**
@@ -88,6 +91,9 @@ public final class Stores implements AutoCloseable {
     public MessageLog messages() { return messages; }
 
     public StoreHealth health() { return health; }
+
+    /** {@return Web Push subscriptions, queue and server keys} */
+    public PushStore push() { return push; }
 
     public StoreKind kind() { return db.kind(); }
 

@@ -99,7 +99,8 @@ class OpenApiTest {
                 Map.entry("RoleRequest", Requests.SetRole.class), Map.entry("CreateChannelRequest", Requests.CreateChannel.class),
                 Map.entry("UpdateChatRequest", Requests.UpdateChat.class), Map.entry("UserIdsRequest", Requests.UserIds.class),
                 Map.entry("PostMessageRequest", Requests.PostMessage.class), Map.entry("EditMessageRequest", Requests.EditMessage.class),
-                Map.entry("ReactionRequest", Requests.React.class), Map.entry("ReadRequest", Requests.MarkRead.class));
+                Map.entry("ReactionRequest", Requests.React.class), Map.entry("ReadRequest", Requests.MarkRead.class),
+                Map.entry("PushSubscriptionRequest", PushRoutes.Subscribe.class), Map.entry("PushKeys", PushRoutes.Keys.class));
         Map<String, Class<?>> replies = Map.ofEntries(
                 Map.entry("User", UserView.class), Map.entry("Workspace", WorkspaceView.class), Map.entry("Chat", ChatView.class),
                 Map.entry("Message", MessageView.class), Map.entry("Mentions", MessageView.MentionsView.class),
@@ -113,7 +114,10 @@ class OpenApiTest {
                 Map.entry("MessageReply", Replies.OneMessage.class), Map.entry("MessagesReply", Replies.Messages.class),
                 Map.entry("ThreadReply", Replies.Thread.class), Map.entry("ReadReply", Replies.ReadMark.class),
                 Map.entry("SearchReply", io.parley.server.wire.SearchResultsView.class),
-                Map.entry("SearchResult", io.parley.server.wire.SearchResultsView.Result.class));
+                Map.entry("SearchResult", io.parley.server.wire.SearchResultsView.Result.class),
+                Map.entry("PushSubscription", PushRoutes.SubscriptionView.class),
+                Map.entry("PushSubscriptionReply", PushRoutes.OneSubscription.class),
+                Map.entry("PushSubscriptionsReply", PushRoutes.Subscriptions.class), Map.entry("VapidKeyReply", PushRoutes.VapidKey.class));
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));

@@ -1,0 +1,97 @@
+package io.parley.server.push;
+
+import io.parley.core.notify.PushSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Web Push, assembled: the VAPID key pair (made on first start, kept in the database under
+ * {@value #VAPID_KEY} so every node of a pod signs with the same key), {@link #subscriptions()} for the REST
+ * routes and {@link #sender()} for the notification evaluator. {@link #start()} starts delivery; building alone
+ * (the admin CLI) only queues.
+ */
+public final class WebPush implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebPush.class);
+    static final String VAPID_KEY = "vapid";
+
+    private final PushSubscriptions subscriptions;
+    private final WebPushSender sender;
+    private final HttpClient http;
+
+    private WebPush(PushSubscriptions subscriptions, WebPushSender sender, HttpClient http) {
+        this.subscriptions = subscriptions;
+        this.sender = sender;
+        this.http = http;
+    }
+
+    /** Loads or creates the VAPID key pair and builds subscriptions and sender. */
+    public static WebPush open(PushStore store, PushSettings settings, Clock clock) {
+        if (settings.subject().endsWith("@localhost")) {
+            log.warn("push.subject is {}: set a real contact (mailto: or https:); some push services refuse pushes without one",
+                    settings.subject());
+        }
+        Vapid vapid = new Vapid(vapidKeys(store, clock), settings.subject(), clock);
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new WebPush(new PushSubscriptions(store, settings, vapid, clock),
+                new WebPushSender(store, settings, vapid, http, clock), http);
+    }
+
+    /** {@return the stored VAPID pair, or a new one stored now (if another node stored one first, that one)} */
+    static KeyPair vapidKeys(PushStore store, Clock clock) {
+        PushStore.ServerKey k = store.serverKey(VAPID_KEY).orElseGet(() -> {
+            KeyPair fresh = WebPushCrypto.ephemeralKeyPair();
+            return store.saveServerKeyIfAbsent(new PushStore.ServerKey(VAPID_KEY,
+                    P256.b64(P256.scalar((java.security.interfaces.ECPrivateKey) fresh.getPrivate())),
+                    P256.b64(P256.raw((ECPublicKey) fresh.getPublic())), clock.instant()));
+        });
+        KeyPair pair;
+        try {
+            pair = new KeyPair(P256.publicKey(P256.unb64(k.publicKey())), P256.privateKey(P256.unb64(k.privateKey())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the stored VAPID key pair (server_keys '" + VAPID_KEY + "') is corrupt", e);
+        }
+        requireMatching(pair);
+        return pair;
+    }
+
+    private static void requireMatching(KeyPair pair) {
+        try {
+            byte[] probe = "parley-vapid-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(pair.getPrivate());
+            s.update(probe);
+            byte[] sig = s.sign();
+            s.initVerify(pair.getPublic());
+            s.update(probe);
+            if (!s.verify(sig)) throw new IllegalStateException("the stored VAPID private and public keys do not match");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot check the stored VAPID key pair", e);
+        }
+    }
+
+    public PushSubscriptions subscriptions() { return subscriptions; }
+
+    /** {@return the port the notification evaluator calls for users who are not connected} */
+    public PushSender sender() { return sender; }
+
+    /** Starts the delivery thread. */
+    public void start() { sender.start(); }
+
+    /** Stops delivery; queued rows stay for the next start. */
+    @Override
+    public void close() {
+        sender.close();
+        http.shutdownNow();
+    }
+}
