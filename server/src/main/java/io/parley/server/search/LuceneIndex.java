@@ -9,6 +9,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -61,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 public final class LuceneIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
     private static final String ID = "id", WS = "ws", CHAT = "chat", SENDER = "sender", CONTENT = "content",
-            CREATED = "created", CREATED_SORT = "created_sort", FLAG = "flag", MENTION = "mention";
+            CREATED = "created", CREATED_SORT = "created_sort", ID_SORT = "id_sort", FLAG = "flag", MENTION = "mention";
     private static final int MAX_PASSAGES = 2;
 
     private final Analyzer analyzer = new EnglishAnalyzer();
@@ -115,6 +116,7 @@ public final class LuceneIndex implements SearchIndex {
     public void upsert(Doc d) {
         Document doc = new Document();
         doc.add(new StringField(ID, d.messageId().toString(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(ID_SORT, new BytesRef(d.messageId().toString()))); // UUIDv7: mint order
         doc.add(new StringField(WS, d.workspaceId().toString(), Field.Store.NO));
         doc.add(new StringField(CHAT, d.chatId().toString(), Field.Store.YES));
         doc.add(new StringField(SENDER, d.senderId().toString(), Field.Store.NO));
@@ -173,9 +175,12 @@ public final class LuceneIndex implements SearchIndex {
         for (String t : q.excludedTerms()) addIfNotNull(all, new QueryBuilder(analyzer).createBooleanQuery(CONTENT, t), BooleanClause.Occur.MUST_NOT);
         for (String p : q.excludedPhrases()) addIfNotNull(all, new QueryBuilder(analyzer).createPhraseQuery(CONTENT, p), BooleanClause.Occur.MUST_NOT);
         Query query = all.build();
+        // Ties (same millisecond) fall back to the id: UUIDv7 sorts in mint order, so the order is total.
+        SortField newest = new SortField(CREATED_SORT, SortField.Type.LONG, true);
+        SortField newestId = new SortField(ID_SORT, SortField.Type.STRING, true);
         Sort sort = c.byRecency() || text == null
-                ? new Sort(new SortField(CREATED_SORT, SortField.Type.LONG, true))
-                : new Sort(SortField.FIELD_SCORE, new SortField(CREATED_SORT, SortField.Type.LONG, true));
+                ? new Sort(newest, newestId)
+                : new Sort(SortField.FIELD_SCORE, newest, newestId);
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();

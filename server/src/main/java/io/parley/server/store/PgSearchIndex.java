@@ -111,7 +111,9 @@ final class PgSearchIndex implements SearchIndex {
         String rank = tsquery == null ? "0" : "ts_rank_cd(d.tsv, (" + tsquery + "))";
         String headline = tsquery == null ? "NULL" : "ts_headline('english', " + ESCAPED + ", (" + tsquery + "),"
                 + " 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=20, MinWords=5, FragmentDelimiter=\u2026')";
-        String order = cr.byRecency() || tsquery == null ? "d.created_at DESC" : "score DESC, d.created_at DESC";
+        // Ties fall back to the id: UUIDv7 text sorts in mint order, so the order is total.
+        String order = cr.byRecency() || tsquery == null ? "d.created_at DESC, d.message_id DESC"
+                : "score DESC, d.created_at DESC, d.message_id DESC";
         String sql = "SELECT d.message_id, d.chat_id, " + rank + " AS score, " + headline + " AS fragment, count(*) OVER () AS total"
                 + " FROM search_docs d WHERE " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?";
         // The tsquery text appears three times (rank, headline, match), each with its own parameters.
