@@ -1,5 +1,6 @@
 package io.parley.server.app;
 
+import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
@@ -32,7 +33,9 @@ public final class ConfigLoader {
             "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
             "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                     "send_queue_max", "token_refresh_lead", "revocation_sweep"),
-            "pod", Set.of("id"));
+            "pod", Set.of("id"),
+            "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
+                    "presence_batch", "presence_subscription_ttl", "presence_update_interval"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -171,7 +174,26 @@ public final class ConfigLoader {
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
         String podId = str("pod.id", d.pod().id());
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
+        RealtimeSettings realtime = realtime(d.realtime());
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId));
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), realtime);
+    }
+
+    private RealtimeSettings realtime(RealtimeSettings r) {
+        var typingExpiry = duration("realtime.typing_expiry", r.typingExpiry());
+        var typingInterval = duration("realtime.typing_interval", r.typingInterval());
+        var grace = duration("realtime.presence_offline_grace", r.presenceOfflineGrace());
+        var away = duration("realtime.presence_away_after", r.presenceAwayAfter());
+        var batch = duration("realtime.presence_batch", r.presenceBatch());
+        var ttl = duration("realtime.presence_subscription_ttl", r.presenceSubscriptionTtl());
+        var updateInterval = duration("realtime.presence_update_interval", r.presenceUpdateInterval());
+        if (typingInterval.compareTo(typingExpiry) >= 0) problems.add("realtime.typing_interval must be shorter than realtime.typing_expiry");
+        if (batch.compareTo(ttl) >= 0) problems.add("realtime.presence_batch must be shorter than realtime.presence_subscription_ttl");
+        if (typingExpiry.isNegative() || typingExpiry.isZero() || typingInterval.isNegative() || typingInterval.isZero()
+                || grace.isNegative() || grace.isZero() || away.isNegative() || away.isZero() || batch.isNegative() || batch.isZero()
+                || ttl.isNegative() || ttl.isZero() || updateInterval.isNegative() || updateInterval.isZero()) {
+            return r; // already reported as "must be positive"
+        }
+        return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval);
     }
 }

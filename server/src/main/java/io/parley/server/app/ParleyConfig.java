@@ -1,6 +1,7 @@
 package io.parley.server.app;
 
 import io.parley.core.auth.AuthSettings;
+import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.time.Duration;
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
  * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080.
  */
-public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod) {
+public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, RealtimeSettings realtime) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -57,6 +58,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Store("sqlite", Path.of("data"), "", "", "", 10, 512),
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
                 GatewayConfig.DEFAULTS,
-                new Pod("local"));
+                new Pod("local"),
+                RealtimeSettings.DEFAULTS);
     }
 }

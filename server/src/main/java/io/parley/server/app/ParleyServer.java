@@ -44,7 +44,8 @@ public final class ParleyServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics);
+        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics,
+                wiring.awareness().presence());
         wiring.bus().subscribe(hub);
 
         Router router = new Router();
@@ -52,7 +53,8 @@ public final class ParleyServer implements AutoCloseable {
         new RestApi(wiring.services()).register(router);
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s.messages(), s.auth(), metrics);
+        gateway = new Gateway(config.gateway(), router, hub, s.messages(), s.auth(), metrics,
+                wiring.awareness().typing(), wiring.awareness().presence());
         address = gateway.start(config.server().host(), config.server().port());
         return this;
     }

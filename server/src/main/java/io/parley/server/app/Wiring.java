@@ -7,6 +7,11 @@ import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.RateLimits;
+import io.parley.core.realtime.RealtimeTimer;
+import io.parley.core.realtime.TokenBuckets;
+import io.parley.core.realtime.TypingService;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
 import io.parley.server.store.StoreConfig;
@@ -20,7 +25,10 @@ import java.time.Clock;
  * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
  * gateway on top; the admin CLI uses it alone.
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services) implements AutoCloseable {
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, Awareness awareness) implements AutoCloseable {
+
+    /** Typing and presence, the rate limiter they share, and the timer that drives them. */
+    record Awareness(TokenBuckets limiter, TypingService typing, PresenceService presence, RealtimeTimer timer) {}
 
     static Wiring open(ParleyConfig cfg, Clock clock) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
@@ -33,7 +41,12 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
-        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages));
+        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(RateLimits.defaults()), clock);
+        TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime().typingExpiry());
+        bus.subscribe(typing);
+        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
+        var awareness = new Awareness(limiter, typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
+        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages), awareness);
     }
 
     /** {@return the store settings for a configuration} */
@@ -53,6 +66,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     /** Stops the bus, then lets the store writer commit what it holds and closes the store. */
     @Override
     public void close() {
+        awareness.timer().close();
         bus.close();
         stores.close();
     }

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.parley.core.auth.AuthService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.TypingService;
 import io.parley.server.http.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +53,12 @@ public final class Gateway implements AutoCloseable {
     private EventLoopGroup io;
     private Channel serverChannel;
 
-    public Gateway(GatewayConfig config, Router router, Hub hub, MessageService messages, AuthService auth, GatewayMetrics metrics) {
+    public Gateway(GatewayConfig config, Router router, Hub hub, MessageService messages, AuthService auth, GatewayMetrics metrics,
+                   TypingService typing, PresenceService presence) {
         this.config = config;
         this.router = router;
         this.hub = hub;
-        FrameDispatcher dispatcher = new FrameDispatcher(messages, auth, metrics);
+        FrameDispatcher dispatcher = new FrameDispatcher(messages, auth, metrics, typing, presence, hub.presenceWatchers());
         this.upgrade = new WebSocketUpgrade(auth, hub, dispatcher, metrics, config);
         this.sweeper = new Sweeper(hub, auth, config);
     }
