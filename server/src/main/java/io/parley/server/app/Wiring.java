@@ -46,7 +46,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         bus.subscribe(typing);
         PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
         var awareness = new Awareness(limiter, typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
-        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages), awareness);
+        return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, presence), awareness);
     }
 
     /** {@return the store settings for a configuration} */

@@ -13,6 +13,7 @@ import io.parley.server.http.Json;
 import io.parley.server.wire.EventView;
 import io.parley.server.wire.JsonBytes;
 import io.parley.server.wire.MessageJson;
+import io.parley.server.wire.PresenceView;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -129,12 +130,8 @@ final class ServerFrames {
         return frame("presence.state", p);
     }
 
-    /** {@return the JSON object of a user's presence} (REST uses the same shape) */
-    static Map<String, Object> presence(UserPresence p) {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        m.put("userId", p.userId());
-        m.put("status", p.status().wire());
-        if (p.lastSeen() != null) m.put("lastSeen", p.lastSeen().toString());
-        return m;
+    /** {@return the JSON object of a user's presence} (REST shows the same) */
+    private static PresenceView presence(UserPresence p) {
+        return PresenceView.of(p);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.core.auth.Tokens;
 import io.parley.core.workspace.Role;
 import io.parley.core.workspace.Workspace;
+import io.parley.server.Http;
 import io.parley.server.Team;
 import io.parley.server.TestServer;
 import io.parley.server.WsClient;
@@ -202,6 +203,27 @@ class PresenceEndToEndTest {
                 watcher.await(changed(ana, "brb"));
                 assertNothing(b, changed(ana));
             }
+        }
+    }
+
+    @Test
+    void restAnswersTheSamePresenceToPeopleWhoShareAWorkspace() {
+        Tokens ana = person();
+        Tokens ben = person();
+        Tokens outsider = outsider();
+        Http http = new Http(server.baseUrl());
+        String path = "/api/v1/users/" + ana.user().id() + "/presence";
+        assertEquals("offline", http.get(path, ben.accessToken()).body().path("presence").path("status").asText());
+        try (WsClient b = connect(ben); WsClient a = connectWatched(b, ana)) {
+            update(a, "brb");
+            Http.Res r = http.get(path, ben.accessToken());
+            assertAll(
+                    () -> assertEquals(200, r.status()),
+                    () -> assertEquals(ana.user().id().toString(), r.body().path("presence").path("userId").asText()),
+                    () -> assertEquals("brb", r.body().path("presence").path("status").asText()),
+                    () -> assertFalse(r.body().path("presence").path("lastSeen").isMissingNode()));
+            assertEquals(404, http.get(path, outsider.accessToken()).status());
+            assertEquals(401, http.get(path, null).status());
         }
     }
 
