@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
- * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080.
+ * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080. Typing and presence timers are
+ * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, RealtimeSettings realtime) {
 

@@ -17,9 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PresenceSubscriptions {
     /** The most users one connection may watch at once. */
     static final int MAX_PER_CONNECTION = 1000;
+    /** Lapsed entries are skipped at delivery anyway; purging is memory hygiene, so it need not run often. */
+    private static final long PURGE_EVERY_MILLIS = 30_000;
 
     private final Map<UUID, Map<Connection, Long>> byWatched = new ConcurrentHashMap<>();
     private final Map<Connection, Map<UUID, Long>> byConnection = new ConcurrentHashMap<>();
+    private volatile long nextPurgeAt;
 
     /**
      * Subscribes (or renews) a connection to users until {@code expiresAt} (epoch millis).
@@ -74,8 +77,10 @@ final class PresenceSubscriptions {
         return out;
     }
 
-    /** Drops lapsed subscriptions. */
+    /** Drops lapsed subscriptions, at most every 30 s. */
     void purge(long now) {
+        if (now < nextPurgeAt) return;
+        nextPurgeAt = now + PURGE_EVERY_MILLIS;
         for (var e : byConnection.entrySet()) {
             Connection c = e.getKey();
             Map<UUID, Long> mine = e.getValue();
