@@ -93,7 +93,8 @@ public final class PresenceService {
         synchronized (s) {
             s.connections++;
             s.offlineAt = 0;
-            s.lastActivity = now;
+            // Coming online is activity; a reconnect within the grace (say after an idle timeout) is not.
+            if (s.status == PresenceStatus.OFFLINE) s.lastActivity = now;
             s.lastSeen = now;
             recompute(s, now);
         }

@@ -121,6 +121,22 @@ class PresenceServiceTest {
     }
 
     @Test
+    void aReconnectWithinTheGraceIsNotActivity() {
+        presence.connected(ana);
+        pass(Duration.ofMinutes(4));
+        presence.disconnected(ana); // e.g. closed for idleness; the client reconnects on its own
+        pass(Duration.ofSeconds(5));
+        presence.connected(ana);
+        pass(Duration.ofSeconds(56));
+        assertEquals(PresenceStatus.AWAY, presence.of(ana).status(), "idle since the first connect");
+        presence.disconnected(ana);
+        pass(Duration.ofSeconds(61));
+        assertEquals(PresenceStatus.OFFLINE, presence.of(ana).status());
+        presence.connected(ana);
+        assertEquals(PresenceStatus.AVAILABLE, presence.of(ana).status(), "coming online is activity");
+    }
+
+    @Test
     void onlyTheLatestStateOfAWindowIsSent() {
         presence.connected(ana);
         pass(Duration.ofMinutes(5).plusSeconds(1));
