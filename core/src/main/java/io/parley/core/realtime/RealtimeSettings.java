@@ -12,18 +12,21 @@ import java.time.Duration;
  * @param presenceBatch presence changes are gathered over windows of this length, only the latest per user kept (2 s)
  * @param presenceSubscriptionTtl a presence subscription lapses this long after it was made, unless renewed (10 min)
  * @param presenceUpdateInterval {@code presence.update} applies at most once per interval; later ones coalesce, the latest winning (10 s)
+ * @param typingSummaryAbove a chat posting more messages than this in a second is in summary mode for typing:
+ *                           per-user indicators are suppressed there until it calms down (100, spec 002 §7.4)
  */
 public record RealtimeSettings(Duration typingExpiry, Duration typingInterval, Duration presenceOfflineGrace,
                                Duration presenceAwayAfter, Duration presenceBatch, Duration presenceSubscriptionTtl,
-                               Duration presenceUpdateInterval) {
+                               Duration presenceUpdateInterval, int typingSummaryAbove) {
     public static final RealtimeSettings DEFAULTS = new RealtimeSettings(Duration.ofSeconds(5), Duration.ofSeconds(1),
-            Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(10));
+            Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(10), 100);
 
     public RealtimeSettings {
         for (Duration d : new Duration[]{typingExpiry, typingInterval, presenceOfflineGrace, presenceAwayAfter, presenceBatch,
                 presenceSubscriptionTtl, presenceUpdateInterval}) {
             if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException("realtime timers must be positive");
         }
+        if (typingSummaryAbove < 1) throw new IllegalArgumentException("typingSummaryAbove must be at least 1");
     }
 
     /** {@return how often the realtime timer runs: a quarter of the shortest window, between 10 ms and 250 ms} */

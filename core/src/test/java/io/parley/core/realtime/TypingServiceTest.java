@@ -24,6 +24,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The typing rules on a clock the test moves, over stores that know one chat with Ana and Ben. */
@@ -48,7 +50,8 @@ class TypingServiceTest {
             default -> throw new UnsupportedOperationException(method);
         });
         ChatService chatService = new ChatService(chats, null, new ChatDirectory(chats), bus, clock);
-        typing = new TypingService(chatService, users, new TokenBuckets(RateLimits.defaults(), clock), bus, clock, Duration.ofSeconds(5));
+        RealtimeSettings d = RealtimeSettings.DEFAULTS; // typing expires after 5 s; summary mode above 100 messages/s
+        typing = new TypingService(chatService, users, new TokenBuckets(RateLimits.defaults(), clock), bus, clock, d);
     }
 
     private interface Answer {
@@ -109,6 +112,29 @@ class TypingServiceTest {
         typing.stop(ana, chat.id());
         assertEquals(List.of(false), indicators());
         assertEquals(0, typing.activeCount());
+    }
+
+    private void post(UUID who, int n) {
+        for (int i = 0; i < n; i++) {
+            typing.onEvent(new BusEvent.Committed(new ChatEvent(chat.workspaceId(), chat.id(), i, EventType.MESSAGE_POSTED, who, null, null, clock.instant())));
+        }
+    }
+
+    @Test
+    void aChatPostingOverAHundredMessagesASecondSuppressesTyping() {
+        clock.advance(Duration.ofMillis(1000 - clock.millis() % 1000)); // the start of a second
+        post(ben, 100);
+        assertFalse(typing.inSummaryMode(chat.id()), "100 is not over 100");
+        post(ben, 1);
+        typing.start(ana, chat.id());
+        assertEquals(List.of(), indicators(), "dropped silently in summary mode");
+        pass(Duration.ofMillis(1500));
+        assertTrue(typing.inSummaryMode(chat.id()), "the previous second still counts");
+        post(ben, 3);
+        pass(Duration.ofSeconds(1));
+        assertFalse(typing.inSummaryMode(chat.id()), "calm again");
+        typing.start(ana, chat.id());
+        assertEquals(List.of(true), indicators());
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class ConfigLoader {
                     "send_queue_max", "token_refresh_lead", "revocation_sweep"),
             "pod", Set.of("id"),
             "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
-                    "presence_batch", "presence_subscription_ttl", "presence_update_interval"));
+                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -187,13 +187,14 @@ public final class ConfigLoader {
         var batch = duration("realtime.presence_batch", r.presenceBatch());
         var ttl = duration("realtime.presence_subscription_ttl", r.presenceSubscriptionTtl());
         var updateInterval = duration("realtime.presence_update_interval", r.presenceUpdateInterval());
+        int summaryAbove = integer("realtime.typing_summary_above", r.typingSummaryAbove(), 1, 1_000_000);
         if (typingInterval.compareTo(typingExpiry) >= 0) problems.add("realtime.typing_interval must be shorter than realtime.typing_expiry");
         if (batch.compareTo(ttl) >= 0) problems.add("realtime.presence_batch must be shorter than realtime.presence_subscription_ttl");
         if (typingExpiry.isNegative() || typingExpiry.isZero() || typingInterval.isNegative() || typingInterval.isZero()
                 || grace.isNegative() || grace.isZero() || away.isNegative() || away.isZero() || batch.isNegative() || batch.isZero()
-                || ttl.isNegative() || ttl.isZero() || updateInterval.isNegative() || updateInterval.isZero()) {
+                || ttl.isNegative() || ttl.isZero() || updateInterval.isNegative() || updateInterval.isZero() || summaryAbove < 1) {
             return r; // already reported as "must be positive"
         }
-        return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval);
+        return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval, summaryAbove);
     }
 }

@@ -42,7 +42,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
         TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(RateLimits.defaults()), clock);
-        TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime().typingExpiry());
+        TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime());
         bus.subscribe(typing);
         PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
         var awareness = new Awareness(limiter, typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));

@@ -81,7 +81,8 @@ class ConfigLoaderTest {
                 () -> assertEquals(Duration.ofMinutes(5), d.realtime().presenceAwayAfter()),
                 () -> assertEquals(Duration.ofSeconds(2), d.realtime().presenceBatch()),
                 () -> assertEquals(Duration.ofMinutes(10), d.realtime().presenceSubscriptionTtl()),
-                () -> assertEquals(Duration.ofSeconds(10), d.realtime().presenceUpdateInterval()));
+                () -> assertEquals(Duration.ofSeconds(10), d.realtime().presenceUpdateInterval()),
+                () -> assertEquals(100, d.realtime().typingSummaryAbove()));
         Path file = dir.resolve("parley.toml");
         Files.writeString(file, """
                 [realtime]
