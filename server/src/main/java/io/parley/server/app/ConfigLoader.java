@@ -190,11 +190,10 @@ public final class ConfigLoader {
         int summaryAbove = integer("realtime.typing_summary_above", r.typingSummaryAbove(), 1, 1_000_000);
         if (typingInterval.compareTo(typingExpiry) >= 0) problems.add("realtime.typing_interval must be shorter than realtime.typing_expiry");
         if (batch.compareTo(ttl) >= 0) problems.add("realtime.presence_batch must be shorter than realtime.presence_subscription_ttl");
-        if (typingExpiry.isNegative() || typingExpiry.isZero() || typingInterval.isNegative() || typingInterval.isZero()
-                || grace.isNegative() || grace.isZero() || away.isNegative() || away.isZero() || batch.isNegative() || batch.isZero()
-                || ttl.isNegative() || ttl.isZero() || updateInterval.isNegative() || updateInterval.isZero() || summaryAbove < 1) {
-            return r; // already reported as "must be positive"
+        try {
+            return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval, summaryAbove);
+        } catch (IllegalArgumentException e) {
+            return r; // a value out of range, already reported above
         }
-        return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval, summaryAbove);
     }
 }
