@@ -1,11 +1,17 @@
 package io.parley.core.bus;
 
 import io.parley.core.chat.ChatEvent;
+import io.parley.core.realtime.UserPresence;
+
+import java.util.List;
 
 import java.util.Set;
 import java.util.UUID;
 
-/** What travels on the bus between the services and every node's hub. All of it is already committed. */
+/**
+ * What travels on the bus between the services and every node's hub. All of it is already committed,
+ * except the ephemeral awareness events (typing, presence), which are never stored.
+ */
 public sealed interface BusEvent {
     /** A committed log event of a chat, to be delivered to the chat's members. */
     record Committed(ChatEvent event) implements BusEvent {}
@@ -23,6 +29,16 @@ public sealed interface BusEvent {
     record SessionsRevoked(UUID userId, Set<UUID> sessionIds) implements BusEvent {
         public SessionsRevoked {
             sessionIds = Set.copyOf(sessionIds);
+        }
+    }
+
+    /** A user started or stopped typing in a chat: the chat's other members learn of it. Ephemeral. */
+    record TypingChanged(UUID chatId, UUID userId, String displayName, boolean active) implements BusEvent {}
+
+    /** One batch window's presence changes (the latest per user): each goes to its subscribers. Ephemeral. */
+    record PresenceChanged(List<UserPresence> changes) implements BusEvent {
+        public PresenceChanged {
+            changes = List.copyOf(changes);
         }
     }
 }

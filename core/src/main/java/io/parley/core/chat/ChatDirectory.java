@@ -60,6 +60,8 @@ public final class ChatDirectory implements Bus.Listener {
             case BusEvent.Committed c -> { }
             case BusEvent.ReadMarked r -> { }
             case BusEvent.SessionsRevoked s -> { }
+            case BusEvent.TypingChanged t -> { }
+            case BusEvent.PresenceChanged p -> { }
         }
     }
 }

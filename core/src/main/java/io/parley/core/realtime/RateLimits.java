@@ -29,6 +29,13 @@ public record RateLimits(Map<RateAction, Limit> limits) {
         return limits.get(action);
     }
 
+    /** {@return these limits with one action's limit replaced} */
+    public RateLimits with(RateAction action, Limit limit) {
+        Map<RateAction, Limit> m = new EnumMap<>(limits);
+        m.put(action, limit);
+        return new RateLimits(m);
+    }
+
     /** Spec 002 §7.3: messages 10/s, typing 1/s per chat, read marks 5/s, presence 1/10 s, search 5/s, uploads 10/min, urgent 3/h. */
     public static RateLimits defaults() {
         Map<RateAction, Limit> m = new EnumMap<>(RateAction.class);

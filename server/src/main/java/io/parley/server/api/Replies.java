@@ -6,6 +6,7 @@ import io.parley.core.workspace.Membership;
 import io.parley.core.workspace.Workspace;
 import io.parley.server.wire.ChatView;
 import io.parley.server.wire.MessageView;
+import io.parley.server.wire.PresenceView;
 import io.parley.server.wire.UserView;
 import io.parley.server.wire.WorkspaceView;
 
@@ -33,6 +34,8 @@ final class Replies {
     record SetupState(boolean open) {}
 
     record OneUser(UserView user) {}
+
+    record OnePresence(PresenceView presence) {}
 
     record Users(List<UserView> users) {}
 

@@ -5,6 +5,7 @@ import io.parley.core.auth.User;
 import io.parley.core.error.ParleyException;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
+import io.parley.server.wire.PresenceView;
 import io.parley.server.wire.UserView;
 
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.UUID;
 import static io.parley.server.api.ApiSupport.authenticate;
 import static io.parley.server.api.ApiSupport.body;
 
-/** The caller's own profile, and other users' public profiles. */
+/** The caller's own profile, and other users' public profiles and presence. */
 final class UserRoutes implements Routes {
     private final Services services;
 
@@ -26,7 +27,8 @@ final class UserRoutes implements Routes {
         return List.of(
                 Endpoint.get("/api/v1/users/me", this::me),
                 Endpoint.patch("/api/v1/users/me", this::updateMe),
-                Endpoint.get("/api/v1/users/{userId}", this::user));
+                Endpoint.get("/api/v1/users/{userId}", this::user),
+                Endpoint.get("/api/v1/users/{userId}/presence", this::presence));
     }
 
     private HttpResponse me(HttpRequest request) {
@@ -47,5 +49,13 @@ final class UserRoutes implements Routes {
         UUID id = ApiSupport.uuidPath(request, "userId");
         User u = services.workspaces().visibleUser(caller, id);
         return HttpResponse.ok(new Replies.OneUser(id.equals(caller.userId()) ? UserView.self(u) : UserView.of(u)));
+    }
+
+    /** Someone who shares no workspace with the caller is not found (no existence leak). */
+    private HttpResponse presence(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        UUID id = ApiSupport.uuidPath(request, "userId");
+        if (services.presence().visibleTo(caller.userId(), List.of(id)).isEmpty()) throw ParleyException.notFound("no such user");
+        return HttpResponse.ok(new Replies.OnePresence(PresenceView.of(services.presence().of(id))));
     }
 }

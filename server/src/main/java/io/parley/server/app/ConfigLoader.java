@@ -1,5 +1,6 @@
 package io.parley.server.app;
 
+import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.push.PushSettings;
 import org.tomlj.Toml;
@@ -35,7 +36,9 @@ public final class ConfigLoader {
                     "send_queue_max", "token_refresh_lead", "revocation_sweep"),
             "pod", Set.of("id"),
             "push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
-                    "allow_insecure_endpoints"));
+                    "allow_insecure_endpoints"),
+            "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
+                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -188,8 +191,9 @@ public final class ConfigLoader {
         String podId = str("pod.id", d.pod().id());
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
         PushSettings push = push(d.push(), server.publicUrl());
+        RealtimeSettings realtime = realtime(d.realtime());
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push);
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime);
     }
 
     /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */
@@ -209,5 +213,23 @@ public final class ConfigLoader {
         if (retryBase.compareTo(retryMax) > 0) problems.add("push.retry_base must not exceed push.retry_max");
         boolean insecure = bool("push.allow_insecure_endpoints", d.allowInsecureEndpoints());
         return new PushSettings(subject, ttl, urgentTtl, Math.max(1, maxAttempts), retryBase, retryMax, insecure);
+    }
+
+    private RealtimeSettings realtime(RealtimeSettings r) {
+        var typingExpiry = duration("realtime.typing_expiry", r.typingExpiry());
+        var typingInterval = duration("realtime.typing_interval", r.typingInterval());
+        var grace = duration("realtime.presence_offline_grace", r.presenceOfflineGrace());
+        var away = duration("realtime.presence_away_after", r.presenceAwayAfter());
+        var batch = duration("realtime.presence_batch", r.presenceBatch());
+        var ttl = duration("realtime.presence_subscription_ttl", r.presenceSubscriptionTtl());
+        var updateInterval = duration("realtime.presence_update_interval", r.presenceUpdateInterval());
+        int summaryAbove = integer("realtime.typing_summary_above", r.typingSummaryAbove(), 1, 1_000_000);
+        if (typingInterval.compareTo(typingExpiry) >= 0) problems.add("realtime.typing_interval must be shorter than realtime.typing_expiry");
+        if (batch.compareTo(ttl) >= 0) problems.add("realtime.presence_batch must be shorter than realtime.presence_subscription_ttl");
+        try {
+            return new RealtimeSettings(typingExpiry, typingInterval, grace, away, batch, ttl, updateInterval, summaryAbove);
+        } catch (IllegalArgumentException e) {
+            return r; // a value out of range, already reported above
+        }
     }
 }

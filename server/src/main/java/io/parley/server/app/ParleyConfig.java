@@ -1,6 +1,7 @@
 package io.parley.server.app;
 
 import io.parley.core.auth.AuthSettings;
+import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.push.PushSettings;
 
@@ -10,9 +11,11 @@ import java.time.Duration;
 /**
  * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
- * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080.
+ * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080. Typing and presence timers are
+ * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}).
  */
-public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push) {
+public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
+                           RealtimeSettings realtime) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -59,6 +62,6 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
                 GatewayConfig.DEFAULTS,
                 new Pod("local"),
-                PushSettings.DEFAULTS);
+                PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS);
     }
 }

@@ -45,7 +45,8 @@ public final class ParleyServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics);
+        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics,
+                wiring.awareness().presence());
         wiring.bus().subscribe(hub);
 
         Router router = new Router();
@@ -54,7 +55,7 @@ public final class ParleyServer implements AutoCloseable {
         wiring.webPush().start();
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s, metrics);
+        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence());
         address = gateway.start(config.server().host(), config.server().port());
         return this;
     }

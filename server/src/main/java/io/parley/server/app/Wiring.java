@@ -8,6 +8,11 @@ import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
 import io.parley.core.notify.PushSender;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.RateLimits;
+import io.parley.core.realtime.RealtimeTimer;
+import io.parley.core.realtime.TokenBuckets;
+import io.parley.core.realtime.TypingService;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.core.search.SearchIndex;
 import io.parley.core.search.SearchIndexer;
@@ -31,8 +36,11 @@ import java.time.Clock;
  * starts its delivery.
  */
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, WebPush webPush, SearchIndex index,
-              SearchIndexer indexer) implements AutoCloseable {
+              SearchIndexer indexer, Awareness awareness) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+
+    /** Typing and presence, the rate limiter they share, and the timer that drives them. */
+    record Awareness(TokenBuckets limiter, TypingService typing, PresenceService presence, RealtimeTimer timer) {}
 
     /** Opens a node's wiring with search (the server). */
     static Wiring open(ParleyConfig cfg, Clock clock) {
@@ -54,14 +62,21 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id());
+        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(RateLimits.defaults()), clock);
+        TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime());
+        bus.subscribe(typing);
+        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
+        var awareness = new Awareness(limiter, typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
         WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
-        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null), webPush, null, null);
+        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence), webPush, null, null,
+                awareness);
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg));
         SearchIndexer indexer = new SearchIndexer(index);
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
-        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search), webPush, index, indexer);
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence), webPush, index,
+                indexer, awareness);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
@@ -108,6 +123,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     /** Stops push delivery and the bus, then lets the store writer commit what it holds and closes the store. */
     @Override
     public void close() {
+        awareness.timer().close();
         webPush.close();
         bus.close();
         if (indexer != null) indexer.close();

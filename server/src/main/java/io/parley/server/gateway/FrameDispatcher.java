@@ -8,10 +8,13 @@ import io.parley.server.api.SearchRequests;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.ClientFrame;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.TypingService;
 import io.parley.core.store.LogResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +33,19 @@ final class FrameDispatcher {
     private final AuthService auth;
     private final SearchService search;
     private final GatewayMetrics metrics;
+    private final TypingService typing;
+    private final PresenceService presence;
+    private final PresenceSubscriptions watchers;
 
-    FrameDispatcher(MessageService messages, AuthService auth, SearchService search, GatewayMetrics metrics) {
+    FrameDispatcher(MessageService messages, AuthService auth, SearchService search, GatewayMetrics metrics, TypingService typing,
+                    PresenceService presence, PresenceSubscriptions watchers) {
         this.messages = messages;
         this.auth = auth;
         this.search = search;
         this.metrics = metrics;
+        this.typing = typing;
+        this.presence = presence;
+        this.watchers = watchers;
     }
 
     void dispatch(Connection c, ClientFrame frame) {
@@ -70,11 +80,17 @@ final class FrameDispatcher {
                     send(c, "ack", ServerFrames.ack(f.id(), Map.of("expiresAt", renewed.expiresAt().toString())));
                 }
                 case ClientFrame.Ping f -> send(c, "pong", ServerFrames.frame("pong", Map.of("refId", f.id())));
-                case ClientFrame.TypingStart f -> notYet(c, f, "typing.start");
-                case ClientFrame.TypingStop f -> notYet(c, f, "typing.stop");
-                case ClientFrame.PresenceUpdate f -> notYet(c, f, "presence.update");
-                case ClientFrame.PresenceSubscribe f -> notYet(c, f, "presence.subscribe");
-                case ClientFrame.PresenceUnsubscribe f -> notYet(c, f, "presence.unsubscribe");
+                case ClientFrame.TypingStart f -> typing.start(user, f.chatId()); // no ack: ephemeral; errors only
+                case ClientFrame.TypingStop f -> typing.stop(user, f.chatId());
+                case ClientFrame.PresenceUpdate f -> {
+                    boolean applied = presence.update(user, f.status());
+                    send(c, "ack", ServerFrames.ack(f.id(), applied ? Map.<String, Object>of() : Map.<String, Object>of("coalesced", true)));
+                }
+                case ClientFrame.PresenceSubscribe f -> subscribePresence(c, f);
+                case ClientFrame.PresenceUnsubscribe f -> {
+                    watchers.unsubscribe(c, f.userIds());
+                    send(c, "ack", ServerFrames.ack(f.id(), Map.<String, Object>of()));
+                }
                 case ClientFrame.ChatFocus f -> notYet(c, f, "chat.focus");
                 case ClientFrame.SearchQuery f -> {
                     var results = search.search(user, f.workspaceId(), f.query(), SearchRequests.scope(f.scope()), f.chatId(),
@@ -90,6 +106,20 @@ final class FrameDispatcher {
             log.error("frame {} failed", frame.getClass().getSimpleName(), e);
             sendError(c, ErrorCode.INTERNAL, "internal error", frame.id(), null);
         }
+    }
+
+    /**
+     * Subscribes first, then reads the state, so no change falls between the answer and the first
+     * batch. Users who share no workspace with the caller are left out silently.
+     */
+    private void subscribePresence(Connection c, ClientFrame.PresenceSubscribe f) {
+        List<UUID> visible = presence.visibleTo(c.userId(), f.userIds());
+        long now = System.currentTimeMillis();
+        if (!watchers.subscribe(c, visible, now, now + presence.settings().presenceSubscriptionTtl().toMillis())) {
+            throw ParleyException.invalid("a connection may watch at most " + PresenceSubscriptions.MAX_PER_CONNECTION
+                    + " users; unsubscribe some first");
+        }
+        send(c, "presence.state", ServerFrames.presenceState(f.id(), presence.of(visible)));
     }
 
     private void notYet(Connection c, ClientFrame f, String type) {

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.parley.core.auth.AuthService;
 import io.parley.server.api.Services;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.TypingService;
 import io.parley.server.http.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +53,14 @@ public final class Gateway implements AutoCloseable {
     private EventLoopGroup io;
     private Channel serverChannel;
 
-    public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics) {
+    public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics,
+                   TypingService typing, PresenceService presence) {
         AuthService auth = services.auth();
         this.config = config;
         this.router = router;
         this.hub = hub;
-        FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics);
+        FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics, typing, presence,
+                hub.presenceWatchers());
         this.upgrade = new WebSocketUpgrade(auth, hub, dispatcher, metrics, config);
         this.sweeper = new Sweeper(hub, auth, config);
     }

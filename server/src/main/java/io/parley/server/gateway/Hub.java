@@ -6,6 +6,8 @@ import io.parley.core.bus.BusEvent;
 import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatEvent;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.realtime.PresenceService;
+import io.parley.core.realtime.UserPresence;
 import io.parley.core.store.MessageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,10 @@ import java.util.function.Consumer;
  * has below a committed seq is final. A bus that drops events therefore costs latency, never content.
  *
  * <p>Each frame is encoded once and its bytes shared by every recipient.
+ *
+ * <p>Awareness: the hub tells presence when a user's connections open and close and when a client
+ * is active; it delivers typing to the chat's other members and presence changes to the connections
+ * that subscribed to them, both as droppable frames.
  */
 public final class Hub implements Bus.Listener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -42,12 +48,25 @@ public final class Hub implements Bus.Listener {
     private final Map<UUID, List<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<UUID, Long> lastDelivered = new ConcurrentHashMap<>();
     private final GatewayMetrics metrics;
+    private final PresenceService presence;
+    private final PresenceSubscriptions presenceWatchers = new PresenceSubscriptions();
 
-    public Hub(ChatDirectory directory, MessageLog messages, int maxConnectionsPerUser, GatewayMetrics metrics) {
+    public Hub(ChatDirectory directory, MessageLog messages, int maxConnectionsPerUser, GatewayMetrics metrics, PresenceService presence) {
         this.directory = directory;
         this.messages = messages;
         this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.metrics = metrics;
+        this.presence = presence;
+    }
+
+    /** {@return who watches whose presence on this node} */
+    PresenceSubscriptions presenceWatchers() {
+        return presenceWatchers;
+    }
+
+    /** The connection's client did something (an application frame other than a heartbeat). */
+    void active(Connection c) {
+        presence.activity(c.userId());
     }
 
     /** Registers a connection; closes the user's oldest ones past the per-user limit. */
@@ -55,6 +74,7 @@ public final class Hub implements Bus.Listener {
         List<Connection> mine = byUser.computeIfAbsent(c.userId(), k -> new CopyOnWriteArrayList<>());
         mine.add(c);
         metrics.connectionOpened();
+        presence.connected(c.userId());
         List<Connection> open = new ArrayList<>(mine.stream().filter(Connection::isOpen).toList());
         open.sort(Comparator.comparing(Connection::openedAt));
         while (open.size() > maxConnectionsPerUser) {
@@ -64,10 +84,15 @@ public final class Hub implements Bus.Listener {
     }
 
     void unregister(Connection c) {
+        boolean[] removed = {false};
         byUser.computeIfPresent(c.userId(), (k, list) -> {
-            if (list.remove(c)) metrics.connectionClosed();
+            removed[0] = list.remove(c);
             return list.isEmpty() ? null : list;
         });
+        if (!removed[0]) return;
+        metrics.connectionClosed();
+        presenceWatchers.drop(c);
+        presence.disconnected(c.userId());
     }
 
     /** {@return every live connection on this node} */
@@ -103,6 +128,14 @@ public final class Hub implements Bus.Listener {
             case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
                 if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
             });
+            case BusEvent.TypingChanged t -> toUsers(directory.members(t.chatId()), t.userId(), ServerFrames.typing(t), FramePriority.TYPING);
+            case BusEvent.PresenceChanged p -> {
+                long now = System.currentTimeMillis();
+                for (UserPresence change : p.changes()) {
+                    List<Connection> watchers = presenceWatchers.watchers(change.userId(), now);
+                    if (!watchers.isEmpty()) toConnections(watchers, ServerFrames.presenceChanged(change), FramePriority.PRESENCE);
+                }
+            }
         }
     }
 
@@ -144,11 +177,16 @@ public final class Hub implements Bus.Listener {
         metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
     }
 
-    /** Queues one encoded frame for every local connection of the users: one queue item per event loop. */
     private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
+        return toUsers(users, null, frame, priority);
+    }
+
+    /** Queues one encoded frame for every local connection of the users but {@code except}: one queue item per event loop. */
+    private int toUsers(Set<UUID> users, UUID except, byte[] frame, FramePriority priority) {
         Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
         int n = 0;
         for (UUID u : users) {
+            if (u.equals(except)) continue;
             List<Connection> conns = byUser.get(u);
             if (conns == null) continue;
             for (Connection c : conns) {
@@ -163,6 +201,18 @@ public final class Hub implements Bus.Listener {
         for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
         shared.release();
         return n;
+    }
+
+    /** Queues one encoded frame for each of these connections: one queue item per event loop. */
+    private void toConnections(List<Connection> conns, byte[] frame, FramePriority priority) {
+        Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
+        for (Connection c : conns) {
+            c.touchSent();
+            byLoop.computeIfAbsent(c.outbound(), o -> new ArrayList<>()).add(c);
+        }
+        ByteBuf shared = WireFrame.text(frame);
+        for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
+        shared.release();
     }
 
     private void forUser(UUID userId, Consumer<Connection> action) {

@@ -6,11 +6,14 @@ import io.parley.core.chat.EventType;
 import io.parley.core.chat.SyncResult;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.id.Uuid7;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.realtime.UserPresence;
 import io.parley.core.store.LogResult;
 import io.parley.server.http.Json;
 import io.parley.server.wire.EventView;
 import io.parley.server.wire.JsonBytes;
 import io.parley.server.wire.MessageJson;
+import io.parley.server.wire.PresenceView;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -116,5 +119,29 @@ final class ServerFrames {
         p.put("cursor", s.cursor());
         if (s.tooLarge()) p.put("tooLarge", true);
         return frame("sync.response", p);
+    }
+
+    /** {@return {@code typing.indicator {chatId, userId, displayName, active}}} */
+    static byte[] typing(BusEvent.TypingChanged t) {
+        return envelope("typing.indicator", Instant.now(), j -> j.field("chatId", t.chatId()).field("userId", t.userId())
+                .field("displayName", t.displayName()).field("active", t.active()));
+    }
+
+    /** {@return {@code presence.changed {userId, status, lastSeen?}}} */
+    static byte[] presenceChanged(UserPresence p) {
+        return frame("presence.changed", presence(p));
+    }
+
+    /** {@return {@code presence.state {refId, users:[{userId, status, lastSeen?}]}}: the answer to a subscribe} */
+    static byte[] presenceState(UUID refId, java.util.List<UserPresence> users) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("refId", refId);
+        p.put("users", users.stream().map(ServerFrames::presence).toList());
+        return frame("presence.state", p);
+    }
+
+    /** {@return the JSON object of a user's presence} (REST shows the same) */
+    private static PresenceView presence(UserPresence p) {
+        return PresenceView.of(p);
     }
 }

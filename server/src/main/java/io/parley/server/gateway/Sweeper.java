@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * The gateway's clock: every second it closes silent connections (heartbeat timeout), idle ones
  * (no application traffic), and those whose access token expired; it sends {@code token.refresh}
- * ahead of expiry. Every {@code revocationSweep} it re-checks all live sessions against the store,
+ * ahead of expiry, and drops lapsed presence subscriptions. Every {@code revocationSweep} it re-checks all live sessions against the store,
  * so a revocation closes sockets within 30 s even if the bus event was lost.
  */
 final class Sweeper implements AutoCloseable {
@@ -58,6 +58,7 @@ final class Sweeper implements AutoCloseable {
                             "endpoint", "/api/v1/auth/refresh")));
                 }
             }
+            hub.presenceWatchers().purge(System.currentTimeMillis());
         } catch (RuntimeException e) {
             log.warn("liveness sweep failed", e);
         }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.parley.core.error.ErrorCode;
+import io.parley.core.protocol.ClientFrame;
 import io.parley.core.protocol.CloseCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
             return;
         }
         metrics.frameIn(r.frame().getClass().getSimpleName());
+        if (!(r.frame() instanceof ClientFrame.Ping)) hub.active(connection); // a heartbeat is not user activity
         dispatcher.dispatch(connection, r.frame());
     }
 

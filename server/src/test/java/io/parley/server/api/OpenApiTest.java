@@ -8,6 +8,7 @@ import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Json;
 import io.parley.server.wire.ChatView;
 import io.parley.server.wire.MessageView;
+import io.parley.server.wire.PresenceView;
 import io.parley.server.wire.UserView;
 import io.parley.server.wire.WorkspaceView;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private final JsonNode doc = read();
-    private final List<Endpoint> endpoints = new RestApi(new Services(null, null, null, null, null)).endpoints();
+    private final List<Endpoint> endpoints = new RestApi(new Services(null, null, null, null, null, null)).endpoints();
 
     private static JsonNode read() {
         try {
@@ -117,7 +118,8 @@ class OpenApiTest {
                 Map.entry("SearchResult", io.parley.server.wire.SearchResultsView.Result.class),
                 Map.entry("PushSubscription", PushRoutes.SubscriptionView.class),
                 Map.entry("PushSubscriptionReply", PushRoutes.OneSubscription.class),
-                Map.entry("PushSubscriptionsReply", PushRoutes.Subscriptions.class), Map.entry("VapidKeyReply", PushRoutes.VapidKey.class));
+                Map.entry("PushSubscriptionsReply", PushRoutes.Subscriptions.class), Map.entry("VapidKeyReply", PushRoutes.VapidKey.class),
+                Map.entry("Presence", PresenceView.class), Map.entry("PresenceReply", Replies.OnePresence.class));
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));

@@ -72,6 +72,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void realtimeTimersAreReadAndValidated(@TempDir Path dir) throws Exception {
+        ParleyConfig d = ConfigLoader.load(null, Map.of(), Map.of());
+        assertAll(
+                () -> assertEquals(Duration.ofSeconds(5), d.realtime().typingExpiry()),
+                () -> assertEquals(Duration.ofSeconds(1), d.realtime().typingInterval()),
+                () -> assertEquals(Duration.ofSeconds(60), d.realtime().presenceOfflineGrace()),
+                () -> assertEquals(Duration.ofMinutes(5), d.realtime().presenceAwayAfter()),
+                () -> assertEquals(Duration.ofSeconds(2), d.realtime().presenceBatch()),
+                () -> assertEquals(Duration.ofMinutes(10), d.realtime().presenceSubscriptionTtl()),
+                () -> assertEquals(Duration.ofSeconds(10), d.realtime().presenceUpdateInterval()),
+                () -> assertEquals(100, d.realtime().typingSummaryAbove()));
+        Path file = dir.resolve("parley.toml");
+        Files.writeString(file, """
+                [realtime]
+                typing_expiry = "3s"
+                presence_batch = "250ms"
+                """);
+        ParleyConfig c = ConfigLoader.load(file, Map.of("realtime.presence_offline_grace", "5s"), Map.of());
+        assertAll(
+                () -> assertEquals(Duration.ofSeconds(3), c.realtime().typingExpiry()),
+                () -> assertEquals(Duration.ofMillis(250), c.realtime().presenceBatch()),
+                () -> assertEquals(Duration.ofSeconds(5), c.realtime().presenceOfflineGrace()));
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
+                Map.of("realtime.typing_interval", "10s", "realtime.presence_away_after", "0s", "realtime.presence_batch", "never"), Map.of()));
+        String all = String.join("\n", e.problems());
+        assertAll(
+                () -> assertTrue(all.contains("realtime.typing_interval must be shorter than realtime.typing_expiry"), all),
+                () -> assertTrue(all.contains("realtime.presence_away_after must be positive"), all),
+                () -> assertTrue(all.contains("realtime.presence_batch must be a duration"), all));
+        assertEquals(3, e.problems().size(), all);
+    }
+
+    @Test
     void theStorePasswordStaysOutOfToString() throws Exception {
         ParleyConfig c = ConfigLoader.load(null, Map.of("store.password", "hunter2"), Map.of());
         assertTrue(!c.store().toString().contains("hunter2"));

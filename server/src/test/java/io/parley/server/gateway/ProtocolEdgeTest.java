@@ -94,8 +94,10 @@ class ProtocolEdgeTest {
             UUID envelope = UUID.randomUUID();
             c.sendRaw("{\"type\":\"ping\",\"id\":\"" + envelope + "\",\"payload\":{},\"sneaky\":1}");
             assertEquals("invalid_request", c.awaitReply(envelope).path("payload").path("code").asText());
-            UUID typing = c.send("typing.start", payload().put("chatId", ch.id().toString()));
-            assertEquals("not_implemented", c.awaitReply(typing).path("payload").path("code").asText());
+            UUID search = c.send("search.query", payload().put("query", "x"));
+            JsonNode noWorkspace = c.awaitReply(search);
+            assertEquals("invalid_request", noWorkspace.path("payload").path("code").asText());
+            assertTrue(noWorkspace.path("payload").path("message").asText().contains("workspaceId"));
             UUID tooLong = c.send("message.send", payload().put("chatId", ch.id().toString()).put("content", "x".repeat(40_001)));
             assertEquals("content_too_long", c.awaitReply(tooLong).path("payload").path("code").asText());
             UUID blank = c.send("message.send", payload().put("chatId", ch.id().toString()).put("content", "   "));

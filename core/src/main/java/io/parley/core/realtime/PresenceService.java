@@ -1,0 +1,253 @@
+package io.parley.core.realtime;
+
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.store.WorkspaceStore;
+import io.parley.core.workspace.Workspace;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Presence (spec 002 §4.1–4.2): computed from this node's connections, client activity and the
+ * user's manual status, and announced in batches on the bus.
+ *
+ * <p>Algorithm. Each user has a small state guarded by its own monitor. The computed status is
+ * <ol>
+ *   <li>offline once the user has had no connection for {@code presenceOfflineGrace} (during the
+ *       grace the previous status stands, so a quick reconnect does not flap);</li>
+ *   <li>otherwise the manual status if one is set (dnd, brb, in_a_meeting, away);</li>
+ *   <li>otherwise away after {@code presenceAwayAfter} without client activity, else available.</li>
+ * </ol>
+ * Status is recomputed on connect, disconnect, manual updates, activity of an away user, and on
+ * every {@link #tick}. A change only marks the user dirty; every {@code presenceBatch} the tick
+ * publishes one {@link BusEvent.PresenceChanged} with the dirty users whose status differs from
+ * what was last announced — so a window holds at most one (the latest) state per user, and a
+ * change undone within the window is never sent. Hubs deliver it to subscribers only.
+ *
+ * <p>{@link #update} takes a token from the user's presence bucket (1 per 10 s). Without one the
+ * value is kept as pending, replacing any earlier pending value, and the tick applies it when the
+ * bucket refills (the window's end).
+ *
+ * <p>Activity is reported for every application frame, so {@link #activity} is a map lookup and a
+ * volatile write unless the user is away.
+ *
+ * <p>Caveats: state is per node and in memory. A manual status survives reconnects until the node
+ * restarts; lastSeen is not persisted. With several nodes, a user's connections on different
+ * nodes are not yet combined (issue 6).
+ */
+public final class PresenceService {
+    /** The most ids one viewer may be answered about per call (the protocol's per-frame limit). */
+    public static final int MAX_IDS = 500;
+
+    private static final class State {
+        final UUID userId;
+        volatile long lastActivity;
+        int connections;
+        PresenceStatus manual;          // null: none
+        PresenceStatus pending;         // a coalesced presence.update waiting for its window to end
+        long pendingAt;
+        long offlineAt;                 // when the grace after the last disconnect ends; 0: none running
+        volatile PresenceStatus status = PresenceStatus.OFFLINE;
+        PresenceStatus announced = PresenceStatus.OFFLINE;
+        volatile long lastSeen;         // 0: never seen
+
+        State(UUID userId) {
+            this.userId = userId;
+        }
+    }
+
+    private final WorkspaceStore workspaces;
+    private final RateLimiter limiter;
+    private final Bus bus;
+    private final Clock clock;
+    private final RealtimeSettings settings;
+    private final ConcurrentHashMap<UUID, State> users = new ConcurrentHashMap<>();
+    private final Set<State> dirty = ConcurrentHashMap.newKeySet();
+    private long nextBatchAt; // confined to the timer thread
+
+    public PresenceService(WorkspaceStore workspaces, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings) {
+        this.workspaces = workspaces;
+        this.limiter = limiter;
+        this.bus = bus;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** {@return the timers} */
+    public RealtimeSettings settings() {
+        return settings;
+    }
+
+    /** A connection of the user opened on this node. */
+    public void connected(UUID userId) {
+        State s = users.computeIfAbsent(userId, State::new);
+        long now = clock.millis();
+        synchronized (s) {
+            s.connections++;
+            s.offlineAt = 0;
+            // Coming online is activity; a reconnect within the grace (say after an idle timeout) is not.
+            if (s.status == PresenceStatus.OFFLINE) s.lastActivity = now;
+            s.lastSeen = now;
+            recompute(s, now);
+        }
+    }
+
+    /** A connection of the user closed; the last one starts the offline grace. */
+    public void disconnected(UUID userId) {
+        State s = users.get(userId);
+        if (s == null) return;
+        long now = clock.millis();
+        synchronized (s) {
+            if (s.connections == 0) return;
+            if (--s.connections == 0) {
+                s.offlineAt = now + settings.presenceOfflineGrace().toMillis();
+                s.lastSeen = now;
+            }
+        }
+    }
+
+    /** The user did something (an application frame arrived): cheap unless they were away. */
+    public void activity(UUID userId) {
+        State s = users.get(userId);
+        if (s == null) return;
+        long now = clock.millis();
+        s.lastActivity = now;
+        if (s.status == PresenceStatus.AWAY) {
+            synchronized (s) {
+                recompute(s, now);
+            }
+        }
+    }
+
+    /**
+     * Sets (or with {@code available} clears) the user's manual status, at most once per
+     * {@code presenceUpdateInterval}; within the interval the latest value wins and applies at its end.
+     * {@return true if applied now, false if coalesced}
+     *
+     * @throws io.parley.core.error.ParleyException INVALID for an unknown status (or offline)
+     */
+    public boolean update(UUID userId, String status) {
+        PresenceStatus wanted = PresenceStatus.manual(status);
+        State s = users.computeIfAbsent(userId, State::new);
+        long now = clock.millis();
+        synchronized (s) {
+            if (s.pending == null) {
+                RateLimiter.Decision d = limiter.acquire(userId, RateAction.PRESENCE, null);
+                if (d.allowed()) {
+                    s.manual = wanted == PresenceStatus.AVAILABLE ? null : wanted;
+                    recompute(s, now);
+                    return true;
+                }
+                s.pendingAt = now + d.retryAfterSeconds() * 1000L;
+            }
+            s.pending = wanted;
+            return false;
+        }
+    }
+
+    /** {@return the ids among {@code userIds} whose presence the viewer may see: themselves and anyone sharing a workspace} */
+    public List<UUID> visibleTo(UUID viewer, Collection<UUID> userIds) {
+        List<Workspace> mine = workspaces.forUser(viewer);
+        List<UUID> visible = new ArrayList<>();
+        for (UUID id : new LinkedHashSet<>(userIds)) {
+            if (visible.size() == MAX_IDS) break;
+            if (id.equals(viewer) || mine.stream().anyMatch(w -> workspaces.membership(w.id(), id).isPresent())) visible.add(id);
+        }
+        return visible;
+    }
+
+    /** {@return the current presence of a user} (offline, never seen, if this node knows nothing of them) */
+    public UserPresence of(UUID userId) {
+        State s = users.get(userId);
+        if (s == null) return new UserPresence(userId, PresenceStatus.OFFLINE, null);
+        synchronized (s) {
+            return view(s, s.status);
+        }
+    }
+
+    /** {@return the current presence of each user, in order} */
+    public List<UserPresence> of(Collection<UUID> userIds) {
+        return userIds.stream().map(this::of).toList();
+    }
+
+    /**
+     * Runs the clocks (the realtime timer calls this every {@link RealtimeSettings#tick()}): applies
+     * pending updates whose window ended, turns idle users away and users past their grace offline,
+     * and at the end of each batch window publishes what changed.
+     */
+    public void tick() {
+        long now = clock.millis();
+        for (State s : users.values()) {
+            if (s.connections == 0 && s.offlineAt == 0 && s.pending == null) continue; // settled offline
+            synchronized (s) {
+                if (s.pending != null && now >= s.pendingAt) {
+                    RateLimiter.Decision d = limiter.acquire(s.userId, RateAction.PRESENCE, null);
+                    if (d.allowed()) {
+                        s.manual = s.pending == PresenceStatus.AVAILABLE ? null : s.pending;
+                        s.pending = null;
+                    } else {
+                        s.pendingAt = now + d.retryAfterSeconds() * 1000L;
+                    }
+                }
+                recompute(s, now);
+            }
+        }
+        if (now >= nextBatchAt) {
+            nextBatchAt = now + settings.presenceBatch().toMillis();
+            flush();
+        }
+    }
+
+    /** Publishes the dirty users whose status differs from the last announced one. */
+    private void flush() {
+        if (dirty.isEmpty()) return;
+        List<UserPresence> changes = new ArrayList<>();
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+            State s = it.next();
+            it.remove();
+            synchronized (s) {
+                if (s.status == s.announced) continue; // changed and changed back within the window
+                s.announced = s.status;
+                changes.add(view(s, s.status));
+            }
+        }
+        if (!changes.isEmpty()) bus.publish(new BusEvent.PresenceChanged(changes));
+    }
+
+    /** Caller holds the state's monitor. */
+    private void recompute(State s, long now) {
+        PresenceStatus next;
+        if (s.connections == 0) {
+            if (s.offlineAt != 0 && now >= s.offlineAt) {
+                s.offlineAt = 0;
+                next = PresenceStatus.OFFLINE;
+            } else {
+                next = s.status; // within the grace: no flap
+            }
+        } else if (s.manual != null) {
+            next = s.manual;
+        } else if (now - s.lastActivity >= settings.presenceAwayAfter().toMillis()) {
+            next = PresenceStatus.AWAY;
+        } else {
+            next = PresenceStatus.AVAILABLE;
+        }
+        if (next != s.status) {
+            s.status = next;
+            dirty.add(s);
+        }
+    }
+
+    /** Caller holds the state's monitor. */
+    private static UserPresence view(State s, PresenceStatus status) {
+        long seen = s.connections > 0 ? s.lastActivity : s.lastSeen;
+        return new UserPresence(s.userId, status, seen == 0 ? null : Instant.ofEpochMilli(seen));
+    }
+}
