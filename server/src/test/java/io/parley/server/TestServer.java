@@ -32,6 +32,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a node with extra configuration ({@code section.key} → value). */
     public static TestServer start(Map<String, String> overrides) {
+        return start(overrides, java.time.Clock.tick(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(1)),
+                new io.parley.core.notify.NoPushTransport());
+    }
+
+    /** Starts a node with extra configuration, its own clock (e.g. a {@link TestClock}) and push transport (a recording fake). */
+    public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {
         try {
             Path dir = Files.createTempDirectory("parley-test-");
             Map<String, String> o = new HashMap<>();
@@ -39,9 +45,12 @@ public final class TestServer implements AutoCloseable {
             o.put("store.data_dir", dir.toString());
             o.put("auth.argon2_memory_kib", "1024");
             o.put("auth.argon2_iterations", "1");
+            // Tests that flood on purpose are not about rate limits; those that are set them (NotificationsEndToEndTest).
+            o.put("limits.messages_per_second", "100000");
+            o.put("limits.read_marks_per_second", "100000");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg).start(), dir);
+            return new TestServer(new ParleyServer(cfg, clock, push).start(), dir);
         } catch (IOException | ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

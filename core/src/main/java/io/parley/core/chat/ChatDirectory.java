@@ -60,6 +60,7 @@ public final class ChatDirectory implements Bus.Listener {
             case BusEvent.Committed c -> { }
             case BusEvent.ReadMarked r -> { }
             case BusEvent.SessionsRevoked s -> { }
+            case BusEvent.UrgentPosted u -> { }
         }
     }
 }

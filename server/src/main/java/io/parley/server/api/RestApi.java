@@ -1,5 +1,7 @@
 package io.parley.server.api;
 
+import io.parley.core.notify.PreferenceService;
+import io.parley.core.notify.UnreadStore;
 import io.parley.server.http.Router;
 
 import java.util.ArrayList;
@@ -14,6 +16,11 @@ public final class RestApi {
     private final List<Endpoint> endpoints;
 
     public RestApi(Services services) {
+        this(services, null, null);
+    }
+
+    /** With the notification services (preferences, unread summary). */
+    public RestApi(Services services, PreferenceService prefs, UnreadStore unread) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
@@ -21,7 +28,8 @@ public final class RestApi {
                 new AdminRoutes(services),
                 new ChannelRoutes(services),
                 new DmRoutes(services),
-                new MessageRoutes(services));
+                new MessageRoutes(services),
+                new NotificationRoutes(services, prefs, unread));
         List<Endpoint> all = new ArrayList<>();
         for (Routes g : groups) all.addAll(g.endpoints());
         all.add(new OpenApi().endpoint());

@@ -32,7 +32,9 @@ public final class ConfigLoader {
             "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
             "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                     "send_queue_max", "token_refresh_lead", "revocation_sweep"),
-            "pod", Set.of("id"));
+            "pod", Set.of("id"),
+            "limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour"),
+            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -171,7 +173,14 @@ public final class ConfigLoader {
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
         String podId = str("pod.id", d.pod().id());
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
+        var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
+                integer("limits.read_marks_per_second", d.limits().readMarksPerSecond(), 1, 1_000_000),
+                integer("limits.urgent_per_hour", d.limits().urgentPerHour(), 1, 10_000));
+        var notifications = new ParleyConfig.Notifications(
+                duration("notifications.badge_interval", d.notifications().badgeInterval()),
+                duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),
+                integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId));
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), limits, notifications);
     }
 }

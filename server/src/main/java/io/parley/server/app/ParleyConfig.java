@@ -5,13 +5,18 @@ import io.parley.server.gateway.GatewayConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import io.parley.core.realtime.RateAction;
+import io.parley.core.realtime.RateLimits;
 
 /**
  * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
  * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080.
  */
-public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod) {
+public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, Limits limits,
+                           Notifications notifications) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -50,6 +55,31 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
     /** @param id this pod's id, stamped on every message it originates (default: "local") */
     public record Pod(String id) {}
 
+    /**
+     * Rate limits of spec 002 §7.3 (token buckets per user; the limits not listed keep their defaults).
+     *
+     * @param messagesPerSecond messages a user may send per second, both interfaces together (10)
+     * @param readMarksPerSecond read marks per user per second applied at once; the rest are coalesced (5)
+     * @param urgentPerHour urgent messages per sender per hour (3)
+     */
+    public record Limits(int messagesPerSecond, int readMarksPerSecond, int urgentPerHour) {
+        /** {@return the limits for the token buckets} */
+        public RateLimits rateLimits() {
+            Map<RateAction, RateLimits.Limit> m = new EnumMap<>(RateLimits.defaults().limits());
+            m.put(RateAction.MESSAGE, new RateLimits.Limit(messagesPerSecond, Duration.ofSeconds(1)));
+            m.put(RateAction.READ_MARK, new RateLimits.Limit(readMarksPerSecond, Duration.ofSeconds(1)));
+            m.put(RateAction.URGENT, new RateLimits.Limit(urgentPerHour, Duration.ofHours(1)));
+            return new RateLimits(m);
+        }
+    }
+
+    /**
+     * @param badgeInterval how often changed badges are sent: at most one {@code notification.badge} per chat per user per interval (250ms)
+     * @param toastGroupWindow after a toast, further messages of the chat within this window become one grouped toast (5s)
+     * @param queueMax committed events waiting for the notification worker; past it badges are re-derived (100000)
+     */
+    public record Notifications(Duration badgeInterval, Duration toastGroupWindow, int queueMax) {}
+
     /** {@return the single-node defaults} */
     public static ParleyConfig defaults() {
         return new ParleyConfig(
@@ -57,6 +87,8 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Store("sqlite", Path.of("data"), "", "", "", 10, 512),
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
                 GatewayConfig.DEFAULTS,
-                new Pod("local"));
+                new Pod("local"),
+                new Limits(10, 5, 3),
+                new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000));
     }
 }

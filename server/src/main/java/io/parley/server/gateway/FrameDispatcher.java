@@ -40,7 +40,7 @@ final class FrameDispatcher {
             switch (frame) {
                 case ClientFrame.MessageSend f -> {
                     long start = System.nanoTime();
-                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(), f.content(), f.replyTo()), start);
+                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(), f.content(), f.replyTo(), f.urgent()), start);
                     metrics.sent();
                 }
                 case ClientFrame.MessageEdit f -> ackWhenCommitted(c, f.id(), messages.edit(user, f.messageId(), f.id(), f.content()), System.nanoTime());
@@ -71,7 +71,12 @@ final class FrameDispatcher {
                 case ClientFrame.PresenceUpdate f -> notYet(c, f, "presence.update");
                 case ClientFrame.PresenceSubscribe f -> notYet(c, f, "presence.subscribe");
                 case ClientFrame.PresenceUnsubscribe f -> notYet(c, f, "presence.unsubscribe");
-                case ClientFrame.ChatFocus f -> notYet(c, f, "chat.focus");
+                case ClientFrame.ChatFocus f -> {
+                    c.focus(f.chatId()); // only suppresses toasts on this connection: nothing to authorise
+                    Map<String, Object> extra = new java.util.HashMap<>();
+                    extra.put("chatId", f.chatId());
+                    send(c, "ack", ServerFrames.ack(f.id(), extra));
+                }
                 case ClientFrame.Unsupported f -> sendError(c, ErrorCode.NOT_IMPLEMENTED,
                         "frame type '" + f.type() + "' is not implemented by this server yet", f.id(), null);
             }

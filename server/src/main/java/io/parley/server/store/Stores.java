@@ -5,6 +5,8 @@ import io.parley.core.store.MessageLog;
 import io.parley.core.store.SessionStore;
 import io.parley.core.store.StoreHealth;
 import io.parley.core.store.UserStore;
+import io.parley.core.notify.PreferenceStore;
+import io.parley.core.notify.UnreadStore;
 import io.parley.core.store.WorkspaceStore;
 import org.flywaydb.core.Flyway;
 
@@ -26,6 +28,8 @@ public final class Stores implements AutoCloseable {
     private final ChatStore chats;
     private final MessageLog messages;
     private final StoreHealth health;
+    private final PreferenceStore preferences;
+    private final UnreadStore unread;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -37,6 +41,8 @@ public final class Stores implements AutoCloseable {
         this.chats = new SqlChatStore(db);
         this.messages = new SqlMessageLog(db, writer);
         this.health = this::ping;
+        this.preferences = new SqlPreferenceStore(db);
+        this.unread = new SqlUnreadStore(db);
     }
 
     /**
@@ -80,6 +86,12 @@ public final class Stores implements AutoCloseable {
     public MessageLog messages() { return messages; }
 
     public StoreHealth health() { return health; }
+
+    /** {@return notification preferences} */
+    public PreferenceStore preferences() { return preferences; }
+
+    /** {@return unread and mention counts, derived from the log} */
+    public UnreadStore unread() { return unread; }
 
     public StoreKind kind() { return db.kind(); }
 

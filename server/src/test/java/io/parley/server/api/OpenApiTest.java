@@ -111,7 +111,14 @@ class OpenApiTest {
                 Map.entry("InviteReply", Replies.OneInvite.class), Map.entry("InvitesReply", Replies.Invites.class),
                 Map.entry("ChatReply", Replies.OneChat.class), Map.entry("ChatsReply", Replies.Chats.class),
                 Map.entry("MessageReply", Replies.OneMessage.class), Map.entry("MessagesReply", Replies.Messages.class),
-                Map.entry("ThreadReply", Replies.Thread.class), Map.entry("ReadReply", Replies.ReadMark.class));
+                Map.entry("ThreadReply", Replies.Thread.class), Map.entry("ReadReply", Replies.ReadMark.class),
+                Map.entry("NotificationPreferencesReply", NotificationRoutes.GlobalReply.class),
+                Map.entry("ChatNotificationPreferencesReply", NotificationRoutes.ChatReply.class),
+                Map.entry("UnreadChat", NotificationRoutes.UnreadChat.class), Map.entry("UnreadReply", NotificationRoutes.UnreadReply.class));
+        requests = new java.util.HashMap<>(requests);
+        requests.put("NotificationPreferences", NotificationRoutes.Global.class);
+        requests.put("DndSchedule", NotificationRoutes.Schedule.class);
+        requests.put("ChatNotificationPreferences", NotificationRoutes.ChatPrefs.class);
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));
