@@ -28,7 +28,14 @@ public final class RawWebSocket implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     public RawWebSocket(int port, String token) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, token, 0);
+    }
+
+    /** Connects with a small TCP receive buffer (bytes; 0 for the default), so a client that stops reading stalls soon. */
+    public RawWebSocket(int port, String token, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
