@@ -193,7 +193,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
                     mention, clock.instant());
             if (!notify) continue;
             if (online) toast(member, chat, m, isUrgent);
-            else push.send(new io.parley.core.notify.Notification(member, chat.workspaceId(), chat.id(), m.id(),
+            else push.send(new Notification(member, chat.workspaceId(), chat.id(), m.id(),
                     title(chat, m), body(m.content()), isUrgent ? Notification.Priority.URGENT : Notification.Priority.NORMAL,
                     m.createdAt()));
         }
@@ -407,10 +407,12 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
         }
 
         void add(ChatCount cc, int unreadDelta, int mentionDelta) {
-            cc.unread = Math.max(0, cc.unread + unreadDelta);
-            cc.mentions = Math.max(0, cc.mentions + mentionDelta);
-            totalUnread = Math.max(0, totalUnread + unreadDelta);
-            totalMentions = Math.max(0, totalMentions + mentionDelta);
+            int unread = Math.max(0, cc.unread + unreadDelta);
+            int mentions = Math.max(0, cc.mentions + mentionDelta);
+            totalUnread += unread - cc.unread;
+            totalMentions += mentions - cc.mentions;
+            cc.unread = unread;
+            cc.mentions = mentions;
         }
     }
 }
