@@ -163,6 +163,24 @@ class NotificationsEndToEndTest {
                 p -> p.path("userId").asText().equals(bob.user().id().toString()))), "the reader gets no receipt of its own");
     }
 
+    @Test
+    void badgesOfABusyChatAreCoalescedPerInterval() {
+        start(Map.of("notifications.badge_interval", "300ms"));
+        Tokens alice = team.add("alice");
+        Tokens bob = team.add("bob");
+        WsClient a = ws(alice);
+        WsClient b = ws(bob);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(a.send("message.send", payload().put("chatId", team.general.toString()).put("content", "burst " + i)));
+        }
+        for (UUID id : ids) ok(a.awaitReply(id));
+        b.await(badge(team.general, 30, 0));
+        long frames = b.queued().stream().filter(frame("notification.badge",
+                p -> p.path("chatId").asText().equals(team.general.toString()))).count();
+        assertTrue(frames < 30, "30 messages gave " + frames + " badge frames");
+    }
+
     // ---- toasts ---------------------------------------------------------------------------------
 
     @Test
