@@ -17,15 +17,22 @@ import java.util.stream.Stream;
  * on an ephemeral port. Argon2 is set cheap so tests that sign in many users stay fast.
  */
 public final class TestServer implements AutoCloseable {
+    private static final java.time.Clock MILLIS = java.time.Clock.tick(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(1));
+
     private final ParleyServer server;
     private final Path dataDir;
     private final Map<String, String> overrides;
+    private final java.time.Clock clock;
+    private final io.parley.core.notify.PushSender push;
     private boolean keepData;
 
-    private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides) {
+    private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides, java.time.Clock clock,
+                       io.parley.core.notify.PushSender push) {
         this.server = server;
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.clock = clock;
+        this.push = push;
     }
 
     /** Starts a node on a fresh SQLite store. */
@@ -33,10 +40,18 @@ public final class TestServer implements AutoCloseable {
         return start(Map.of());
     }
 
-    /** Starts a node with extra configuration ({@code section.key} → value). */
+    /** Starts a node with extra configuration ({@code section.key} → value), with its real Web Push. */
     public static TestServer start(Map<String, String> overrides) {
+        return start(overrides, MILLIS, null);
+    }
+
+    /**
+     * Starts a node with extra configuration, its own clock (e.g. a {@link TestClock}) and push transport
+     * (a recording fake; null for the real Web Push).
+     */
+    public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {
         try {
-            return start(Files.createTempDirectory("parley-test-"), overrides);
+            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -46,19 +61,23 @@ public final class TestServer implements AutoCloseable {
     public static TestServer restart(TestServer stopped) {
         stopped.keepData = true;
         stopped.server.close();
-        return start(stopped.dataDir, stopped.overrides);
+        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push);
     }
 
-    private static TestServer start(Path dir, Map<String, String> overrides) {
+    private static TestServer start(Path dir, Map<String, String> overrides, java.time.Clock clock,
+                                    io.parley.core.notify.PushSender push) {
         try {
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
             o.put("store.data_dir", dir.toString());
             o.put("auth.argon2_memory_kib", "1024");
             o.put("auth.argon2_iterations", "1");
+            // Tests that flood on purpose are not about rate limits; those that are set them (NotificationsEndToEndTest).
+            o.put("limits.messages_per_second", "100000");
+            o.put("limits.read_marks_per_second", "100000");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg).start(), dir, Map.copyOf(overrides));
+            return new TestServer(new ParleyServer(cfg, clock, push).start(), dir, Map.copyOf(overrides), clock, push);
         } catch (ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -128,6 +128,11 @@ public final class WsClient implements AutoCloseable {
                 && ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText())));
     }
 
+    /** {@return a copy of the frames received and not yet consumed} */
+    public List<JsonNode> queued() {
+        return List.copyOf(frames);
+    }
+
     /** Drops every queued frame. */
     public void clear() {
         frames.clear();

@@ -25,6 +25,12 @@ public sealed interface BusEvent {
     /** A user read up to {@code seq} in a chat: their other sessions and the chat's members learn of it. */
     record ReadMarked(UUID workspaceId, UUID chatId, UUID userId, long seq) implements BusEvent {}
 
+    /**
+     * An urgent message (spec 002 §3.7) was committed; published just before its {@link Committed} event so the
+     * notification evaluator knows to bypass DND and mute. The priority is not stored with the message.
+     */
+    record UrgentPosted(UUID workspaceId, UUID chatId, UUID messageId, UUID senderId) implements BusEvent {}
+
     /** Sign-in sessions were revoked: their live connections must close. */
     record SessionsRevoked(UUID userId, Set<UUID> sessionIds) implements BusEvent {
         public SessionsRevoked {

@@ -11,11 +11,18 @@ import io.parley.core.store.LogResult;
 import io.parley.core.store.MessageLog;
 import io.parley.core.workspace.Permission;
 import io.parley.core.store.WorkspaceStore;
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.RateLimitedException;
+import io.parley.core.realtime.RateAction;
+import io.parley.core.realtime.RateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -41,9 +48,27 @@ public final class MessageService {
     private final HybridClock hlc;
     private final Clock clock;
     private final String podId;
+    /** Rate limits (spec 002 §7.3): messages per user, urgent messages per sender, read marks (coalesced). */
+    private final RateLimiter limiter;
+    /** Read marks over the limit, waiting for {@link #flushDeferredReadMarks()}: latest wins per (user, chat). */
+    private final ConcurrentHashMap<ReadKey, DeferredMark> deferredMarks = new ConcurrentHashMap<>();
+    private static final Logger audit = LoggerFactory.getLogger("parley.audit");
+
+    private record ReadKey(UUID userId, UUID chatId) {}
+
+    private record DeferredMark(UUID workspaceId, long seq) {}
+
+    /** A limiter that allows everything (tools and tests that do not limit). */
+    public static final RateLimiter UNLIMITED = (user, action, scope) -> new RateLimiter.Decision(true, 0, 0, 0);
 
     public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
                           HybridClock hlc, Clock clock, String podId) {
+        this(log, chats, workspaces, chatService, bus, hlc, clock, podId, UNLIMITED);
+    }
+
+    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
+                          HybridClock hlc, Clock clock, String podId, RateLimiter limiter) {
+        this.limiter = limiter;
         this.log = log;
         this.chats = chats;
         this.workspaces = workspaces;
@@ -60,8 +85,19 @@ public final class MessageService {
      * @param clientId the client's frame id; a retry with the same id returns the original result
      */
     public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, String content, UUID replyTo) {
+        return send(userId, chatId, clientId, content, replyTo, false);
+    }
+
+    /**
+     * Sends a message, {@code urgent} or not. Both count against the sender's message limit (RATE_LIMITED);
+     * urgent ones also against the urgent limit (URGENT_LIMIT), and are audit-logged with ids only.
+     */
+    public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, String content, UUID replyTo,
+                                             boolean urgent) {
         Chat chat = chatService.requirePostable(userId, chatId);
         String text = content(content);
+        take(userId, RateAction.MESSAGE, ErrorCode.RATE_LIMITED, "too many messages");
+        if (urgent) take(userId, RateAction.URGENT, ErrorCode.URGENT_LIMIT, "too many urgent messages");
         UUID root = null;
         if (replyTo != null) {
             Message parent = log.message(replyTo).filter(m -> m.chatId().equals(chatId))
@@ -71,7 +107,24 @@ public final class MessageService {
         }
         var cmd = new LogCommand.Post(chat.workspaceId(), chatId, userId, requireId(clientId), Uuid7.next(), text, root,
                 Mentions.parse(text), podId, hlc.now(), clock.instant());
-        return commitAndPublish(cmd);
+        if (!urgent) return commitAndPublish(cmd);
+        return log.append(cmd).thenApply(result -> {
+            if (!result.duplicate()) {
+                audit.info("urgent message {} in chat {} of workspace {} by user {}", cmd.messageId(), chatId,
+                        chat.workspaceId(), userId);
+                bus.publish(new BusEvent.UrgentPosted(chat.workspaceId(), chatId, result.message().id(), userId));
+            }
+            for (ChatEvent e : result.events()) bus.publish(new BusEvent.Committed(e));
+            return result;
+        });
+    }
+
+    private void take(UUID userId, RateAction action, ErrorCode code, String what) {
+        RateLimiter.Decision d = limiter.acquire(userId, action, null);
+        if (!d.allowed()) {
+            throw new RateLimitedException(code, what + "; retry after " + d.retryAfterSeconds() + " s",
+                    d.retryAfterSeconds(), d.limit(), d.remaining());
+        }
     }
 
     /** Edits a message (its author only). */
@@ -191,9 +244,30 @@ public final class MessageService {
         } else {
             throw ParleyException.invalid("messageId or seq is required");
         }
-        chats.markRead(chatId, userId, upTo);
-        bus.publish(new BusEvent.ReadMarked(chat.workspaceId(), chatId, userId, upTo));
+        ReadKey key = new ReadKey(userId, chatId);
+        if (!limiter.acquire(userId, RateAction.READ_MARK, null).allowed()) {
+            // Over the limit: coalesce, latest wins; the periodic flush applies it (spec 002 §7.3).
+            deferredMarks.merge(key, new DeferredMark(chat.workspaceId(), upTo),
+                    (a, b) -> a.seq() >= b.seq() ? a : b);
+            return upTo;
+        }
+        DeferredMark pending = deferredMarks.remove(key);
+        if (pending != null && pending.seq() > upTo) upTo = pending.seq();
+        applyReadMark(chat.workspaceId(), chatId, userId, upTo);
         return upTo;
+    }
+
+    /** Applies the read marks that were over the limit (latest per user and chat); called periodically. */
+    public void flushDeferredReadMarks() {
+        for (ReadKey key : deferredMarks.keySet()) {
+            DeferredMark m = deferredMarks.remove(key);
+            if (m != null) applyReadMark(m.workspaceId(), key.chatId(), key.userId(), m.seq());
+        }
+    }
+
+    private void applyReadMark(UUID workspaceId, UUID chatId, UUID userId, long upTo) {
+        chats.markRead(chatId, userId, upTo);
+        bus.publish(new BusEvent.ReadMarked(workspaceId, chatId, userId, upTo));
     }
 
     private static int clampPage(int limit) {

@@ -30,6 +30,8 @@ public enum ErrorCode {
     ARCHIVED("chat_archived", 409, false),
     /** Too many requests; retry after {@code retryAfter} seconds. */
     RATE_LIMITED("rate_limited", 429, true),
+    /** The sender's urgent messages are used up (3 per hour by default); retry after {@code retryAfter}. */
+    URGENT_LIMIT("urgent_limit", 429, true),
     /** A dependency (the database) is unavailable; nothing was done; retry after {@code retryAfter}. */
     UNAVAILABLE("unavailable", 503, true),
     /** The client's protocol version is not supported. */

@@ -79,7 +79,8 @@ final class MessageRoutes implements Routes {
         UUID chatId = uuidPath(request, "chatId");
         Requests.PostMessage b = body(request, Requests.PostMessage.class);
         UUID clientId = b.clientMsgId() != null ? b.clientMsgId() : idempotencyKey(request);
-        LogResult r = await(messages().send(caller.userId(), chatId, clientId, b.content(), b.replyTo()));
+        boolean urgent = "urgent".equals(b.priority());
+        LogResult r = await(messages().send(caller.userId(), chatId, clientId, b.content(), b.replyTo(), urgent));
         return message(r.duplicate() ? 200 : 201, r.message());
     }
 

@@ -100,9 +100,13 @@ final class Requests {
         }
     }
 
-    record PostMessage(String content, UUID replyTo, UUID clientMsgId) {
+    /** {@code priority}: "normal" (default) or "urgent" (spec 002 §3.7). */
+    record PostMessage(String content, UUID replyTo, UUID clientMsgId, String priority) {
         PostMessage {
             required("content", content);
+            if (priority != null && !priority.equals("normal") && !priority.equals("urgent")) {
+                throw io.parley.core.error.ParleyException.invalid("priority must be normal or urgent");
+            }
         }
     }
 

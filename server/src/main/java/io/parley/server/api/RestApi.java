@@ -1,5 +1,7 @@
 package io.parley.server.api;
 
+import io.parley.core.notify.PreferenceService;
+import io.parley.core.notify.UnreadStore;
 import io.parley.server.http.Router;
 import io.parley.server.push.PushSubscriptions;
 
@@ -16,10 +18,11 @@ public final class RestApi {
 
     /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
-        this(services, null);
+        this(services, null, null, null);
     }
 
-    public RestApi(Services services, PushSubscriptions push) {
+    /** With the push subscriptions and the notification services (preferences, unread summary). */
+    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
@@ -29,7 +32,8 @@ public final class RestApi {
                 new DmRoutes(services),
                 new MessageRoutes(services),
                 new SearchRoutes(services),
-                new PushRoutes(services, push));
+                new PushRoutes(services, push),
+                new NotificationRoutes(services, prefs, unread));
         List<Endpoint> all = new ArrayList<>();
         for (Routes g : groups) all.addAll(g.endpoints());
         all.add(new OpenApi().endpoint());

@@ -44,7 +44,7 @@ final class AdminCommand implements Runnable {
                 System.err.println("a password is required: --password, or PARLEY_BOOTSTRAP_PASSWORD");
                 return 2;
             }
-            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false)) {
+            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false, null)) {
                 WorkspaceService.Setup s = w.services().workspaces().bootstrap(email, handle, name, pw, workspace);
                 System.out.println("Created owner " + s.tokens().user().handle() + " and workspace '" + s.workspace().name()
                         + "' (" + s.workspace().id() + "). Sign in with " + s.tokens().user().email() + ".");
@@ -67,7 +67,7 @@ final class AdminCommand implements Runnable {
         public Integer call() {
             ParleyConfig config = options.loadOrReport();
             if (config == null) return 2;
-            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false);
+            try (Wiring w = Wiring.open(config, Clock.systemUTC(), false, null);
                  io.parley.core.search.SearchIndex index = w.stores().kind() == io.parley.server.store.StoreKind.POSTGRES
                          ? w.stores().fullTextIndex() : new io.parley.server.search.LuceneIndex(Wiring.searchDir(config))) {
                 long total = w.stores().messages().liveCount();

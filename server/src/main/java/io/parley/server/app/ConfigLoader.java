@@ -38,7 +38,9 @@ public final class ConfigLoader {
             "push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                     "allow_insecure_endpoints"),
             "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
-                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"));
+                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"),
+            "limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour"),
+            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -192,8 +194,15 @@ public final class ConfigLoader {
         if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
         PushSettings push = push(d.push(), server.publicUrl());
         RealtimeSettings realtime = realtime(d.realtime());
+        var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
+                integer("limits.read_marks_per_second", d.limits().readMarksPerSecond(), 1, 1_000_000),
+                integer("limits.urgent_per_hour", d.limits().urgentPerHour(), 1, 10_000));
+        var notifications = new ParleyConfig.Notifications(
+                duration("notifications.badge_interval", d.notifications().badgeInterval()),
+                duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),
+                integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime);
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications);
     }
 
     /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */

@@ -7,6 +7,10 @@ import io.parley.server.push.PushSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import io.parley.core.realtime.RateAction;
+import io.parley.core.realtime.RateLimits;
 
 /**
  * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
@@ -15,7 +19,7 @@ import java.time.Duration;
  * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime) {
+                           RealtimeSettings realtime, Limits limits, Notifications notifications) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -54,6 +58,31 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
     /** @param id this pod's id, stamped on every message it originates (default: "local") */
     public record Pod(String id) {}
 
+    /**
+     * Rate limits of spec 002 §7.3 (token buckets per user; the limits not listed keep their defaults).
+     *
+     * @param messagesPerSecond messages a user may send per second, both interfaces together (10)
+     * @param readMarksPerSecond read marks per user per second applied at once; the rest are coalesced (5)
+     * @param urgentPerHour urgent messages per sender per hour (3)
+     */
+    public record Limits(int messagesPerSecond, int readMarksPerSecond, int urgentPerHour) {
+        /** {@return the limits for the token buckets} */
+        public RateLimits rateLimits() {
+            Map<RateAction, RateLimits.Limit> m = new EnumMap<>(RateLimits.defaults().limits());
+            m.put(RateAction.MESSAGE, new RateLimits.Limit(messagesPerSecond, Duration.ofSeconds(1)));
+            m.put(RateAction.READ_MARK, new RateLimits.Limit(readMarksPerSecond, Duration.ofSeconds(1)));
+            m.put(RateAction.URGENT, new RateLimits.Limit(urgentPerHour, Duration.ofHours(1)));
+            return new RateLimits(m);
+        }
+    }
+
+    /**
+     * @param badgeInterval how often changed badges are sent: at most one {@code notification.badge} per chat per user per interval (250ms)
+     * @param toastGroupWindow after a toast, further messages of the chat within this window become one grouped toast (5s)
+     * @param queueMax committed events waiting for the notification worker; past it badges are re-derived (100000)
+     */
+    public record Notifications(Duration badgeInterval, Duration toastGroupWindow, int queueMax) {}
+
     /** {@return the single-node defaults} */
     public static ParleyConfig defaults() {
         return new ParleyConfig(
@@ -62,6 +91,8 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
                 GatewayConfig.DEFAULTS,
                 new Pod("local"),
-                PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS);
+                PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
+                new Limits(10, 5, 3),
+                new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000));
     }
 }

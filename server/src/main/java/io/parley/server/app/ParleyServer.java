@@ -11,6 +11,9 @@ import io.parley.server.api.Services;
 import io.parley.server.gateway.Gateway;
 import io.parley.server.gateway.GatewayMetrics;
 import io.parley.server.gateway.Hub;
+import io.parley.server.gateway.SessionNotifier;
+import io.parley.core.notify.NotificationDispatcher;
+import io.parley.core.notify.PushSender;
 import io.parley.server.http.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,19 +31,32 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
     private final ParleyConfig config;
+    private final Clock clock;
+    private final PushSender push;
     private Wiring wiring;
+    private NotificationDispatcher notifications;
     private Gateway gateway;
     private InetSocketAddress address;
     private volatile boolean draining;
 
     public ParleyServer(ParleyConfig config) {
+        // Millisecond ticks: what the store keeps, so a message reads the same before and after a round trip.
+        this(config, Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1)), null);
+    }
+
+    /**
+     * A node with its clock (tests move time for DND schedules and rate limits) and push transport (the Web
+     * Push sender, or a recording fake in tests).
+     */
+    public ParleyServer(ParleyConfig config, Clock clock, PushSender push) {
         this.config = config;
+        this.clock = clock;
+        this.push = push;
     }
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        // Millisecond ticks: what the store keeps, so a message reads the same before and after a round trip.
-        wiring = Wiring.open(config, Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1)));
+        wiring = Wiring.open(config, clock, true, push);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -48,10 +64,15 @@ public final class ParleyServer implements AutoCloseable {
         Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics,
                 wiring.awareness().presence());
         wiring.bus().subscribe(hub);
+        var n = config.notifications();
+        notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
+                wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,
+                new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()));
+        wiring.bus().subscribe(notifications);
 
         Router router = new Router();
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
-        new RestApi(wiring.services(), wiring.webPush().subscriptions()).register(router);
+        new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread()).register(router);
         wiring.webPush().start();
 
         Services s = wiring.services();
@@ -84,6 +105,7 @@ public final class ParleyServer implements AutoCloseable {
         draining = true;
         log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
         if (gateway != null) gateway.close();
+        if (notifications != null) notifications.close();
         wiring.close();
         wiring = null;
         gateway = null;

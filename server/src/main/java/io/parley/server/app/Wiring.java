@@ -7,51 +7,58 @@ import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.notify.PreferenceService;
 import io.parley.core.notify.PushSender;
 import io.parley.core.realtime.PresenceService;
-import io.parley.core.realtime.RateLimits;
 import io.parley.core.realtime.RealtimeTimer;
 import io.parley.core.realtime.TokenBuckets;
 import io.parley.core.realtime.TypingService;
-import io.parley.core.workspace.WorkspaceService;
 import io.parley.core.search.SearchIndex;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
+import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
 import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
 import io.parley.server.search.Reindexer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.parley.server.store.StoreConfig;
 import io.parley.server.store.StoreKind;
 import io.parley.server.store.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The domain half of a node, wired by hand: stores, bus, directory and services. The server adds the
- * gateway on top; the admin CLI uses it alone. Web Push is built here (keys loaded, pushes queued); the server
- * starts its delivery.
+ * The domain half of a node, wired by hand in one place: stores, bus, directory, services, the
+ * rate limiter every service shares, awareness (typing, presence), notifications, Web Push and
+ * search. The server adds the gateway on top; admin commands use it without search.
+ *
+ * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, WebPush webPush, SearchIndex index,
-              SearchIndexer indexer, Awareness awareness) implements AutoCloseable {
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, TokenBuckets limiter, Awareness awareness,
+              PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
+              ScheduledExecutorService limitsTimer) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
-    /** Typing and presence, the rate limiter they share, and the timer that drives them. */
-    record Awareness(TokenBuckets limiter, TypingService typing, PresenceService presence, RealtimeTimer timer) {}
+    /** Typing and presence, and the timer that drives them. */
+    record Awareness(TypingService typing, PresenceService presence, RealtimeTimer timer) {}
 
-    /** Opens a node's wiring with search (the server). */
+    /** Opens a node's wiring with search and Web Push (the server). */
     static Wiring open(ParleyConfig cfg, Clock clock) {
-        return open(cfg, clock, true);
+        return open(cfg, clock, true, null);
     }
 
     /**
      * @param withSearch false for admin commands that run beside a live server: the search index is a
      *     single-writer directory the server holds, and they do not need it
+     * @param pushOverride a push transport instead of Web Push (tests), or null
      */
-    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch) {
+    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
         Bus bus = new InProcessBus();
         var hasher = new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations());
@@ -60,29 +67,48 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         bus.subscribe(directory);
         ChatService chats = new ChatService(st.chats(), st.workspaces(), directory, bus, clock);
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
+
+        // One limiter for every action: messages, read marks and urgent from [limits], typing and presence from [realtime].
+        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(cfg.limits().rateLimits()), clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
-                new HybridClock(clock), clock, cfg.pod().id());
-        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(RateLimits.defaults()), clock);
+                new HybridClock(clock), clock, cfg.pod().id(), limiter);
+        ScheduledExecutorService limitsTimer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("parley-limits").daemon().unstarted(r));
+        long period = Math.max(20, 1000 / cfg.limits().readMarksPerSecond());
+        limitsTimer.scheduleWithFixedDelay(() -> { // applies coalesced read marks (latest wins), forgets idle buckets
+            try {
+                messages.flushDeferredReadMarks();
+                limiter.evictIdle();
+            } catch (RuntimeException e) {
+                log.warn("flushing deferred read marks failed", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+
         TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime());
         bus.subscribe(typing);
         PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
-        var awareness = new Awareness(limiter, typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
+        var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
+        PreferenceService preferences = new PreferenceService(st.preferences(), chats);
         WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
-        if (!withSearch) return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence), webPush, null, null,
-                awareness);
+        PushSender push = pushOverride != null ? pushOverride : webPush.sender();
+
+        if (!withSearch) {
+            return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence), limiter, awareness,
+                    preferences, webPush, push, null, null, limitsTimer);
+        }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg));
         SearchIndexer indexer = new SearchIndexer(index);
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
-        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence), webPush, index,
-                indexer, awareness);
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence), limiter,
+                awareness, preferences, webPush, push, index, indexer, limitsTimer);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
 
     /** {@return where the Lucene index lives} */
-    static java.nio.file.Path searchDir(ParleyConfig cfg) {
+    static Path searchDir(ParleyConfig cfg) {
         return cfg.store().dataDir().resolve("search");
     }
 
@@ -115,15 +141,11 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** {@return the push port for users who are not connected (the notification evaluator's)} */
-    PushSender push() {
-        return webPush.sender();
-    }
-
-    /** Stops push delivery and the bus, then lets the store writer commit what it holds and closes the store. */
+    /** Stops the timers and the bus, lets search and the store writer finish what they hold, closes the store. */
     @Override
     public void close() {
         awareness.timer().close();
+        limitsTimer.shutdownNow();
         webPush.close();
         bus.close();
         if (indexer != null) indexer.close();

@@ -36,6 +36,7 @@ final class Connection {
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile boolean refreshAnnounced;
+    private volatile UUID focusedChat;
 
     Connection(Channel channel, Principal principal, int sendQueueMax) {
         this.channel = channel;
@@ -83,6 +84,19 @@ final class Connection {
         outbound.schedule();
         return true;
     }
+
+    /** Sends a frame of a droppable class (toasts); {@return false if the connection is closing} */
+    boolean send(byte[] frame, FramePriority priority) {
+        if (!queue(WireFrame.text(frame), priority)) return false;
+        outbound.schedule();
+        return true;
+    }
+
+    /** Sets the chat this connection shows in front ({@code chat.focus}; null for none): it raises no toast. */
+    void focus(UUID chatId) { focusedChat = chatId; }
+
+    /** {@return the focused chat, or null} */
+    UUID focusedChat() { return focusedChat; }
 
     /** Notes application traffic out (the idle timeout counts both ways). */
     void touchSent() { lastActivityNanos = System.nanoTime(); }

@@ -54,7 +54,7 @@ final class FrameDispatcher {
             switch (frame) {
                 case ClientFrame.MessageSend f -> {
                     long start = System.nanoTime();
-                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(), f.content(), f.replyTo()), start);
+                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(), f.content(), f.replyTo(), f.urgent()), start);
                     metrics.sent();
                 }
                 case ClientFrame.MessageEdit f -> ackWhenCommitted(c, f.id(), messages.edit(user, f.messageId(), f.id(), f.content()), System.nanoTime());
@@ -91,7 +91,12 @@ final class FrameDispatcher {
                     watchers.unsubscribe(c, f.userIds());
                     send(c, "ack", ServerFrames.ack(f.id(), Map.<String, Object>of()));
                 }
-                case ClientFrame.ChatFocus f -> notYet(c, f, "chat.focus");
+                case ClientFrame.ChatFocus f -> {
+                    c.focus(f.chatId()); // only suppresses toasts on this connection: nothing to authorise
+                    Map<String, Object> extra = new java.util.HashMap<>();
+                    extra.put("chatId", f.chatId());
+                    send(c, "ack", ServerFrames.ack(f.id(), extra));
+                }
                 case ClientFrame.SearchQuery f -> {
                     var results = search.search(user, f.workspaceId(), f.query(), SearchRequests.scope(f.scope()), f.chatId(),
                             SearchRequests.recency(f.sort()), f.cursor(), f.limit(), SearchRequests.zone(f.timeZone()));

@@ -123,8 +123,10 @@ public final class Hub implements Bus.Listener {
             }
             case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
                     ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())), FramePriority.ESSENTIAL);
-            case BusEvent.ReadMarked r -> toUsers(directory.members(r.chatId()),
+            // To the other participants; the reader's own sessions learn it from notification.badge (lastReadSeq).
+            case BusEvent.ReadMarked r -> toUsers(without(directory.members(r.chatId()), r.userId()),
                     ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())), FramePriority.RECEIPT);
+            case BusEvent.UrgentPosted u -> { } // the notification dispatcher's business
             case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
                 if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
             });
@@ -218,6 +220,19 @@ public final class Hub implements Bus.Listener {
     private void forUser(UUID userId, Consumer<Connection> action) {
         List<Connection> conns = byUser.get(userId);
         if (conns != null) conns.forEach(action);
+    }
+
+    /** {@return the user's connections on this node (empty if none)} */
+    List<Connection> connections(UUID userId) {
+        List<Connection> conns = byUser.get(userId);
+        return conns == null ? List.of() : conns;
+    }
+
+    private static Set<UUID> without(Set<UUID> members, UUID user) {
+        if (!members.contains(user)) return members;
+        var s = new java.util.HashSet<>(members);
+        s.remove(user);
+        return s;
     }
 
     private static Set<UUID> union(Set<UUID> members, UUID extra) {

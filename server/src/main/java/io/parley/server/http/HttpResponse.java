@@ -3,6 +3,7 @@ package io.parley.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.core.error.RateLimitedException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -42,7 +43,12 @@ public record HttpResponse(int status, String contentType, byte[] body, Map<Stri
     }
 
     public static HttpResponse error(ParleyException e) {
-        return error(e.code(), e.getMessage(), e.retryAfterSeconds());
+        HttpResponse r = error(e.code(), e.getMessage(), e.retryAfterSeconds());
+        if (e instanceof RateLimitedException rl) {
+            r = r.withHeader("X-RateLimit-Limit", Integer.toString(rl.limit()))
+                    .withHeader("X-RateLimit-Remaining", Integer.toString(rl.remaining()));
+        }
+        return r;
     }
 
     /** {@return this response with one more header} */

@@ -5,6 +5,8 @@ import io.parley.core.store.MessageLog;
 import io.parley.core.store.SessionStore;
 import io.parley.core.store.StoreHealth;
 import io.parley.core.store.UserStore;
+import io.parley.core.notify.PreferenceStore;
+import io.parley.core.notify.UnreadStore;
 import io.parley.core.store.WorkspaceStore;
 import io.parley.server.push.PushStore;
 import org.flywaydb.core.Flyway;
@@ -28,6 +30,8 @@ public final class Stores implements AutoCloseable {
     private final MessageLog messages;
     private final StoreHealth health;
     private final PushStore push;
+    private final PreferenceStore preferences;
+    private final UnreadStore unread;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -40,6 +44,8 @@ public final class Stores implements AutoCloseable {
         this.messages = new SqlMessageLog(db, writer);
         this.health = this::ping;
         this.push = new SqlPushStore(db);
+        this.preferences = new SqlPreferenceStore(db);
+        this.unread = new SqlUnreadStore(db);
     }
 
     /**
@@ -94,6 +100,12 @@ public final class Stores implements AutoCloseable {
 
     /** {@return Web Push subscriptions, queue and server keys} */
     public PushStore push() { return push; }
+
+    /** {@return notification preferences} */
+    public PreferenceStore preferences() { return preferences; }
+
+    /** {@return unread and mention counts, derived from the log} */
+    public UnreadStore unread() { return unread; }
 
     public StoreKind kind() { return db.kind(); }
 

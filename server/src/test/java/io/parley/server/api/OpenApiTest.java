@@ -119,7 +119,14 @@ class OpenApiTest {
                 Map.entry("PushSubscription", PushRoutes.SubscriptionView.class),
                 Map.entry("PushSubscriptionReply", PushRoutes.OneSubscription.class),
                 Map.entry("PushSubscriptionsReply", PushRoutes.Subscriptions.class), Map.entry("VapidKeyReply", PushRoutes.VapidKey.class),
-                Map.entry("Presence", PresenceView.class), Map.entry("PresenceReply", Replies.OnePresence.class));
+                Map.entry("Presence", PresenceView.class), Map.entry("PresenceReply", Replies.OnePresence.class),
+                Map.entry("NotificationPreferencesReply", NotificationRoutes.GlobalReply.class),
+                Map.entry("ChatNotificationPreferencesReply", NotificationRoutes.ChatReply.class),
+                Map.entry("UnreadChat", NotificationRoutes.UnreadChat.class), Map.entry("UnreadReply", NotificationRoutes.UnreadReply.class));
+        requests = new java.util.HashMap<>(requests);
+        requests.put("NotificationPreferences", NotificationRoutes.Global.class);
+        requests.put("DndSchedule", NotificationRoutes.Schedule.class);
+        requests.put("ChatNotificationPreferences", NotificationRoutes.ChatPrefs.class);
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));

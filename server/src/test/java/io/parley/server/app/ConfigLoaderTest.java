@@ -110,4 +110,22 @@ class ConfigLoaderTest {
         assertTrue(!c.store().toString().contains("hunter2"));
         assertTrue(!c.toString().contains("hunter2"));
     }
+
+    @Test
+    void limitsAndNotificationTimersAreConfigurationAndValidated() throws Exception {
+        ParleyConfig d = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(10, d.limits().messagesPerSecond());
+        assertEquals(5, d.limits().readMarksPerSecond());
+        assertEquals(3, d.limits().urgentPerHour());
+        assertEquals(java.time.Duration.ofMillis(250), d.notifications().badgeInterval());
+        ParleyConfig c = ConfigLoader.load(null, Map.of("limits.messages_per_second", "20", "notifications.toast_group_window", "2s"),
+                Map.of("PARLEY_LIMITS_URGENT_PER_HOUR", "5"));
+        assertEquals(20, c.limits().messagesPerSecond());
+        assertEquals(5, c.limits().urgentPerHour());
+        assertEquals(20, c.limits().rateLimits().of(io.parley.core.realtime.RateAction.MESSAGE).capacity());
+        assertEquals(java.time.Duration.ofSeconds(2), c.notifications().toastGroupWindow());
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
+                Map.of("limits.messages_per_second", "0", "limits.urgent_per_hour", "many", "notifications.badge_interval", "soon"), Map.of()));
+        assertEquals(3, e.problems().size(), e.getMessage());
+    }
 }

@@ -40,6 +40,8 @@ final class ServerProcess implements AutoCloseable {
         pb.environment().put("PARLEY_AUTH_ARGON2_MEMORY_KIB", "1024");
         pb.environment().put("PARLEY_AUTH_ARGON2_ITERATIONS", "1");
         pb.environment().put("PARLEY_LOG_LEVEL", "WARN");
+        pb.environment().put("PARLEY_LIMITS_MESSAGES_PER_SECOND", "100000"); // load, not limits, is under test
+        pb.environment().put("PARLEY_LIMITS_READ_MARKS_PER_SECOND", "100000");
         synchronized (ServerProcess.class) {
             log = dataDir.resolveSibling("server-" + (++launches) + ".log");
         }
