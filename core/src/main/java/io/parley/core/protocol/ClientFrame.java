@@ -72,6 +72,4 @@ public sealed interface ClientFrame {
     record SearchQuery(UUID id, UUID workspaceId, String query, String scope, UUID chatId, String sort, String cursor,
                        int limit, String timeZone) implements ClientFrame {}
 
-    /** A frame type of the protocol this server does not implement yet (answered with {@code not_implemented}). */
-    record Unsupported(UUID id, String type) implements ClientFrame {}
 }

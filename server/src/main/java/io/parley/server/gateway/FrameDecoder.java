@@ -25,8 +25,6 @@ import java.util.UUID;
  */
 final class FrameDecoder {
     private static final Set<String> ENVELOPE = Set.of("type", "id", "timestamp", "payload");
-    /** Types of spec 002 §2.3 this server does not implement yet. */
-    private static final Set<String> UNSUPPORTED = Set.of();
     private static final int MAX_PRESENCE_IDS = 500;
 
     /** A frame that could not be accepted. */
@@ -146,7 +144,6 @@ final class FrameDecoder {
                     yield new ClientFrame.Ping(id);
                 }
                 default -> {
-                    if (UNSUPPORTED.contains(type)) yield new ClientFrame.Unsupported(id, type);
                     throw new ParleyException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
                 }
             };

@@ -102,8 +102,6 @@ final class FrameDispatcher {
                             SearchRequests.recency(f.sort()), f.cursor(), f.limit(), SearchRequests.zone(f.timeZone()));
                     send(c, "search.results", ServerFrames.searchResults(f.id(), results));
                 }
-                case ClientFrame.Unsupported f -> sendError(c, ErrorCode.NOT_IMPLEMENTED,
-                        "frame type '" + f.type() + "' is not implemented by this server yet", f.id(), null);
             }
         } catch (ParleyException e) {
             sendError(c, e.code(), e.getMessage(), frame.id(), e.retryAfterSeconds());
@@ -125,10 +123,6 @@ final class FrameDispatcher {
                     + " users; unsubscribe some first");
         }
         send(c, "presence.state", ServerFrames.presenceState(f.id(), presence.of(visible)));
-    }
-
-    private void notYet(Connection c, ClientFrame f, String type) {
-        sendError(c, ErrorCode.NOT_IMPLEMENTED, "frame type '" + type + "' is not implemented by this server yet", f.id(), null);
     }
 
     private void ackWhenCommitted(Connection c, UUID refId, CompletableFuture<LogResult> pending, long startNanos) {
