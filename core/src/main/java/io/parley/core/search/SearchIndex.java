@@ -11,9 +11,13 @@ import java.util.UUID;
  * both take the same {@link SearchQuery}.
  */
 public interface SearchIndex extends AutoCloseable {
-    /** What is indexed of a message: its current state and where it lives. */
+    /**
+     * What is indexed of a message: its current state and where it lives. {@code fresh} says no
+     * document for the message can exist yet (a new post, or a rebuild after a clear), so an engine
+     * may add instead of replace.
+     */
     record Doc(UUID messageId, UUID workspaceId, UUID chatId, UUID senderId, String content, long seq, Instant createdAt,
-               boolean thread, boolean hasLink, boolean hasFile, boolean hasReaction, List<String> mentionHandles) {
+               boolean thread, boolean hasLink, boolean hasFile, boolean hasReaction, List<String> mentionHandles, boolean fresh) {
         public Doc {
             mentionHandles = List.copyOf(mentionHandles);
         }

@@ -36,11 +36,11 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
         this.thread = Thread.ofPlatform().name("parley-search-indexer").daemon().start(new Drain());
     }
 
-    /** {@return the document of a message in a workspace} */
-    public static SearchIndex.Doc docOf(UUID workspaceId, Message m) {
+    /** {@return the document of a message in a workspace; {@code fresh} when no document for it can exist yet} */
+    public static SearchIndex.Doc docOf(UUID workspaceId, Message m, boolean fresh) {
         return new SearchIndex.Doc(m.id(), workspaceId, m.chatId(), m.senderId(), m.content(), m.seq(), m.createdAt(),
                 m.threadRootId() != null || m.replyCount() > 0, LINK.matcher(m.content()).find(), false,
-                !m.reactions().isEmpty(), m.mentions().handles());
+                !m.reactions().isEmpty(), m.mentions().handles(), fresh);
     }
 
     @Override
@@ -112,8 +112,11 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
                         latest.remove(e.message().id());
                         index.delete(e.message().id());
                     }
-                    case MESSAGE_POSTED, MESSAGE_EDITED, THREAD_UPDATED, REACTION_ADDED, REACTION_REMOVED ->
-                            latest.put(e.message().id(), docOf(e.workspaceId(), e.message()));
+                    // a post is fresh unless this batch already holds a document for it
+                    case MESSAGE_POSTED -> latest.merge(e.message().id(), docOf(e.workspaceId(), e.message(), true),
+                            (old, now) -> docOf(e.workspaceId(), e.message(), old.fresh()));
+                    case MESSAGE_EDITED, THREAD_UPDATED, REACTION_ADDED, REACTION_REMOVED -> latest.merge(e.message().id(),
+                            docOf(e.workspaceId(), e.message(), false), (old, now) -> docOf(e.workspaceId(), e.message(), old.fresh()));
                 }
             }
             index.upsertAll(java.util.List.copyOf(latest.values()));

@@ -99,7 +99,9 @@ public final class SearchService {
         }
         SearchIndex.Page page = index.search(new SearchIndex.Criteria(query, allowed, senders, byRecency, offset, size));
         List<SearchResults.MessageHit> hits = new ArrayList<>(page.hits().size());
+        Set<UUID> seen = new HashSet<>();
         for (SearchIndex.Hit h : page.hits()) {
+            if (!seen.add(h.messageId())) continue; // a post indexed by a rebuild and live at once: once is enough
             // re-read: the index may lag an edit or a delete, the store does not; access re-checked the same way
             Optional<Message> m = log.message(h.messageId());
             if (m.isEmpty() || m.get().deleted() || !allowed.contains(m.get().chatId())) continue;

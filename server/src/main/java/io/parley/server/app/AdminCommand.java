@@ -69,7 +69,7 @@ final class AdminCommand implements Runnable {
             if (config == null) return 2;
             try (Wiring w = Wiring.open(config, Clock.systemUTC(), false, null);
                  io.parley.core.search.SearchIndex index = w.stores().kind() == io.parley.server.store.StoreKind.POSTGRES
-                         ? w.stores().fullTextIndex() : new io.parley.server.search.LuceneIndex(Wiring.searchDir(config))) {
+                         ? w.stores().fullTextIndex() : new io.parley.server.search.LuceneIndex(Wiring.searchDir(config), id -> null)) {
                 long total = w.stores().messages().liveCount();
                 long start = System.nanoTime();
                 long n = new io.parley.server.search.Reindexer(w.stores().messages(), w.stores().chats())

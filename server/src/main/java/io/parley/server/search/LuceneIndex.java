@@ -9,7 +9,6 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -48,6 +47,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,17 +55,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The single-node {@link SearchIndex}: Lucene on local disk. Content is analysed with English
  * stemming; ids, chats, senders and flags are exact terms; time is a point field for ranges and a
- * doc value for sorting. Near real time: a refresher thread reopens the searcher every 250 ms and
+ * doc value for sorting. Near real time: a refresher thread reopens the searcher every second and
  * commits every 5 s. A clean shutdown records {@code clean=true} in the last commit; an index that
  * is new or was not closed cleanly is reported {@link #needsRebuild()} on open.
  */
 public final class LuceneIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
     private static final String ID = "id", WS = "ws", CHAT = "chat", SENDER = "sender", CONTENT = "content",
-            CREATED = "created", CREATED_SORT = "created_sort", ID_SORT = "id_sort", FLAG = "flag", MENTION = "mention";
+            CREATED = "created", ORDER = "order", FLAG = "flag", MENTION = "mention";
     private static final int MAX_PASSAGES = 2;
 
     private final Analyzer analyzer = new EnglishAnalyzer();
+    private final Function<UUID, String> contentOf;
     private final FSDirectory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -73,8 +74,14 @@ public final class LuceneIndex implements SearchIndex {
     private final boolean wasClean;
     private volatile boolean ready = true;
 
-    /** Opens (or creates) the index in a directory. @throws ParleyException UNAVAILABLE if another process holds it */
-    public LuceneIndex(Path dir) {
+    /**
+     * Opens (or creates) the index in a directory.
+     *
+     * @param contentOf reads a message's current content from the store (for highlighting; null if gone)
+     * @throws ParleyException UNAVAILABLE if another process holds the index
+     */
+    public LuceneIndex(Path dir, Function<UUID, String> contentOf) {
+        this.contentOf = contentOf;
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
@@ -98,7 +105,7 @@ public final class LuceneIndex implements SearchIndex {
             throw new IllegalStateException("cannot open the search index at " + dir, e);
         }
         refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("parley-search-refresh").daemon().factory());
-        refresher.scheduleWithFixedDelay(this::refresh, 250, 250, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.SECONDS); // index lag ≤ ~1 s, well inside 2 s
         refresher.scheduleWithFixedDelay(this::commit, 5, 5, TimeUnit.SECONDS);
     }
 
@@ -116,14 +123,15 @@ public final class LuceneIndex implements SearchIndex {
     public void upsert(Doc d) {
         Document doc = new Document();
         doc.add(new StringField(ID, d.messageId().toString(), Field.Store.YES));
-        doc.add(new SortedDocValuesField(ID_SORT, new BytesRef(d.messageId().toString()))); // UUIDv7: mint order
         doc.add(new StringField(WS, d.workspaceId().toString(), Field.Store.NO));
         doc.add(new StringField(CHAT, d.chatId().toString(), Field.Store.YES));
         doc.add(new StringField(SENDER, d.senderId().toString(), Field.Store.NO));
-        doc.add(new TextField(CONTENT, d.content(), Field.Store.YES));
-        long at = d.createdAt().toEpochMilli();
-        doc.add(new LongPoint(CREATED, at));
-        doc.add(new NumericDocValuesField(CREATED_SORT, at));
+        // Content is not stored: highlighting reads it from the store (the source of truth), which keeps
+        // flushes and merges light.
+        doc.add(new TextField(CONTENT, d.content(), Field.Store.NO));
+        doc.add(new LongPoint(CREATED, d.createdAt().toEpochMilli()));
+        // A UUIDv7's high bits are its mint time and a counter: one number orders newest-first totally.
+        doc.add(new NumericDocValuesField(ORDER, d.messageId().getMostSignificantBits()));
         doc.add(new StoredField("seq", d.seq()));
         if (d.thread()) doc.add(new StringField(FLAG, "thread", Field.Store.NO));
         if (d.hasLink()) doc.add(new StringField(FLAG, "link", Field.Store.NO));
@@ -131,7 +139,9 @@ public final class LuceneIndex implements SearchIndex {
         if (d.hasReaction()) doc.add(new StringField(FLAG, "reaction", Field.Store.NO));
         for (String h : d.mentionHandles()) doc.add(new StringField(MENTION, h, Field.Store.NO));
         try {
-            writer.updateDocument(new Term(ID, d.messageId().toString()), doc);
+            // A fresh post has no earlier document: adding skips the delete-by-term that replacing costs.
+            if (d.fresh()) writer.addDocument(doc);
+            else writer.updateDocument(new Term(ID, d.messageId().toString()), doc);
         } catch (IOException e) {
             throw new IllegalStateException("indexing failed", e);
         }
@@ -175,25 +185,24 @@ public final class LuceneIndex implements SearchIndex {
         for (String t : q.excludedTerms()) addIfNotNull(all, new QueryBuilder(analyzer).createBooleanQuery(CONTENT, t), BooleanClause.Occur.MUST_NOT);
         for (String p : q.excludedPhrases()) addIfNotNull(all, new QueryBuilder(analyzer).createPhraseQuery(CONTENT, p), BooleanClause.Occur.MUST_NOT);
         Query query = all.build();
-        // Ties (same millisecond) fall back to the id: UUIDv7 sorts in mint order, so the order is total.
-        SortField newest = new SortField(CREATED_SORT, SortField.Type.LONG, true);
-        SortField newestId = new SortField(ID_SORT, SortField.Type.STRING, true);
-        Sort sort = c.byRecency() || text == null
-                ? new Sort(newest, newestId)
-                : new Sort(SortField.FIELD_SCORE, newest, newestId);
+        SortField newest = new SortField(ORDER, SortField.Type.LONG, true);
+        Sort sort = c.byRecency() || text == null ? new Sort(newest) : new Sort(SortField.FIELD_SCORE, newest);
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
             TopDocs top = searcher.search(query, c.offset() + c.limit(), sort, true);
             ScoreDoc[] page = top.scoreDocs.length <= c.offset() ? new ScoreDoc[0]
                     : Arrays.copyOfRange(top.scoreDocs, c.offset(), top.scoreDocs.length);
-            String[] fragments = text == null || page.length == 0 ? new String[page.length] : highlighter(searcher)
-                    .highlight(CONTENT, text, new TopDocs(top.totalHits, page), MAX_PASSAGES);
+            UnifiedHighlighter highlighter = text == null ? null : highlighter();
             List<Hit> hits = new ArrayList<>(page.length);
             for (int i = 0; i < page.length; i++) {
                 Document d = searcher.storedFields().document(page[i].doc);
-                String frag = fragments[i] != null ? fragments[i] : escapeStart(d.get(CONTENT));
-                hits.add(new Hit(UUID.fromString(d.get(ID)), UUID.fromString(d.get(CHAT)),
+                UUID id = UUID.fromString(d.get(ID));
+                String content = contentOf.apply(id);
+                String frag = content == null ? null : highlighter == null ? escapeStart(content)
+                        : String.valueOf(highlighter.highlightWithoutSearcher(CONTENT, text, content, MAX_PASSAGES));
+                if (frag == null || frag.equals("null")) frag = escapeStart(content);
+                hits.add(new Hit(id, UUID.fromString(d.get(CHAT)),
                         Float.isNaN(page[i].score) ? 0f : page[i].score, frag == null ? List.of() : List.of(frag.split("\u2026", -1)).stream()
                         .map(String::strip).filter(s -> !s.isEmpty()).toList()));
             }
@@ -211,10 +220,11 @@ public final class LuceneIndex implements SearchIndex {
         }
     }
 
-    private UnifiedHighlighter highlighter(IndexSearcher searcher) {
-        return UnifiedHighlighter.builder(searcher, analyzer)
+    /** Highlights text handed to it (the store's content), not stored fields: the index stores no content. */
+    private UnifiedHighlighter highlighter() {
+        return UnifiedHighlighter.builderWithoutSearcher(analyzer)
                 .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "\u2026", true))
-                .withMaxLength(10_000)
+                .withMaxLength(Integer.MAX_VALUE - 1)
                 .build();
     }
 

@@ -42,7 +42,7 @@ public final class Reindexer {
             List<SearchIndex.Doc> docs = new java.util.ArrayList<>(page.size());
             for (Message m : page) {
                 UUID ws = workspaceOf.computeIfAbsent(m.chatId(), id -> chats.byId(id).map(Chat::workspaceId).orElse(null));
-                if (ws != null) docs.add(SearchIndexer.docOf(ws, m));
+                if (ws != null) docs.add(SearchIndexer.docOf(ws, m, true)); // cleared above: nothing to replace
             }
             index.upsertAll(docs);
             done += page.size();
