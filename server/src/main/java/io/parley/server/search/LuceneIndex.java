@@ -9,7 +9,6 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -61,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LuceneIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
-    private static final String ID = "id", WS = "ws", CHAT = "chat", SENDER = "sender", CONTENT = "content",
+    private static final String ID = "id", CHAT = "chat", SENDER = "sender", CONTENT = "content",
             CREATED = "created", ORDER = "order", FLAG = "flag", MENTION = "mention";
     private static final int MAX_PASSAGES = 2;
 
@@ -93,8 +92,11 @@ public final class LuceneIndex implements SearchIndex {
                 }
             }
             this.wasClean = clean;
+            // Wider tiers: an index fed a second-sized segment at every refresh merges less often.
+            org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
+            merges.setSegmentsPerTier(24);
             IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(64);
+                    .setRAMBufferSizeMB(64).setMergePolicy(merges);
             writer = new IndexWriter(directory, cfg);
             writer.setLiveCommitData(Map.of("clean", "false").entrySet()); // until a clean close says otherwise
             writer.commit();
@@ -122,8 +124,7 @@ public final class LuceneIndex implements SearchIndex {
     @Override
     public void upsert(Doc d) {
         Document doc = new Document();
-        doc.add(new StringField(ID, d.messageId().toString(), Field.Store.YES));
-        doc.add(new StringField(WS, d.workspaceId().toString(), Field.Store.NO));
+        doc.add(new StringField(ID, idTerm(d.messageId()), Field.Store.YES)); // 16 bytes, not 36 characters
         doc.add(new StringField(CHAT, d.chatId().toString(), Field.Store.YES));
         doc.add(new StringField(SENDER, d.senderId().toString(), Field.Store.NO));
         // Content is not stored: highlighting reads it from the store (the source of truth), which keeps
@@ -132,7 +133,6 @@ public final class LuceneIndex implements SearchIndex {
         doc.add(new LongPoint(CREATED, d.createdAt().toEpochMilli()));
         // A UUIDv7's high bits are its mint time and a counter: one number orders newest-first totally.
         doc.add(new NumericDocValuesField(ORDER, d.messageId().getMostSignificantBits()));
-        doc.add(new StoredField("seq", d.seq()));
         if (d.thread()) doc.add(new StringField(FLAG, "thread", Field.Store.NO));
         if (d.hasLink()) doc.add(new StringField(FLAG, "link", Field.Store.NO));
         if (d.hasFile()) doc.add(new StringField(FLAG, "file", Field.Store.NO));
@@ -141,7 +141,7 @@ public final class LuceneIndex implements SearchIndex {
         try {
             // A fresh post has no earlier document: adding skips the delete-by-term that replacing costs.
             if (d.fresh()) writer.addDocument(doc);
-            else writer.updateDocument(new Term(ID, d.messageId().toString()), doc);
+            else writer.updateDocument(new Term(ID, idTerm(d.messageId())), doc);
         } catch (IOException e) {
             throw new IllegalStateException("indexing failed", e);
         }
@@ -150,7 +150,7 @@ public final class LuceneIndex implements SearchIndex {
     @Override
     public void delete(UUID messageId) {
         try {
-            writer.deleteDocuments(new Term(ID, messageId.toString()));
+            writer.deleteDocuments(new Term(ID, idTerm(messageId)));
         } catch (IOException e) {
             throw new IllegalStateException("removing from the index failed", e);
         }
@@ -197,7 +197,7 @@ public final class LuceneIndex implements SearchIndex {
             List<Hit> hits = new ArrayList<>(page.length);
             for (int i = 0; i < page.length; i++) {
                 Document d = searcher.storedFields().document(page[i].doc);
-                UUID id = UUID.fromString(d.get(ID));
+                UUID id = uuidOf(d.getBinaryValue(ID));
                 String content = contentOf.apply(id);
                 String frag = content == null ? null : highlighter == null ? escapeStart(content)
                         : String.valueOf(highlighter.highlightWithoutSearcher(CONTENT, text, content, MAX_PASSAGES));
@@ -218,6 +218,17 @@ public final class LuceneIndex implements SearchIndex {
                 }
             }
         }
+    }
+
+    /** {@return a message id as a 16-byte term} */
+    private static BytesRef idTerm(UUID id) {
+        byte[] b = java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+        return new BytesRef(b);
+    }
+
+    private static UUID uuidOf(BytesRef b) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b.bytes, b.offset, b.length);
+        return new UUID(buf.getLong(), buf.getLong());
     }
 
     /** Highlights text handed to it (the store's content), not stored fields: the index stores no content. */
