@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChatDirectory implements Bus.Listener {
     private final ChatStore chats;
     private final ConcurrentHashMap<UUID, Chat> chatById = new ConcurrentHashMap<>();
+    /** Member sets are concurrent sets updated in place by membership events (no reload per join). */
     private final ConcurrentHashMap<UUID, Set<UUID>> membersByChat = new ConcurrentHashMap<>();
 
     public ChatDirectory(ChatStore chats) {
@@ -37,9 +38,28 @@ public final class ChatDirectory implements Bus.Listener {
         return loaded;
     }
 
-    /** {@return the ids of the chat's members (an immutable snapshot)} */
+    /**
+     * {@return the ids of the chat's members: a read-only live view, weakly consistent while members
+     * join or leave}
+     */
     public Set<UUID> members(UUID chatId) {
-        return membersByChat.computeIfAbsent(chatId, id -> Set.copyOf(chats.memberIds(id)));
+        return java.util.Collections.unmodifiableSet(membersByChat.computeIfAbsent(chatId, id -> {
+            Set<UUID> set = ConcurrentHashMap.newKeySet();
+            set.addAll(chats.memberIds(id));
+            return set;
+        }));
+    }
+
+    /**
+     * Applies a committed join or leave to the cached member set, if the chat is cached. O(1): a
+     * workspace of 10,000 joining #general must not reload the member list once per join.
+     */
+    public void memberChanged(UUID chatId, UUID userId, boolean joined) {
+        membersByChat.computeIfPresent(chatId, (id, set) -> {
+            if (joined) set.add(userId);
+            else set.remove(userId);
+            return set;
+        });
     }
 
     public boolean isMember(UUID chatId, UUID userId) {
@@ -55,7 +75,7 @@ public final class ChatDirectory implements Bus.Listener {
     @Override
     public void onEvent(BusEvent event) {
         switch (event) {
-            case BusEvent.MembershipChanged m -> membersByChat.remove(m.chatId());
+            case BusEvent.MembershipChanged m -> memberChanged(m.chatId(), m.userId(), m.joined());
             case BusEvent.ChatChanged c -> invalidate(c.chatId());
             case BusEvent.Committed c -> { }
             case BusEvent.ReadMarked r -> { }

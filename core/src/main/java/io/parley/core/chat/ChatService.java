@@ -235,7 +235,7 @@ public final class ChatService {
     }
 
     private void announce(Chat chat, UUID userId, boolean joined) {
-        directory.invalidate(chat.id());
+        directory.memberChanged(chat.id(), userId, joined);
         bus.publish(new BusEvent.MembershipChanged(chat.workspaceId(), chat.id(), userId, joined));
     }
 

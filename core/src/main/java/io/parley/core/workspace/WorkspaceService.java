@@ -216,8 +216,8 @@ public final class WorkspaceService {
         if (invite.role() != Role.GUEST) {
             chats.byName(invite.workspaceId(), GENERAL).ifPresent(general -> {
                 if (chats.addMember(general.id(), userId)) {
+                    directory.memberChanged(general.id(), userId, true);
                     bus.publish(new BusEvent.MembershipChanged(invite.workspaceId(), general.id(), userId, true));
-                    directory.invalidate(general.id());
                 }
             });
         }
@@ -247,7 +247,7 @@ public final class WorkspaceService {
         List<Chat> theirs = chats.chatsOf(workspaceId, userId);
         workspaces.removeMember(workspaceId, userId);
         for (Chat c : theirs) {
-            directory.invalidate(c.id());
+            directory.memberChanged(c.id(), userId, false);
             bus.publish(new BusEvent.MembershipChanged(workspaceId, c.id(), userId, false));
         }
         // A removed user's open sockets must stop receiving this workspace's events; sessions are

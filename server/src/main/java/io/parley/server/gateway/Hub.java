@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  * that subscribed to them, both as droppable frames.
  */
 public final class Hub implements Bus.Listener {
+    /** Chats up to this size tell every member of each join and leave ({@code chat.membership}). */
+    static final int ANNOUNCE_MEMBERSHIP_UP_TO = 500;
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final ChatDirectory directory;
@@ -119,7 +121,11 @@ public final class Hub implements Bus.Listener {
             case BusEvent.MembershipChanged m -> {
                 byte[] f = ServerFrames.frame("chat.membership",
                         Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
-                toUsers(union(directory.members(m.chatId()), m.userId()), f, FramePriority.ESSENTIAL);
+                // Everyone in a small chat hears of a join or leave; in a big one only the person concerned
+                // (10,000 people joining #general must not cost 10,000 frames each). Member lists are fetched.
+                Set<UUID> members = directory.members(m.chatId());
+                toUsers(members.size() <= ANNOUNCE_MEMBERSHIP_UP_TO ? union(members, m.userId()) : Set.of(m.userId()), f,
+                        FramePriority.ESSENTIAL);
             }
             case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
                     ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())), FramePriority.ESSENTIAL);
