@@ -224,6 +224,11 @@ public final class ChatService {
         announce(chat, userId, false);
     }
 
+    /** {@return how many members the chat has} (for fan-out budgets; no access check) */
+    public int memberCount(UUID chatId) {
+        return directory.members(chatId).size();
+    }
+
     /** {@return the ids of the chat's members} */
     public List<UUID> members(Principal caller, UUID chatId) {
         Chat chat = get(caller, chatId);

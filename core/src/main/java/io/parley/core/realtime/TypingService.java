@@ -29,6 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * current or the previous second, starts in it are dropped like rate-limited ones: in a firehose
  * nobody can follow per-user indicators, and the messages themselves show who is active.
  *
+ * <p>Fan-out budget. Each indicator goes to every other member, so a typing storm in a big channel
+ * would cost more frames than its messages. Announcements per chat are capped at
+ * {@link #FANOUT_BUDGET} frames a second ({@code budget / members} starts a second, at least one);
+ * starts past it are dropped like rate-limited ones. Small chats never meet the cap.
+ *
  * <p>Caveat: the state lives on the node that took the start; on several nodes each node expires
  * its own, which is what the one bus path needs.
  */
@@ -54,6 +59,11 @@ public final class TypingService implements Bus.Listener {
     private final int summaryAbove;
     private final ConcurrentHashMap<Key, Typing> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Rate> rates = new ConcurrentHashMap<>();
+    /** Typing announcements per chat per second (the fan-out budget); same shape as the message rate. */
+    private final ConcurrentHashMap<UUID, Rate> announced = new ConcurrentHashMap<>();
+
+    /** Typing frames a chat may cause per second, across all its members. */
+    static final int FANOUT_BUDGET = 20_000;
 
     public TypingService(ChatService chats, UserStore users, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings) {
         this.chats = chats;
@@ -74,6 +84,7 @@ public final class TypingService implements Bus.Listener {
         chats.requirePostable(userId, chatId);
         if (inSummaryMode(chatId)) return; // spec 002 §7.4
         if (!limiter.acquire(userId, RateAction.TYPING, chatId).allowed()) return; // spec 002 §7.3: dropped silently
+        if (!withinFanOutBudget(chatId)) return; // ephemeral traffic degrades first (spec 002 §7.4)
         Key key = new Key(chatId, userId);
         Typing previous = active.get(key);
         String name = previous != null ? previous.displayName() : displayName(userId);
@@ -94,9 +105,10 @@ public final class TypingService implements Bus.Listener {
     /** Ends every typing state whose deadline has passed, and forgets quiet chats' rates (run by the realtime timer). */
     public void expire() {
         long now = clock.millis();
-        if (!rates.isEmpty()) {
-            long second = now / 1000;
-            rates.values().removeIf(r -> {
+        long second = now / 1000;
+        for (var map : java.util.List.of(rates, announced)) {
+            if (map.isEmpty()) continue;
+            map.values().removeIf(r -> {
                 synchronized (r) {
                     return r.second < second - 1;
                 }
@@ -136,6 +148,22 @@ public final class TypingService implements Bus.Listener {
     }
 
     /** {@return whether the chat posted more than the summary threshold in this second or the previous one} */
+    /** Counts an announcement against the chat's budget; {@return false when the budget of this second is spent} */
+    private boolean withinFanOutBudget(UUID chatId) {
+        int perSecond = Math.max(1, FANOUT_BUDGET / Math.max(1, chats.memberCount(chatId)));
+        long second = clock.millis() / 1000;
+        Rate r = announced.computeIfAbsent(chatId, k -> new Rate());
+        synchronized (r) {
+            if (r.second != second) {
+                r.second = second;
+                r.count = 0;
+            }
+            if (r.count >= perSecond) return false;
+            r.count++;
+            return true;
+        }
+    }
+
     boolean inSummaryMode(UUID chatId) {
         Rate r = rates.get(chatId);
         if (r == null) return false;

@@ -92,6 +92,26 @@ class TypingServiceTest {
     }
 
     @Test
+    void aBigChatCapsTypingAnnouncementsPerSecond() {
+        List<UUID> crowd = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) crowd.add(UUID.randomUUID()); // 20,000 frames / 10,000 members = 2 starts a second
+        ChatStore big = stub(ChatStore.class, (method, args) -> switch (method) {
+            case "byId" -> Optional.of(chat);
+            case "memberIds" -> crowd;
+            default -> throw new UnsupportedOperationException(method);
+        });
+        UserStore users = stub(UserStore.class, (method, args) -> Optional.of(
+                new User((UUID) args[0], "x@example.com", "x", "X", null, Instant.EPOCH, false)));
+        TypingService storm = new TypingService(new ChatService(big, null, new ChatDirectory(big), bus, clock), users,
+                new TokenBuckets(RateLimits.defaults(), clock), bus, clock, RealtimeSettings.DEFAULTS);
+        for (int i = 0; i < 5; i++) storm.start(crowd.get(i), chat.id());
+        assertEquals(List.of(true, true), indicators(), "the rest of this second's starts are dropped");
+        clock.advance(Duration.ofSeconds(1));
+        storm.start(crowd.get(5), chat.id());
+        assertEquals(List.of(true), indicators(), "a new second, a new budget");
+    }
+
+    @Test
     void theIndicatorNamesTheTyper() {
         typing.start(ana, chat.id());
         var t = (BusEvent.TypingChanged) bus.events.getFirst();
