@@ -3,7 +3,8 @@
 # contacts, presence changes, a typing storm in a 1,000-member channel, and messages into that
 # channel; reports the server's CPU per connected user and the send→deliver p99.
 # Needs a built jar (./mvnw -DskipTests package). Usage: bench/awareness-scenario.sh [out-file]
-#   USERS=10000 TYPING=100 PRESENCE=200 RATE=50 to change the load.
+#   USERS=10000 TYPING=100 PRESENCE=200 RATE=50 WARMUP=20s to change the load. The warm-up covers the
+#   start-up burst of 10,000 connections subscribing to 500,000 presence contacts.
 set -u
 cd "$(dirname "$0")/.."
 JAVA=${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java
@@ -20,7 +21,7 @@ for _ in $(seq 1 60); do grep -q "Parley is running" "$WORK/server.log" && break
   echo "=== ${USERS:-10000} users, presence of 50 contacts each, presence ${PRESENCE:-200}/s, typing ${TYPING:-100}/s and ${RATE:-50} msgs/s in a 1,000-member channel"
   "$JAVA" -jar "$JAR" bench --url http://127.0.0.1:18096 --scenario fanout --members 1000 --users "${USERS:-10000}" --senders 10 \
       --rate "${RATE:-50}" --presence-contacts 50 --presence-rate "${PRESENCE:-200}" --typing-rate "${TYPING:-100}" \
-      --server-pid "$SERVER" --register-concurrency 16 --connect-concurrency 128 --warmup 5s --duration 20s 2>&1 \
+      --server-pid "$SERVER" --register-concurrency 16 --connect-concurrency 128 --warmup "${WARMUP:-20s}" --duration 20s 2>&1 \
     | grep -vE "^(registered|connected|subscribed|setup|signed|sending)"
 } >> "$OUT"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null

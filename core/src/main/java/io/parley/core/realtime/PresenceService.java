@@ -155,13 +155,36 @@ public final class PresenceService {
 
     /** {@return the ids among {@code userIds} whose presence the viewer may see: themselves and anyone sharing a workspace} */
     public List<UUID> visibleTo(UUID viewer, Collection<UUID> userIds) {
-        List<Workspace> mine = workspaces.forUser(viewer);
+        Set<UUID> mine = workspacesOf(viewer);
         List<UUID> visible = new ArrayList<>();
         for (UUID id : new LinkedHashSet<>(userIds)) {
             if (visible.size() == MAX_IDS) break;
-            if (id.equals(viewer) || mine.stream().anyMatch(w -> workspaces.membership(w.id(), id).isPresent())) visible.add(id);
+            if (id.equals(viewer) || !java.util.Collections.disjoint(mine, workspacesOf(id))) visible.add(id);
         }
         return visible;
+    }
+
+    /** A user's workspace ids as read at {@code loadedAt}. */
+    private record Workspaces(Set<UUID> ids, long loadedAt) {}
+
+    /** How long a user's workspace list is trusted for visibility checks (joins and removals show within it). */
+    private static final long WORKSPACES_TTL_MILLIS = 30_000;
+    private final ConcurrentHashMap<UUID, Workspaces> workspacesByUser = new ConcurrentHashMap<>();
+
+    /**
+     * {@return the user's workspace ids, cached for {@link #WORKSPACES_TTL_MILLIS}}: 10,000 connections
+     * subscribing to 50 contacts each cost one query per user, not one per (contact, workspace).
+     */
+    private Set<UUID> workspacesOf(UUID userId) {
+        long now = clock.millis();
+        Workspaces w = workspacesByUser.get(userId);
+        if (w == null || now - w.loadedAt() > WORKSPACES_TTL_MILLIS) {
+            Set<UUID> ids = new java.util.HashSet<>();
+            for (Workspace ws : workspaces.forUser(userId)) ids.add(ws.id());
+            w = new Workspaces(Set.copyOf(ids), now);
+            workspacesByUser.put(userId, w);
+        }
+        return w.ids();
     }
 
     /** {@return the current presence of a user} (offline, never seen, if this node knows nothing of them) */

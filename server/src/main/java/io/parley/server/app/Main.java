@@ -12,6 +12,13 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // SQLite runs in JNI, and a virtual thread in a native call pins its carrier. With only as many
+        // carriers as cores, a burst of database reads (10,000 connections subscribing at once) stalls
+        // every socket's frames; more carriers keep them moving. Must be set before any virtual thread.
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
+            System.setProperty("jdk.virtualThreadScheduler.parallelism",
+                    Integer.toString(Math.max(16, 4 * Runtime.getRuntime().availableProcessors())));
+        }
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
