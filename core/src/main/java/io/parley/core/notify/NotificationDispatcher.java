@@ -83,8 +83,21 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
     private final Map<UUID, User> userCache = new HashMap<>();
     private final Map<String, UUID> handleCache = new HashMap<>();
 
+    private final java.util.function.Predicate<UUID> presenceDnd;
+
     public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
                                   NotificationSink sink, PushSender push, Clock clock, Settings settings) {
+        this(directory, users, prefs, unread, sink, push, clock, settings, userId -> false);
+    }
+
+    /**
+     * @param presenceDnd whether a user has set their presence to do-not-disturb: it silences toasts and
+     *     pushes like the DND of the preferences (urgent messages still get through)
+     */
+    public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
+                                  NotificationSink sink, PushSender push, Clock clock, Settings settings,
+                                  java.util.function.Predicate<UUID> presenceDnd) {
+        this.presenceDnd = presenceDnd;
         this.directory = directory;
         this.users = users;
         this.prefs = prefs;
@@ -193,6 +206,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
                 counts.remove(member);
             }
             if (!topLevel && mention == NotificationRules.Mention.NONE && !isUrgent) continue;
+            if (!isUrgent && presenceDnd.test(member)) continue; // presence "dnd": badge only, like DND in the preferences
             boolean notify = NotificationRules.shouldNotify(prefs.global(member), prefs.effective(member, chat), isUrgent,
                     mention, clock.instant());
             if (!notify) continue;

@@ -67,7 +67,8 @@ public final class ParleyServer implements AutoCloseable {
         var n = config.notifications();
         notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
                 wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,
-                new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()));
+                new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()),
+                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND);
         wiring.bus().subscribe(notifications);
 
         Router router = new Router();

@@ -248,6 +248,27 @@ class NotificationsEndToEndTest {
     // ---- DND and urgent --------------------------------------------------------------------------
 
     @Test
+    void presenceDndSilencesAllButUrgentToo() {
+        start(Map.of());
+        Tokens alice = team.add("alice");
+        Tokens bob = team.add("bob");
+        UUID dm = dm(alice, bob);
+        WsClient a = ws(alice);
+        WsClient b = ws(bob);
+        ok(b.awaitReply(b.send("presence.update", payload().put("status", "dnd"))));
+        String quiet = ok(send(a, dm, "are you there?", false)).path("messageId").asText();
+        String urgent = ok(send(a, dm, "production is down", true)).path("messageId").asText();
+        JsonNode first = b.await(frame("notification.toast", p -> true)).path("payload");
+        assertEquals(urgent, first.path("messageId").asText(), "presence DND holds the normal message back");
+        b.await(badge(dm, 2, 0)); // badges still count
+        assertFalse(quiet.isEmpty());
+        clock.set(clock.instant().plusSeconds(11)); // past the 10 s presence.update window, so the change applies now
+        ok(b.awaitReply(b.send("presence.update", payload().put("status", "available"))));
+        String after = ok(send(a, dm, "and now?", false)).path("messageId").asText();
+        b.await(toastFor(after));
+    }
+
+    @Test
     void aDndScheduleCrossingMidnightInTokyoSilencesAllButUrgent() {
         // 14:30 UTC is 23:30 in Tokyo: inside 22:00–07:00 there, outside it in UTC.
         clock.set(LocalDate.now(ZoneOffset.UTC).atTime(14, 30).toInstant(ZoneOffset.UTC));
