@@ -133,10 +133,6 @@ public final class WsClient implements AutoCloseable {
         return List.copyOf(frames);
     }
 
-    /** Drops every queued frame. */
-    public void clear() {
-        frames.clear();
-    }
 
     /** {@return the close code, waiting up to the timeout} */
     public int awaitClose(Duration timeout) {

@@ -41,9 +41,6 @@ public final class AuthService {
         this.decoyHash = hasher.hash("decoy-password-for-timing");
     }
 
-    /** {@return the password rule's minimum length} */
-    public int minPasswordLength() { return settings.minPasswordLength(); }
-
     /** Creates a user account (the caller decides whether sign-up is allowed). */
     public User createUser(String email, String handle, String displayName, String password) {
         String e = Input.email(email);
