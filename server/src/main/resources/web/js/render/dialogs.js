@@ -20,6 +20,8 @@ export function openDialog(title, body, {wide = false} = {}) {
       h('button', {type: 'button', class: 'icon-button', text: '×', attrs: {'aria-label': 'Close'}, on: {click: close}})),
     body);
   dialog.addEventListener('close', () => dialog.remove());
+  // A search box takes the first Escape to clear itself; the dialog closes on Escape all the same.
+  dialog.addEventListener('keydown', e => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); close(); } });
   document.body.append(dialog);
   dialog.showModal();
   return {dialog, close};
@@ -29,6 +31,13 @@ function field(label, input, hint) {
   const id = 'f-' + Math.random().toString(36).slice(2);
   input.id = id;
   return h('div', {class: 'field'}, h('label', {htmlFor: id, text: label}), input, hint ? h('p', {class: 'hint', text: hint}) : null);
+}
+
+/** Disables a form's controls while its current values load; {@return the function that enables them} */
+function lockForm(form) {
+  const controls = [...form.elements].filter(c => !c.disabled);
+  controls.forEach(c => { c.disabled = true; });
+  return () => controls.forEach(c => { c.disabled = false; });
 }
 
 function errorLine() { return h('p', {class: 'error-text', attrs: {role: 'alert'}}); }
@@ -197,6 +206,7 @@ export async function openGlobalPrefs() {
   const {close} = openDialog('Notification preferences', form);
   permission.textContent = desktopStatus();
   let loaded = null;
+  const enableAll = lockForm(form);
   try {
     loaded = (await api('/api/v1/users/me/notification-preferences')).preferences;
     desktop.checked = loaded.desktop !== false;
@@ -213,6 +223,7 @@ export async function openGlobalPrefs() {
       pause.value = 'keep';
     }
   } catch (e) { err.textContent = e.message; }
+  enableAll();
   form.addEventListener('submit', async e => {
     e.preventDefault();
     const body = {desktop: desktop.checked, sound: sound.checked,
@@ -243,12 +254,14 @@ export async function openChatPrefs(chat) {
     h('label', {class: 'check'}, sound, ' Sound'),
     err, h('div', {class: 'form-actions'}, h('button', {type: 'submit', class: 'primary', text: 'Save'})));
   const {close} = openDialog('Notifications for ' + chatTitle(chat), form);
+  const enableAll = lockForm(form);
   try {
     const p = (await api(`/api/v1/chats/${chat.id}/notification-preferences`)).preferences;
     radios.forEach(x => { x.r.checked = x.v === p.level; });
     muted.checked = !!p.muted;
     sound.checked = p.sound !== false;
   } catch (e) { err.textContent = e.message; }
+  enableAll();
   form.addEventListener('submit', async e => {
     e.preventDefault();
     const level = radios.find(x => x.r.checked)?.v || 'all';

@@ -85,7 +85,7 @@ function messageEl(m, {grouped, editing, opts, view}) {
   const own = m.senderId === state.me.id && !m.bot;
   const name = m.bot ? m.bot.name : userName(m.senderId);
   const el = h('article', {
-    class: ['msg', grouped && 'grouped', mentionsMe(m) && !own && 'mention', own && 'own', m._state && 'state-' + m._state, m.deleted && 'deleted'],
+    class: ['msg', grouped && 'grouped', mentionsMe(m) && !own && 'mentions-me', own && 'own', m._state && 'state-' + m._state, m.deleted && 'deleted'],
     dataset: {id: m.id, seq: m.seq ?? ''},
     tabIndex: -1,
     attrs: {'aria-label': `${name}, ${full(m.createdAt)}`},

@@ -101,6 +101,7 @@ export function openSearchDialog(initial = '') {
     remember(q);
     if (!client.socket.online) { await offline(q); return; }
     label.textContent = 'Searching…';
+    label.classList.remove('offline-label');
     try {
       const payload = {workspaceId: state.workspaceId, query: q, scope: 'messages', sort: 'relevance', limit: 20,
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone};
