@@ -31,6 +31,7 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services),
+                new FileRoutes(services),
                 new SearchRoutes(services),
                 new PushRoutes(services, push),
                 new NotificationRoutes(services, prefs, unread));
@@ -47,6 +48,6 @@ public final class RestApi {
 
     /** Adds every route to the router. */
     public void register(Router router) {
-        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler());
+        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler(), e.streaming());
     }
 }

@@ -32,6 +32,7 @@ public final class Stores implements AutoCloseable {
     private final PushStore push;
     private final PreferenceStore preferences;
     private final UnreadStore unread;
+    private final io.parley.core.files.FileStore files;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -46,6 +47,7 @@ public final class Stores implements AutoCloseable {
         this.push = new SqlPushStore(db);
         this.preferences = new SqlPreferenceStore(db);
         this.unread = new SqlUnreadStore(db);
+        this.files = new SqlFileStore(db);
     }
 
     /**
@@ -106,6 +108,9 @@ public final class Stores implements AutoCloseable {
 
     /** {@return unread and mention counts, derived from the log} */
     public UnreadStore unread() { return unread; }
+
+    /** {@return file metadata} */
+    public io.parley.core.files.FileStore files() { return files; }
 
     public StoreKind kind() { return db.kind(); }
 

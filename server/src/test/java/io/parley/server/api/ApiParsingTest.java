@@ -38,7 +38,7 @@ class ApiParsingTest {
     private static final String BEARER = "Bearer " + FakeAuth.GOOD_TOKEN;
     private static final String JSON = "application/json";
 
-    private final RestApi api = new RestApi(new Services(FakeAuth.create(), null, null, null, null, null));
+    private final RestApi api = new RestApi(new Services(FakeAuth.create(), null, null, null, null, null, null));
     private final Router router = new Router();
 
     ApiParsingTest() {
@@ -91,7 +91,7 @@ class ApiParsingTest {
     // ---- authentication -----------------------------------------------------------------------
 
     static List<Endpoint> protectedEndpoints() {
-        return new RestApi(new Services(null, null, null, null, null, null)).endpoints().stream()
+        return new RestApi(new Services(null, null, null, null, null, null, null)).endpoints().stream()
                 .filter(e -> !PUBLIC.contains(e.method() + " " + e.pattern())).toList();
     }
 
