@@ -18,11 +18,15 @@ public final class RestApi {
 
     /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
-        this(services, null, null, null);
+        this(services, null, null, null, () -> "http://localhost/");
     }
 
-    /** With the push subscriptions and the notification services (preferences, unread summary). */
-    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread) {
+    /**
+     * With the push subscriptions, the notification services (preferences, unread summary) and the server's
+     * public URL (webhook URLs are built on it; known once the server is bound).
+     */
+    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
+                   java.util.function.Supplier<String> publicUrl) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
@@ -32,6 +36,7 @@ public final class RestApi {
                 new DmRoutes(services),
                 new MessageRoutes(services),
                 new FileRoutes(services),
+                new WebhookRoutes(services, publicUrl),
                 new SearchRoutes(services),
                 new PushRoutes(services, push),
                 new NotificationRoutes(services, prefs, unread));

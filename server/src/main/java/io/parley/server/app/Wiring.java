@@ -9,6 +9,7 @@ import io.parley.core.chat.MessageService;
 import io.parley.core.files.BlobStore;
 import io.parley.core.files.FileService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.webhook.WebhookService;
 import io.parley.core.notify.PreferenceService;
 import io.parley.core.notify.PushSender;
 import io.parley.core.realtime.PresenceService;
@@ -78,6 +79,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
                 cfg.files(), clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id(), limiter, files::attachable);
+        WebhookService webhooks = new WebhookService(st.webhooks(), chats, st.chats(), st.workspaces(), messages, clock);
         // Housekeeping: uploads never attached, and blobs no live file refers to.
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-housekeeping").daemon().unstarted(r));
@@ -110,7 +112,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();
 
         if (!withSearch) {
-            return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files), limiter,
+            return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
                     awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
@@ -118,7 +120,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         SearchIndexer indexer = new SearchIndexer(index);
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
-        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files),
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
                 limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;

@@ -33,6 +33,7 @@ public final class Stores implements AutoCloseable {
     private final PreferenceStore preferences;
     private final UnreadStore unread;
     private final io.parley.core.files.FileStore files;
+    private final io.parley.core.webhook.WebhookStore webhooks;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -48,6 +49,7 @@ public final class Stores implements AutoCloseable {
         this.preferences = new SqlPreferenceStore(db);
         this.unread = new SqlUnreadStore(db);
         this.files = new SqlFileStore(db);
+        this.webhooks = new SqlWebhookStore(db);
     }
 
     /**
@@ -111,6 +113,9 @@ public final class Stores implements AutoCloseable {
 
     /** {@return file metadata} */
     public io.parley.core.files.FileStore files() { return files; }
+
+    /** {@return incoming webhooks} */
+    public io.parley.core.webhook.WebhookStore webhooks() { return webhooks; }
 
     public StoreKind kind() { return db.kind(); }
 
