@@ -37,7 +37,7 @@ import java.util.concurrent.Semaphore;
  * between, so the numbers are the engine's): generate a corpus of messages in many channels straight into the
  * log, rebuild the index from the store (reindex time), push messages through the live indexer (indexing
  * throughput), then time queries through {@link SearchService} with its access checks and store re-reads
- * (search latency). Text is drawn from a synthetic vocabulary with a Zipf distribution, like natural
+ * (search latency), and finally the index lag of posts made through the one delivery path. Text is drawn from a synthetic vocabulary with a Zipf distribution, like natural
  * language, so term frequencies span common to rare.
  */
 public final class SearchBench {
@@ -144,6 +144,20 @@ public final class SearchBench {
             twoTerms.recordValue((System.nanoTime() - b) / 1_000);
         }
 
+        // 5. index lag: posts through the one delivery path (log, bus, indexer), each searched for until it is found
+        Histogram lag = new Histogram(60_000_000L, 3);
+        for (int i = 0; i < 100; i++) {
+            Tokens who = people.get(i % people.size());
+            String probe = "lagprobe" + run + "x" + i;
+            s.messages().send(who.user().id(), chats.get(i % chats.size()).id(), UUID.randomUUID(), "probe " + probe, null).join();
+            long acked = System.nanoTime();
+            while (s.search().search(who.user().id(), ws, probe, SearchService.Scope.MESSAGES, null, false, null, 1, ZoneOffset.UTC)
+                    .messages().isEmpty()) {
+                Thread.sleep(2);
+            }
+            lag.recordValue((System.nanoTime() - acked) / 1_000);
+        }
+
         out.println();
         out.println("| measure | value |");
         out.println("|---|---|");
@@ -156,6 +170,8 @@ public final class SearchBench {
                 withFrom.getMaxValue() / 1e3, (double) hits / cfg.queries());
         out.printf(Locale.ROOT, "| search: 2 terms, %,d queries | p50 %.1f ms, p99 %.1f ms, max %.1f ms |%n",
                 cfg.queries(), twoTerms.getValueAtPercentile(50) / 1e3, twoTerms.getValueAtPercentile(99) / 1e3, twoTerms.getMaxValue() / 1e3);
+        out.printf(Locale.ROOT, "| index lag: ack → searchable, 100 posts | p50 %.0f ms, p99 %.0f ms, max %.0f ms |%n",
+                lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3, lag.getMaxValue() / 1e3);
     }
 
     private int query(Services s, List<Tokens> people, UUID ws, SplittableRandom rnd, boolean from) {
