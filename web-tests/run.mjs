@@ -10,6 +10,7 @@ const XSS_MESSAGE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2<
 const XSS_NAME = 'Bob <img src=x onerror="window.__xss=3">';
 const XSS_TOPIC = '<svg onload="window.__xss=4">plans & ideas';
 const XSS_FILE = '<img src=x onerror="window.__xss=5">.txt';
+const XSS_BOT = '<img src=x onerror="window.__xss=6">CI bot';
 
 const browser = await launch();
 const a = await newPage(browser, 'olive');
@@ -206,6 +207,57 @@ try {
     await shot(b, 'chat');
   });
 
+  await step('files: an image and a file upload with progress, show as a thumbnail and a download', pages, async () => {
+    await sidebarItem(a, 'plans').click();
+    await a.locator('#chat-title', {hasText: '#plans'}).waitFor();
+    const png = await a.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 120; c.height = 80;
+      const g = c.getContext('2d');
+      g.fillStyle = '#3b5bdb'; g.fillRect(0, 0, 120, 80);
+      g.fillStyle = '#ffd43b'; g.fillRect(20, 20, 80, 40);
+      return c.toDataURL('image/png').split(',')[1];
+    });
+    const input = a.locator('.chat-pane input[type=file]');
+    await input.setInputFiles([
+      {name: 'pixel.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64')},
+      {name: XSS_FILE, mimeType: 'text/plain', buffer: Buffer.from('notes for the plan\n'.repeat(2000))},
+    ]);
+    await a.locator('.upload.done', {hasText: 'pixel.png'}).waitFor();
+    await a.locator('.upload.done', {hasText: 'window.__xss=5'}).waitFor();
+    await send(a, 'the files');
+    const m = message(b, 'the files');
+    await m.locator('.attachment').nth(1).waitFor();
+    await until(b, () => [...document.querySelectorAll('.chat-pane img.thumb')].some(i => i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0));
+    const names = await m.locator('.attachment .file-name').allTextContents();
+    assert(names.includes('pixel.png'), 'image listed: ' + names);
+    // The server sanitises names (no < > "), the client shows whatever comes back as text.
+    assert(names.some(n => n.includes('img src=x onerror=')), 'the file name shows as text: ' + names);
+    assert(await m.locator('.attachment img:not(.thumb)').count() === 0, 'no element from a file name');
+    const download = b.waitForEvent('download');
+    await m.getByRole('button', {name: 'Download pixel.png'}).click();
+    assert((await download).suggestedFilename() === 'pixel.png', 'download name');
+    await shot(b, 'files');
+  });
+
+  await step('a webhook post shows the bot name with an APP tag, as text', pages, async () => {
+    const posted = await a.evaluate(async ({chatId, name}) => {
+      const s = JSON.parse(localStorage.getItem('parley.session'));
+      const r = await fetch(`/api/v1/chats/${chatId}/webhooks`, {method: 'POST',
+        headers: {Authorization: 'Bearer ' + s.accessToken, 'Content-Type': 'application/json'}, body: JSON.stringify({name: 'CI'})});
+      const hook = (await r.json()).webhook;
+      const p = await fetch(new URL(hook.url).pathname, {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({text: 'deploy finished <b>not bold</b>', username: name})});
+      return p.status;
+    }, {chatId: plansId, name: XSS_BOT});
+    assert(posted === 200, 'webhook post ' + posted);
+    const m = message(b, 'deploy finished');
+    await m.locator('.app-tag', {hasText: 'APP'}).waitFor();
+    assert(await m.locator('.author').textContent() === XSS_BOT, 'bot name literal');
+    const text = await m.locator('.content').textContent();
+    assert(text.includes('not bold') && await m.locator('.content b').count() === 0, 'webhook text stays text: ' + text);
+  });
+
   await step('the server restarts; a message composed offline is delivered exactly once', pages, async () => {
     await control('stop-server');
     await a.locator('.offline-banner', {hasText: "You're offline"}).waitFor({state: 'visible'});
@@ -265,7 +317,11 @@ try {
     await a.locator('#chat-title', {hasText: '#general'}).waitFor();
     await send(a, 'from a phone');
     await message(a, 'from a phone').waitFor();
-    for (const p of pages) assert(p.errors.length === 0, `${p.label}: page errors: ${p.errors.join('; ')}`);
+    for (const p of pages) {
+      assert(p.errors.length === 0, `${p.label}: page errors: ${p.errors.join('; ')}`);
+      const probe = await p.evaluate(() => ({xss: window.__xss, csp: window.__csp}));
+      assert(probe.xss === 0 && probe.csp.length === 0, `${p.label}: at the end, __xss=${probe.xss}, CSP violations: ${probe.csp}`);
+    }
   });
 } catch {
   process.exitCode = 1;

@@ -361,6 +361,7 @@ function applyReaction(reactions, emoji, userId, action) {
 // ---------------------------------------------------------------- read marks, typing, focus
 
 const markQueue = new Map(); // chatId → message
+const markedSeq = new Map(); // chatId → highest seq a read.mark went out for (badges older than it are stale)
 let lastMarkAt = 0;
 let markTimer = null;
 
@@ -392,6 +393,7 @@ function flushMarks() {
   const [chatId, m] = markQueue.entries().next().value;
   markQueue.delete(chatId);
   lastMarkAt = Date.now();
+  markedSeq.set(chatId, Math.max(markedSeq.get(chatId) || 0, m.seq));
   socket.request('read.mark', {chatId, messageId: m.id}).then(ack => {
     const u = unreadOf(chatId);
     if (ack.lastReadSeq > u.lastReadSeq) setUnread(chatId, {...u, lastReadSeq: ack.lastReadSeq});
@@ -519,7 +521,7 @@ function onFrame(f) {
       l.upsert(p.message, p.seq);
       if (f.type === 'message.new') clearTyping(p.chatId, p.message.senderId);
       if (!state.chats.has(p.chatId) && p.message) refreshChat(p.chatId);
-      if (p.message && !state.users.has(p.message.senderId)) refreshUser(p.message.senderId);
+      if (p.message && !p.message.bot && !state.users.has(p.message.senderId)) refreshUser(p.message.senderId);
       emit('messages', {chatId: p.chatId, arrived: f.type === 'message.new' ? p.message : null});
       if (p.message.threadRootId) emit('thread', {rootId: p.message.threadRootId});
       if (p.message.replyCount) emit('thread', {rootId: p.message.id});
@@ -546,6 +548,8 @@ function onFrame(f) {
     }
     case 'sync.response': applySync(p); break;
     case 'notification.badge':
+      // A badge computed before our latest read mark was applied: the one after it is on its way.
+      if ((markedSeq.get(p.chatId) || 0) > p.lastReadSeq) break;
       if (p.workspaceId === state.workspaceId) state.unread.set(p.chatId, {unreadCount: p.unreadCount, mentionCount: p.mentionCount, lastReadSeq: p.lastReadSeq});
       state.totals = {unread: p.totalUnread, mentions: p.totalMentions};
       emit('unread');
