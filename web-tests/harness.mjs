@@ -87,9 +87,19 @@ export async function shot(page, name) {
   await page.screenshot({path: path.join(SHOTS, name + '.png')});
 }
 
-/** Waits until fn() (run in the page) is truthy. */
+/**
+ * Waits until fn(arg), run in the page, is truthy (fn may be async: waitForFunction would take its
+ * promise for a truthy value, so this polls from here). {@return that value}
+ */
 export async function until(page, fn, arg, timeout = 15000) {
-  await page.waitForFunction(fn, arg, {timeout, polling: 100});
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try { last = await page.evaluate(fn, arg); } catch (e) { last = e; }
+    if (last && !(last instanceof Error)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${String(fn).slice(0, 160)} (last: ${last})`);
+    await new Promise(r => setTimeout(r, 50));
+  }
 }
 
 export function assert(cond, message) {

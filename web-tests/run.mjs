@@ -22,6 +22,7 @@ let plansId;
 const composer = p => p.locator('.chat-pane .composer-input');
 const send = async (p, text) => { await composer(p).fill(text); await composer(p).press('Enter'); };
 const message = (p, text) => p.locator('.chat-pane article.msg', {hasText: text});
+const exactMessage = (p, text) => p.locator('.chat-pane article.msg').filter({has: p.locator('.content', {hasText: new RegExp('^' + text + '$')})});
 const sidebarItem = (p, name) => p.locator('.chat-item', {hasText: name});
 
 try {
@@ -38,6 +39,39 @@ try {
     await a.locator('#chat-title', {hasText: '#general'}).waitFor();
     await until(a, () => window.parley.state.connection === 'online');
     await a.evaluate(() => { window.__firstToken = JSON.parse(localStorage.getItem('parley.session')).accessToken; });
+  });
+
+  await step('in the page: the formatter builds nodes, typing wording, reconnect backoff', pages, async () => {
+    const r = await a.evaluate(async () => {
+      const f = await import('/js/format.js');
+      const t = await import('/js/render/typing.js');
+      const s = await import('/js/socket.js');
+      const html = text => { const d = document.createElement('div'); d.append(f.formatMessage(text, {me: 'olive'})); return d; };
+      const probe = (text, sel) => [...html(text).querySelectorAll(sel)].map(e => e.textContent);
+      const link = html('see https://example.com/x?a=1. and javascript:alert(1)').querySelector('a');
+      return {
+        bold: probe('a **b** and *c*', 'strong'), italic: probe('_it_ x', 'em'), strike: probe('~gone~', 's'),
+        code: probe('run `rm -rf` now', 'code'), block: probe('```\nline 1\nline 2\n```', 'pre'),
+        quote: probe('> quoted\nnot', 'blockquote'), mention: probe('hi @olive and @ben', '.mention-me'),
+        noTags: html('<b>x</b><img src=x onerror=alert(1)>').querySelectorAll('b, img').length,
+        text: html('<b>x</b>').textContent, href: link?.href, rel: link?.rel, target: link?.target,
+        links: html('javascript:alert(1) and data:text/html,x').querySelectorAll('a').length,
+        marks: f.highlightNodes('a &lt;b&gt; <mark>deploy</mark> &amp; more').map(n => n.nodeName + ':' + n.textContent),
+        typing: [t.typingWording(['Ana']), t.typingWording(['Ana', 'Ben']), t.typingWording(['Ana', 'Ben', 'Cy'])],
+        backoff: [0, 1, 2, 3, 4, 5, 6, 9].map(n => s.backoffDelayMs(n, () => 0)),
+        jitterMax: s.backoffDelayMs(0, () => 0.999),
+      };
+    });
+    const eq = (x, y, what) => assert(JSON.stringify(x) === JSON.stringify(y), `${what}: ${JSON.stringify(x)}`);
+    eq(r.bold, ['b', 'c'], 'bold'); eq(r.italic, ['it'], 'italic'); eq(r.strike, ['gone'], 'strike');
+    eq(r.code, ['rm -rf'], 'code'); eq(r.block, ['line 1\nline 2'], 'code block'); eq(r.quote, ['quoted'], 'quote');
+    eq(r.mention, ['@olive'], 'my mention'); eq(r.noTags, 0, 'no markup from content'); eq(r.text, '<b>x</b>', 'text');
+    eq(r.href, 'https://example.com/x?a=1', 'link'); eq(r.rel, 'noopener noreferrer nofollow', 'rel'); eq(r.target, '_blank', 'target');
+    eq(r.links, 0, 'no javascript: or data: links');
+    eq(r.marks, ['#text:a <b> ', 'MARK:deploy', '#text: & more'], 'highlights');
+    eq(r.typing, ['Ana is typing…', 'Ana and Ben are typing…', 'Several people are typing…'], 'typing wording');
+    eq(r.backoff, [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000], 'backoff');
+    assert(r.jitterMax > 1000 && r.jitterMax <= 1200, 'jitter ' + r.jitterMax);
   });
 
   await step('the owner creates an invite link; a second person signs up with it', pages, async () => {
@@ -85,6 +119,37 @@ try {
     await until(a, () => !document.querySelector('.msg.state-sending, .msg.state-pending'));
   });
 
+  await step('composer: Shift+Enter breaks the line, @-autocomplete, edit and delete your own, a failed send', pages, async () => {
+    await composer(a).pressSequentially('line one');
+    await composer(a).press('Shift+Enter');
+    await composer(a).pressSequentially('line two for @bo');
+    await a.getByRole('option', {name: /@bob/}).waitFor();
+    await composer(a).press('Enter'); // picks the suggestion
+    assert((await composer(a).inputValue()).endsWith('@bob '), 'autocomplete inserted the handle');
+    await composer(a).press('Enter');
+    const m = message(b, 'line two for');
+    await m.waitFor();
+    assert(await m.locator('.content br').count() === 1, 'two lines');
+    await m.locator('.mention', {hasText: '@bob'}).waitFor();
+    // Edit with ArrowUp in the empty composer, then delete.
+    await composer(a).press('ArrowUp');
+    await a.getByRole('textbox', {name: 'Edit message'}).fill('line two, edited');
+    await a.getByRole('textbox', {name: 'Edit message'}).press('Enter');
+    await message(b, 'line two, edited').locator('.edited').waitFor();
+    a.once('dialog', d => d.accept());
+    const mine = message(a, 'line two, edited');
+    await mine.hover();
+    await mine.getByRole('button', {name: 'Delete message'}).click();
+    await b.locator('.chat-pane .tombstone', {hasText: 'This message was deleted.'}).waitFor();
+    // A message the server refuses (too long) fails, says why, and can be discarded.
+    await composer(a).fill('x'.repeat(40001));
+    await composer(a).press('Enter');
+    const failed = a.locator('.msg.state-failed');
+    await failed.getByRole('button', {name: 'Retry'}).waitFor();
+    await failed.getByRole('button', {name: 'Discard'}).click();
+    await failed.waitFor({state: 'detached'});
+  });
+
   await step('a reaction from the picker shows on both sides', pages, async () => {
     const m = message(b, 'hello from Olive');
     await m.hover();
@@ -92,6 +157,24 @@ try {
     await b.getByRole('button', {name: 'React with 🎉'}).click();
     await message(a, 'hello from Olive').locator('.reaction', {hasText: '🎉'}).filter({hasText: '1'}).waitFor();
     await message(b, 'hello from Olive').locator('.reaction.mine', {hasText: '🎉'}).waitFor();
+  });
+
+  await step('keyboard: arrows move between messages, Tab reaches their actions, the picker works by keys', pages, async () => {
+    await a.locator('.chat-pane .scroller').focus();
+    await a.keyboard.press('End'); // the deleted message
+    await a.keyboard.press('ArrowUp');
+    await a.keyboard.press('ArrowUp');
+    const focused = await a.evaluate(() => document.activeElement.closest('article.msg')?.textContent || '');
+    assert(focused.includes('hello from Olive'), 'ArrowUp focused the previous message: ' + focused);
+    const label = () => a.evaluate(() => document.activeElement.getAttribute('aria-label'));
+    await a.keyboard.press('Tab'); // the existing 🎉 reaction
+    assert((await label()).startsWith('🎉 1'), 'Tab reaches the reactions: ' + await label());
+    await a.keyboard.press('Tab');
+    assert(await label() === 'Add reaction', 'then the add-reaction button: ' + await label());
+    await a.keyboard.press('Enter');
+    await a.keyboard.press('ArrowRight');
+    await a.keyboard.press('Enter');
+    await message(b, 'hello from Olive').locator('.reaction', {hasText: '❤️'}).waitFor();
   });
 
   await step('a reply in a thread: the side panel, the reply count on the other side', pages, async () => {
@@ -116,7 +199,8 @@ try {
     await send(a, 'ping @bob, look at this');
     await sidebarItem(b, 'plans').locator('.unread-badge', {hasText: '1'}).waitFor();
     await sidebarItem(b, 'plans').locator('.mention-badge', {hasText: '@1'}).waitFor();
-    await b.locator('.toast', {hasText: 'ping @bob'}).waitFor();
+    // The toast (or, within 5 s of another for this chat, the grouped one).
+    await b.locator('.toast', {hasText: /ping @bob|new messages? in #plans/}).waitFor();
     await until(b, () => document.title.startsWith('(1)'));
     await shot(b, 'unread-badge');
     await sidebarItem(b, 'plans').click();
@@ -182,7 +266,73 @@ try {
     assert(prefs.c.level === 'all', 'chat level ' + JSON.stringify(prefs.c));
   });
 
+  await step('history: infinite scroll back, the New messages indicator, jump to last read', pages, async () => {
+    const chatId = await a.evaluate(async () => {
+      const s = JSON.parse(localStorage.getItem('parley.session'));
+      const h = {Authorization: 'Bearer ' + s.accessToken, 'Content-Type': 'application/json'};
+      const ws = window.parley.state.workspaceId;
+      const c = (await (await fetch(`/api/v1/workspaces/${ws}/channels`, {method: 'POST', headers: h, body: JSON.stringify({name: 'history'})})).json()).chat;
+      for (let i = 1; i <= 80; i++) {
+        await fetch(`/api/v1/chats/${c.id}/messages`, {method: 'POST', headers: h, body: JSON.stringify({content: `old message ${i}`})});
+      }
+      return c.id;
+    });
+    await b.evaluate(async chatId => {
+      const s = JSON.parse(localStorage.getItem('parley.session'));
+      await fetch(`/api/v1/chats/${chatId}/join`, {method: 'POST', headers: {Authorization: 'Bearer ' + s.accessToken}});
+    }, chatId);
+    await sidebarItem(b, 'history').click();
+    await exactMessage(b, 'old message 80').waitFor();
+    // Jump to last read: Bob read nothing here, so the New divider sits above message 1... load back to it.
+    const scroller = b.locator('.chat-pane .scroller');
+    await scroller.evaluate(e => { e.scrollTop = 0; });
+    await exactMessage(b, 'old message 1').waitFor();
+    await b.locator('.history-top', {hasText: 'very beginning'}).waitFor();
+    await scroller.evaluate(e => { e.scrollTop = e.scrollHeight; });
+    await until(b, () => window.parley.state.unread.get(window.parley.state.currentChatId)?.unreadCount === 0);
+    // Scrolled up, a new message raises the indicator instead of moving the view.
+    await scroller.evaluate(e => { e.scrollTop = e.scrollHeight / 3; });
+    const top = await scroller.evaluate(e => e.scrollTop);
+    await a.evaluate(async chatId => {
+      const s = JSON.parse(localStorage.getItem('parley.session'));
+      await fetch(`/api/v1/chats/${chatId}/messages`, {method: 'POST', headers: {Authorization: 'Bearer ' + s.accessToken, 'Content-Type': 'application/json'},
+        body: JSON.stringify({content: 'brand new message'})});
+    }, chatId);
+    const indicator = b.getByRole('button', {name: '↓ 1 new message'});
+    await indicator.waitFor();
+    assert(Math.abs(await scroller.evaluate(e => e.scrollTop) - top) < 5, 'the view did not move');
+    await shot(b, 'new-messages');
+    await indicator.click();
+    await message(b, 'brand new message').waitFor();
+    await until(b, () => { const e = document.querySelector('.chat-pane .scroller'); return e.scrollHeight - e.scrollTop - e.clientHeight < 50; });
+    await indicator.waitFor({state: 'hidden'});
+    // Away from the chat, more arrive; coming back shows the New divider, and Jump to last read finds it.
+    await sidebarItem(b, 'general').click();
+    await a.evaluate(async chatId => {
+      const s = JSON.parse(localStorage.getItem('parley.session'));
+      for (let i = 1; i <= 40; i++) {
+        await fetch(`/api/v1/chats/${chatId}/messages`, {method: 'POST', headers: {Authorization: 'Bearer ' + s.accessToken, 'Content-Type': 'application/json'},
+          body: JSON.stringify({content: `unread message ${i}`})});
+      }
+    }, chatId);
+    await sidebarItem(b, 'history').locator('.unread-badge', {hasText: '40'}).waitFor();
+    await sidebarItem(b, 'history').click();
+    const divider = b.locator('.chat-pane .new-divider');
+    await divider.waitFor();
+    await scroller.evaluate(e => { e.scrollTop = e.scrollHeight; });
+    const jump = b.getByRole('button', {name: 'Jump to last read'});
+    await jump.waitFor();
+    await jump.click();
+    await until(b, () => { const d = document.querySelector('.chat-pane .new-divider').getBoundingClientRect(); return d.top >= 0 && d.bottom <= innerHeight; });
+    // Keyboard: Alt+ArrowUp goes to the chat above in the sidebar.
+    await b.locator('.chat-pane .composer-input').focus();
+    await b.keyboard.press('Alt+ArrowUp');
+    await b.locator('#chat-title', {hasText: '#general'}).waitFor();
+  });
+
   await step('XSS payloads in a message, a display name, a topic and a file name stay text', pages, async () => {
+    await sidebarItem(b, 'plans').click();
+    await b.locator('#chat-title', {hasText: '#plans'}).waitFor();
     await send(a, XSS_MESSAGE);
     await message(b, 'still text').waitFor();
     await b.locator('.chat-item', {hasText: 'Olive Owner'}).click();
@@ -258,6 +408,26 @@ try {
     assert(text.includes('not bold') && await m.locator('.content b').count() === 0, 'webhook text stays text: ' + text);
   });
 
+  await step('Web Push: the service worker turns a push into a notification tagged with its chat', pages, async () => {
+    const cdp = await a.context().newCDPSession(a);
+    const registrations = new Map();
+    cdp.on('ServiceWorker.workerRegistrationUpdated', e => { for (const r of e.registrations) registrations.set(r.scopeURL, r.registrationId); });
+    await cdp.send('ServiceWorker.enable');
+    await until(a, async () => !!(await navigator.serviceWorker.ready).active);
+    const scope = new URL('/', a.url()).href;
+    for (let i = 0; i < 50 && !registrations.has(scope); i++) await a.waitForTimeout(100);
+    assert(registrations.has(scope), 'the service worker controls / (' + [...registrations.keys()] + ')');
+    await cdp.send('ServiceWorker.deliverPushMessage', {origin: new URL(a.url()).origin, registrationId: registrations.get(scope),
+      data: JSON.stringify({title: 'Bob in #plans', body: 'pushed while the page was closed', chatId: plansId, messageId: plansId,
+        priority: 'normal', url: '/'})});
+    const n = await until(a, async () => {
+      const found = (await (await navigator.serviceWorker.ready).getNotifications()).find(x => x.body === 'pushed while the page was closed');
+      return found ? {title: found.title, tag: found.tag, data: found.data} : null;
+    });
+    assert(n.title === 'Bob in #plans' && n.tag === n.data.chatId && n.data.url === '/', 'notification ' + JSON.stringify(n));
+    await cdp.detach();
+  });
+
   await step('the server restarts; a message composed offline is delivered exactly once', pages, async () => {
     await control('stop-server');
     await a.locator('.offline-banner', {hasText: "You're offline"}).waitFor({state: 'visible'});
@@ -317,6 +487,12 @@ try {
     await a.locator('#chat-title', {hasText: '#general'}).waitFor();
     await send(a, 'from a phone');
     await message(a, 'from a phone').waitFor();
+    // The picture for README: Bob's view of #plans with the thread open, once everything settled.
+    await sidebarItem(b, 'plans').click();
+    await message(b, 'hi Olive, Bob here').getByRole('button', {name: /1 reply/}).click();
+    await b.locator('.thread-pane article.msg', {hasText: 'replying in the thread'}).waitFor();
+    await until(b, () => !document.querySelector('.toast') && !document.querySelector('.chat-item.current .badge'), undefined, 20000);
+    await shot(b, 'overview');
     for (const p of pages) {
       assert(p.errors.length === 0, `${p.label}: page errors: ${p.errors.join('; ')}`);
       const probe = await p.evaluate(() => ({xss: window.__xss, csp: window.__csp}));

@@ -549,7 +549,7 @@ function onFrame(f) {
     case 'sync.response': applySync(p); break;
     case 'notification.badge':
       // A badge computed before our latest read mark was applied: the one after it is on its way.
-      if ((markedSeq.get(p.chatId) || 0) > p.lastReadSeq) break;
+      if (Math.max(markedSeq.get(p.chatId) || 0, markQueue.get(p.chatId)?.seq || 0) > p.lastReadSeq) break;
       if (p.workspaceId === state.workspaceId) state.unread.set(p.chatId, {unreadCount: p.unreadCount, mentionCount: p.mentionCount, lastReadSeq: p.lastReadSeq});
       state.totals = {unread: p.totalUnread, mentions: p.totalMentions};
       emit('unread');

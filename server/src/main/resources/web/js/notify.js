@@ -68,6 +68,14 @@ function beep() {
   } catch { /* no audio */ }
 }
 
+/** Mutes a chat, keeping its level and sound. */
+async function mute(chatId) {
+  const path = `/api/v1/chats/${chatId}/notification-preferences`;
+  const {preferences: p} = await api(path);
+  await api(path, {method: 'PUT', body: {level: p.level, sound: p.sound, muted: true}});
+  showToast({title: 'Muted', body: 'Only direct @mentions and urgent messages from this chat will notify you.'});
+}
+
 /** Wires notification.toast frames to toasts and desktop notifications. */
 export function startNotifications() {
   on('toast', t => {
@@ -80,7 +88,7 @@ export function startNotifications() {
       actions: [
         {label: 'Reply', run: () => open(t.chatId, t.messageId)},
         {label: 'Mark as read', run: () => client.socket.request('read.mark', {chatId: t.chatId, messageId: t.messageId}).catch(showError)},
-        {label: 'Mute', run: () => api(`/api/v1/chats/${t.chatId}/notification-preferences`, {method: 'PUT', body: {level: 'mentions_only', muted: true}}).catch(showError)},
+        {label: 'Mute', run: () => mute(t.chatId).catch(showError)},
       ]});
     if (t.sound) beep();
     if (!inFront && 'Notification' in window && Notification.permission === 'granted') {

@@ -3,7 +3,7 @@
 import {h, replace} from '../dom.js';
 import {state, on, log, chatTitle, isChannel, unreadOf, dmPartner, userName} from '../store.js';
 import * as client from '../client.js';
-import {renderMessages, lastVisibleMessage} from './messages.js';
+import {renderMessages, lastVisibleMessage, navigateMessages} from './messages.js';
 import {createComposer, lastOwnMessage} from './composer.js';
 import {typingText} from './typing.js';
 import {presenceDot} from './presence.js';
@@ -47,6 +47,7 @@ export function mountChat(el, chatId, opts = {}) {
   Object.assign(v, {title, topic, scroller, list, top, jump, indicator, typing});
 
   scroller.addEventListener('scroll', onScroll, {passive: true});
+  navigateMessages(scroller);
   v.offs.push(on('messages', d => { if (d.chatId === chatId) onMessages(d); }));
   v.offs.push(on('typing', d => { if (!d || d.chatId === chatId) renderTyping(); }));
   v.offs.push(on('chats', renderHeader));

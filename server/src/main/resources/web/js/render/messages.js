@@ -203,6 +203,28 @@ function editor(m, view) {
       h('span', {class: 'muted', text: ' (Enter to save, Escape to cancel)'})));
 }
 
+/**
+ * Keyboard navigation in a message list: ArrowUp/ArrowDown move between messages, Home/End to the
+ * first/last; a focused message shows its actions, which Tab then reaches.
+ */
+export function navigateMessages(scroller) {
+  scroller.addEventListener('keydown', e => {
+    if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key) || e.altKey || e.ctrlKey || e.metaKey) return;
+    const current = e.target.closest?.('article.msg');
+    if (e.target !== scroller && e.target !== current) return;
+    const all = [...scroller.querySelectorAll('article.msg')];
+    if (!all.length) return;
+    let i = current ? all.indexOf(current) : (e.key === 'ArrowUp' || e.key === 'End' ? all.length : -1);
+    if (e.key === 'ArrowUp') i = Math.max(0, i - 1);
+    else if (e.key === 'ArrowDown') i = Math.min(all.length - 1, i + 1);
+    else if (e.key === 'Home') i = 0;
+    else i = all.length - 1;
+    e.preventDefault();
+    all[i].focus();
+    all[i].scrollIntoView({block: 'nearest'});
+  });
+}
+
 /** {@return the last message element whose top is above the bottom of the scroller} */
 export function lastVisibleMessage(scroller) {
   const bottom = scroller.getBoundingClientRect().bottom;

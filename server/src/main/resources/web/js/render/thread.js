@@ -2,7 +2,7 @@
 import {h, replace} from '../dom.js';
 import {state, on, log} from '../store.js';
 import * as client from '../client.js';
-import {renderMessages} from './messages.js';
+import {renderMessages, navigateMessages} from './messages.js';
 import {createComposer, lastOwnMessage} from './composer.js';
 import {showError} from './toasts.js';
 
@@ -25,6 +25,7 @@ export function mountThread(el, root, opts = {}) {
   replace(el, h('header', {class: 'thread-header'}, h('h2', {text: 'Thread'}), count, close), scroller, composer.el);
   el.hidden = false;
   el.setAttribute('aria-label', 'Thread');
+  navigateMessages(scroller);
 
   function render() {
     if (panel !== p) return;

@@ -99,7 +99,8 @@ class WebClientRoutesTest {
         var join = get("/join/inv_abc123");
         var chat = get("/workspaces/0190a0a0-0000-7000-8000-000000000000/chats/0190a0a0-0000-7000-8000-000000000001");
         var api = get("/api/v1/no-such-thing");
-        var hooks = get("/hooks/x");
+        var hooks = get("/hooks");
+        var hookGet = get("/hooks/some-token");
         var ws = get("/ws");
         var health = get("/health");
         var setup = get("/api/v1/setup");
@@ -112,6 +113,8 @@ class WebClientRoutesTest {
                 () -> assertTrue(api.body().contains("\"not_found\""), "API typos stay JSON errors"),
                 () -> assertEquals(404, hooks.statusCode()),
                 () -> assertTrue(hooks.body().contains("\"not_found\"")),
+                () -> assertEquals(405, hookGet.statusCode(), "a webhook URL only takes POST"),
+                () -> assertFalse(hookGet.body().contains("/js/main.js")),
                 () -> assertFalse(ws.body().contains("/js/main.js"), "/ws is not the page"),
                 () -> assertEquals(200, health.statusCode()),
                 () -> assertTrue(health.body().contains("\"status\"")),
