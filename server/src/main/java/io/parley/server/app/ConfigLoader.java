@@ -40,7 +40,8 @@ public final class ConfigLoader {
             "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
                     "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"),
             "limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour"),
-            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"));
+            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"),
+            "bus", Set.of("kind", "url", "prefix"));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -201,8 +202,28 @@ public final class ConfigLoader {
                 duration("notifications.badge_interval", d.notifications().badgeInterval()),
                 duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),
                 integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
+        ParleyConfig.Bus bus = bus(d.bus(), kind);
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications);
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications, bus);
+    }
+
+    /** The {@code [bus]} section: NATS needs a shared store (every node reads the same logs) and a nats:// URL. */
+    private ParleyConfig.Bus bus(ParleyConfig.Bus d, String storeKind) {
+        String kind = str("bus.kind", d.kind()).toLowerCase(Locale.ROOT);
+        String url = str("bus.url", d.url());
+        String prefix = str("bus.prefix", d.prefix());
+        if (!kind.equals("inprocess") && !kind.equals("nats")) problems.add("bus.kind must be inprocess or nats (got '" + kind + "')");
+        if (kind.equals("nats")) {
+            if (!url.matches("^(nats|tls)://[^\\s,]+(,(nats|tls)://[^\\s,]+)*$")) {
+                problems.add("bus.url must be a nats://host:port URL (comma-separated for several) when bus.kind is nats (got '"
+                        + (url.isEmpty() ? "nothing" : url) + "')");
+            }
+            if (!storeKind.equals("postgres")) {
+                problems.add("bus.kind = nats needs store.kind = postgres: the nodes of a pod share one database (got '" + storeKind + "')");
+            }
+        }
+        if (!prefix.matches("^[a-z0-9_-]{1,32}$")) problems.add("bus.prefix must be 1-32 characters of a-z, 0-9, '_' or '-' (got '" + prefix + "')");
+        return new ParleyConfig.Bus(kind, url, prefix);
     }
 
     /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */

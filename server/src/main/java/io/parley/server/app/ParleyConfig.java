@@ -19,7 +19,7 @@ import io.parley.core.realtime.RateLimits;
  * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime, Limits limits, Notifications notifications) {
+                           RealtimeSettings realtime, Limits limits, Notifications notifications, Bus bus) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -83,6 +83,19 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      */
     public record Notifications(Duration badgeInterval, Duration toastGroupWindow, int queueMax) {}
 
+    /**
+     * The bus between the nodes of a pod.
+     *
+     * @param kind {@code inprocess} (default: one node) or {@code nats} (a scaled-out pod; needs store.kind = postgres)
+     * @param url the NATS server(s), {@code nats://host:4222}, comma-separated for a cluster (kind = nats)
+     * @param prefix the first token of every subject and the start of every key-value bucket name; all nodes of
+     *     a pod share it, and two pods on one NATS must not ("parley")
+     */
+    public record Bus(String kind, String url, String prefix) {
+        /** {@return whether this is a scaled-out pod's bus} */
+        public boolean nats() { return kind.equals("nats"); }
+    }
+
     /** {@return the single-node defaults} */
     public static ParleyConfig defaults() {
         return new ParleyConfig(
@@ -93,6 +106,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Pod("local"),
                 PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
                 new Limits(10, 5, 3),
-                new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000));
+                new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
+                new Bus("inprocess", "", "parley"));
     }
 }

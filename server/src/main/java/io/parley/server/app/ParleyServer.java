@@ -61,9 +61,19 @@ public final class ParleyServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics,
-                wiring.awareness().presence());
+        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), wiring.stores().chats(), wiring.bus(),
+                config.gateway().maxConnectionsPerUser(), metrics, wiring.awareness().presence());
         wiring.bus().subscribe(hub);
+        if (wiring.nats() != null) {
+            // After a broker outage, repair from the store at once what the other nodes published meanwhile.
+            wiring.nats().onReconnect(() -> Thread.ofVirtual().name("parley-catch-up").start(() -> {
+                try {
+                    hub.catchUp();
+                } catch (RuntimeException e) {
+                    log.warn("catch-up after the NATS reconnect failed; the periodic one will retry", e);
+                }
+            }));
+        }
         var n = config.notifications();
         notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
                 wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,

@@ -18,6 +18,8 @@ import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
+import io.parley.server.nats.NatsBus;
+import io.parley.server.nats.NatsLink;
 import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
 import io.parley.server.search.Reindexer;
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  */
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, TokenBuckets limiter, Awareness awareness,
               PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
-              ScheduledExecutorService limitsTimer) implements AutoCloseable {
+              ScheduledExecutorService limitsTimer, NatsLink nats) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Typing and presence, and the timer that drives them. */
@@ -60,7 +62,9 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
-        Bus bus = new InProcessBus();
+        // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
+        NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
+        Bus bus = nats != null ? new NatsBus(nats) : new InProcessBus();
         var hasher = new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations());
         AuthService auth = new AuthService(st.users(), st.sessions(), hasher, bus, clock, cfg.auth().settings());
         ChatDirectory directory = new ChatDirectory(st.chats());
@@ -94,15 +98,15 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
 
         if (!withSearch) {
             return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence), limiter, awareness,
-                    preferences, webPush, push, null, null, limitsTimer);
+                    preferences, webPush, push, null, null, limitsTimer, nats);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
-        SearchIndexer indexer = new SearchIndexer(index);
+        SearchIndexer indexer = new SearchIndexer(index, bus.selective()); // a pod's shared index: each node indexes what it published
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence), limiter,
-                awareness, preferences, webPush, push, index, indexer, limitsTimer);
+                awareness, preferences, webPush, push, index, indexer, limitsTimer, nats);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
@@ -151,5 +155,6 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         if (indexer != null) indexer.close();
         if (index != null) index.close();
         stores.close();
+        if (nats != null) nats.close();
     }
 }
