@@ -78,7 +78,8 @@ public final class ParleyServer implements AutoCloseable {
         notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
                 wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,
                 new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()),
-                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND);
+                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND,
+                userId -> !wiring.awareness().presence().remoteConnections(userId).isEmpty());
         wiring.bus().subscribe(notifications);
 
         Router router = new Router();

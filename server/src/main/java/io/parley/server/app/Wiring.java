@@ -20,6 +20,10 @@ import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
 import io.parley.server.nats.NatsBus;
 import io.parley.server.nats.NatsLink;
+import io.parley.server.nats.NatsPresence;
+import io.parley.server.nats.NatsRateLimiter;
+import io.parley.core.realtime.RateLimiter;
+import io.parley.core.realtime.PresenceShare;
 import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
 import io.parley.server.search.Reindexer;
@@ -42,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, TokenBuckets limiter, Awareness awareness,
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
               PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
               ScheduledExecutorService limitsTimer, NatsLink nats) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
@@ -73,7 +77,10 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
 
         // One limiter for every action: messages, read marks and urgent from [limits], typing and presence from [realtime].
-        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(cfg.limits().rateLimits()), clock);
+        var limits = cfg.realtime().applyTo(cfg.limits().rateLimits());
+        TokenBuckets localLimits = new TokenBuckets(limits, clock);
+        // A pod counts each user's buckets across its nodes; a node alone (or during a NATS outage) counts its own.
+        RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id(), limiter);
         ScheduledExecutorService limitsTimer = Executors.newSingleThreadScheduledExecutor(
@@ -82,7 +89,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         limitsTimer.scheduleWithFixedDelay(() -> { // applies coalesced read marks (latest wins), forgets idle buckets
             try {
                 messages.flushDeferredReadMarks();
-                limiter.evictIdle();
+                localLimits.evictIdle();
             } catch (RuntimeException e) {
                 log.warn("flushing deferred read marks failed", e);
             }
@@ -90,8 +97,9 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
 
         TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime());
         bus.subscribe(typing);
-        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
-        var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
+        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime(),
+                nats != null ? new NatsPresence(nats) : PresenceShare.NONE);
+        var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, localLimits, cfg.realtime()));
         PreferenceService preferences = new PreferenceService(st.preferences(), chats);
         WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();

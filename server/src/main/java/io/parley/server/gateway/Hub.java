@@ -73,6 +73,7 @@ public final class Hub implements Bus.Listener {
         this.messages = messages;
         this.chats = chats;
         this.interest = bus.selective() ? new ChatInterest(bus, chats, new Interest()) : null;
+        presence.onRemoteConnections(this::enforceConnectionLimit);
         this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.metrics = metrics;
         this.presence = presence;
@@ -107,12 +108,27 @@ public final class Hub implements Bus.Listener {
         List<Connection> mine = byUser.computeIfAbsent(c.userId(), k -> new CopyOnWriteArrayList<>());
         mine.add(c);
         metrics.connectionOpened();
-        presence.connected(c.userId());
-        List<Connection> open = new ArrayList<>(mine.stream().filter(Connection::isOpen).toList());
-        open.sort(Comparator.comparing(Connection::openedAt));
-        while (open.size() > maxConnectionsPerUser) {
-            Connection oldest = open.removeFirst();
-            oldest.close(CloseCode.REPLACED);
+        presence.connected(c.userId(), c.id(), c.openedAt().toEpochMilli());
+        enforceConnectionLimit(c.userId());
+    }
+
+    /** One of a user's open connections, on this node ({@code local} set) or another. */
+    private record Open(UUID id, long openedAt, Connection local) {}
+
+    /**
+     * Closes this node's connections of the user that are not among the newest {@code maxConnectionsPerUser}
+     * of the whole pod (this node's and, through shared presence, the others'). Every node applies the same
+     * rule to the same list, so each closes its own share of the oldest and the user ends up with the limit.
+     */
+    void enforceConnectionLimit(UUID userId) {
+        List<Open> open = new ArrayList<>();
+        for (Connection c : connections(userId)) if (c.isOpen()) open.add(new Open(c.id(), c.openedAt().toEpochMilli(), c));
+        if (open.isEmpty()) return;
+        for (var r : presence.remoteConnections(userId)) open.add(new Open(r.id(), r.openedAtMillis(), null));
+        if (open.size() <= maxConnectionsPerUser) return;
+        open.sort(Comparator.comparingLong(Open::openedAt).thenComparing(Open::id));
+        for (Open o : open.subList(0, open.size() - maxConnectionsPerUser)) {
+            if (o.local() != null) o.local().close(CloseCode.REPLACED);
         }
     }
 
@@ -125,7 +141,7 @@ public final class Hub implements Bus.Listener {
         if (!removed[0]) return;
         metrics.connectionClosed();
         presenceWatchers.drop(c);
-        presence.disconnected(c.userId());
+        presence.disconnected(c.userId(), c.id());
         if (interest != null) interest.release(c.userId());
     }
 

@@ -55,7 +55,7 @@ public final class NatsLink implements AutoCloseable {
      * @param podId stamped into the node id, for logs
      */
     public static NatsLink open(String url, String prefix, String podId) {
-        String nodeId = podId + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String nodeId = podId.replace('.', '_') + "-" + UUID.randomUUID().toString().substring(0, 8); // no dots: keys split on them
         List<Runnable> callbacks = new CopyOnWriteArrayList<>();
         Options options = Options.builder()
                 .servers(url.split(","))
@@ -122,8 +122,22 @@ public final class NatsLink implements AutoCloseable {
                 .jetStreamOptions(JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()).build());
     }
 
+    private final List<AutoCloseable> parts = new CopyOnWriteArrayList<>();
+
+    /** Closes {@code part} (shared presence, the limiter) just before the connection, newest first. */
+    void closeWith(AutoCloseable part) {
+        parts.add(part);
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable p : parts.reversed()) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                log.debug("closing {}", p, e);
+            }
+        }
         try {
             connection.close();
         } catch (InterruptedException e) {
