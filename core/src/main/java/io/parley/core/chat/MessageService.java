@@ -50,6 +50,7 @@ public final class MessageService {
     private final String podId;
     /** Rate limits (spec 002 §7.3): messages per user, urgent messages per sender, read marks (coalesced). */
     private final RateLimiter limiter;
+    private final AttachmentCheck attachments;
     /** Read marks over the limit, waiting for {@link #flushDeferredReadMarks()}: latest wins per (user, chat). */
     private final ConcurrentHashMap<ReadKey, DeferredMark> deferredMarks = new ConcurrentHashMap<>();
     private static final Logger audit = LoggerFactory.getLogger("parley.audit");
@@ -68,6 +69,13 @@ public final class MessageService {
 
     public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
                           HybridClock hlc, Clock clock, String podId, RateLimiter limiter) {
+        this(log, chats, workspaces, chatService, bus, hlc, clock, podId, limiter, AttachmentCheck.NONE);
+    }
+
+    /** @param attachments turns file ids into attachments (the files service), or refuses them */
+    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
+                          HybridClock hlc, Clock clock, String podId, RateLimiter limiter, AttachmentCheck attachments) {
+        this.attachments = attachments;
         this.limiter = limiter;
         this.log = log;
         this.chats = chats;
@@ -85,7 +93,7 @@ public final class MessageService {
      * @param clientId the client's frame id; a retry with the same id returns the original result
      */
     public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, String content, UUID replyTo) {
-        return send(userId, chatId, clientId, content, replyTo, false);
+        return send(userId, chatId, clientId, new Draft(content, replyTo, List.of(), false));
     }
 
     /**
@@ -94,20 +102,24 @@ public final class MessageService {
      */
     public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, String content, UUID replyTo,
                                              boolean urgent) {
+        return send(userId, chatId, clientId, new Draft(content, replyTo, List.of(), urgent));
+    }
+
+    /**
+     * Sends a draft: text, a thread reply, attachments (the sender's own unclaimed uploads), urgent or not.
+     *
+     * @param clientId the client's frame id; a retry with the same id returns the original result
+     */
+    public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, Draft draft) {
         Chat chat = chatService.requirePostable(userId, chatId);
-        String text = content(content);
+        String text = draft.attachments().isEmpty() ? content(draft.content()) : optionalContent(draft.content());
         take(userId, RateAction.MESSAGE, ErrorCode.RATE_LIMITED, "too many messages");
-        if (urgent) take(userId, RateAction.URGENT, ErrorCode.URGENT_LIMIT, "too many urgent messages");
-        UUID root = null;
-        if (replyTo != null) {
-            Message parent = log.message(replyTo).filter(m -> m.chatId().equals(chatId))
-                    .orElseThrow(() -> ParleyException.notFound("replyTo is not a message of this chat"));
-            if (parent.deleted()) throw ParleyException.invalid("cannot reply to a deleted message");
-            root = parent.threadRootId() != null ? parent.threadRootId() : parent.id();
-        }
+        if (draft.urgent()) take(userId, RateAction.URGENT, ErrorCode.URGENT_LIMIT, "too many urgent messages");
+        UUID root = threadRoot(chatId, draft.replyTo());
+        List<Attachment> files = attachments.attachable(userId, chat.workspaceId(), draft.attachments());
         var cmd = new LogCommand.Post(chat.workspaceId(), chatId, userId, requireId(clientId), Uuid7.next(), text, root,
-                Mentions.parse(text), podId, hlc.now(), clock.instant());
-        if (!urgent) return commitAndPublish(cmd);
+                Mentions.parse(text), podId, hlc.now(), clock.instant(), files, null);
+        if (!draft.urgent()) return commitAndPublish(cmd);
         return log.append(cmd).thenApply(result -> {
             if (!result.duplicate()) {
                 audit.info("urgent message {} in chat {} of workspace {} by user {}", cmd.messageId(), chatId,
@@ -117,6 +129,38 @@ public final class MessageService {
             for (ChatEvent e : result.events()) bus.publish(new BusEvent.Committed(e));
             return result;
         });
+    }
+
+    /**
+     * Posts on behalf of an integration (an incoming webhook): the message's sender is the integration's
+     * own id, shown as {@code bot}; the integration's owner must be allowed to post in the chat now. Counts
+     * against the integration's limit ({@link RateAction#WEBHOOK}), not the owner's.
+     *
+     * @param mentions who the post mentions (an integration's plain "@words" need not be mentions), or null to parse them
+     * @param replyTo a message of the chat to reply to, or null; one that is not there posts at the top level
+     */
+    public CompletableFuture<LogResult> postAsIntegration(UUID integrationId, UUID ownerId, UUID chatId, String content,
+                                                          Mentions mentions, UUID replyTo, BotProfile bot) {
+        Chat chat = chatService.requirePostable(ownerId, chatId);
+        String text = content(content);
+        take(integrationId, RateAction.WEBHOOK, ErrorCode.RATE_LIMITED, "too many posts from this integration");
+        UUID root = null;
+        if (replyTo != null) {
+            root = log.message(replyTo).filter(m -> m.chatId().equals(chatId) && !m.deleted())
+                    .map(m -> m.threadRootId() != null ? m.threadRootId() : m.id()).orElse(null);
+        }
+        var cmd = new LogCommand.Post(chat.workspaceId(), chatId, integrationId, Uuid7.next(), Uuid7.next(), text, root,
+                mentions != null ? mentions : Mentions.parse(text), podId, hlc.now(), clock.instant(), List.of(), java.util.Objects.requireNonNull(bot, "bot"));
+        return commitAndPublish(cmd);
+    }
+
+    /** {@return the thread root a reply to {@code replyTo} belongs to, or null for a top-level message} */
+    private UUID threadRoot(UUID chatId, UUID replyTo) {
+        if (replyTo == null) return null;
+        Message parent = log.message(replyTo).filter(m -> m.chatId().equals(chatId))
+                .orElseThrow(() -> ParleyException.notFound("replyTo is not a message of this chat"));
+        if (parent.deleted()) throw ParleyException.invalid("cannot reply to a deleted message");
+        return parent.threadRootId() != null ? parent.threadRootId() : parent.id();
     }
 
     private void take(UUID userId, RateAction action, ErrorCode code, String what) {
@@ -185,6 +229,11 @@ public final class MessageService {
     private static UUID requireId(UUID clientId) {
         if (clientId == null) throw ParleyException.invalid("id (a UUID) is required");
         return clientId;
+    }
+
+    private static String optionalContent(String content) {
+        if (content == null) return "";
+        return content.isBlank() ? "" : content(content);
     }
 
     private static String content(String content) {

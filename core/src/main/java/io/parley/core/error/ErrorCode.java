@@ -16,6 +16,10 @@ public enum ErrorCode {
     INVALID("invalid_request", 400, false),
     /** Message content over the limit. */
     CONTENT_TOO_LONG("content_too_long", 413, false),
+    /** An upload over the file size limit. */
+    FILE_TOO_LARGE("file_too_large", 413, false),
+    /** The workspace's file storage quota is used up. */
+    QUOTA_EXCEEDED("quota_exceeded", 413, false),
     /** A frame over the maximum frame size. */
     FRAME_TOO_LARGE("frame_too_large", 413, false),
     /** No valid credentials, or expired ones. */

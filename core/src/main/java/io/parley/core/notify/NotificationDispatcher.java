@@ -236,7 +236,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             if (!notify) continue;
             if (online) toast(member, chat, m, isUrgent);
             else push.send(new Notification(member, chat.workspaceId(), chat.id(), m.id(),
-                    title(chat, m), body(m.content()), isUrgent ? Notification.Priority.URGENT : Notification.Priority.NORMAL,
+                    title(chat, m), body(m), isUrgent ? Notification.Priority.URGENT : Notification.Priority.NORMAL,
                     m.createdAt()));
         }
     }
@@ -348,14 +348,14 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
 
     private void toast(UUID userId, Chat chat, Message m, boolean isUrgent) {
         if (isUrgent) {
-            sendToast(userId, chat, m, title(chat, m), body(m.content()), true, 1);
+            sendToast(userId, chat, m, title(chat, m), body(m), true, 1);
             return;
         }
         GroupKey key = new GroupKey(userId, chat.id());
         Group g = groups.get(key);
         long now = System.nanoTime();
         if (g == null || now >= g.until) {
-            sendToast(userId, chat, m, title(chat, m), body(m.content()), false, 1);
+            sendToast(userId, chat, m, title(chat, m), body(m), false, 1);
             groups.put(key, new Group(now + settings.toastGroupWindow().toNanos()));
         } else {
             g.pending++;
@@ -372,9 +372,22 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
     // ---- text ----------------------------------------------------------------------------------
 
     private String title(Chat chat, Message m) {
-        User sender = user(m.senderId());
-        String name = sender == null ? "Someone" : sender.displayName();
+        String name;
+        if (m.bot() != null) {
+            name = m.bot().name(); // an integration's post: the name it asked to be shown with
+        } else {
+            User sender = user(m.senderId());
+            name = sender == null ? "Someone" : sender.displayName();
+        }
         return chat.kind().isChannel() ? name + " in #" + chat.name() : name;
+    }
+
+    /** {@return the text of a message's notification: its content, or the names of its files when it has no text} */
+    static String body(Message m) {
+        if (!m.content().isBlank() || m.attachments().isEmpty()) return body(m.content());
+        StringBuilder b = new StringBuilder(m.attachments().size() == 1 ? "sent a file: " : "sent files: ");
+        for (int i = 0; i < m.attachments().size(); i++) b.append(i == 0 ? "" : ", ").append(m.attachments().get(i).name());
+        return body(b.toString());
     }
 
     /** {@return the content cut to at most 100 characters (an ellipsis marks the cut), never splitting a surrogate pair} */

@@ -12,7 +12,13 @@ public sealed interface ClientFrame {
     UUID id();
 
     /** A message; {@code urgent} asks for the urgent priority (spec 002 §3.7: bypasses DND and mute, rate-limited). */
-    record MessageSend(UUID id, UUID chatId, String content, UUID replyTo, boolean urgent) implements ClientFrame {}
+    /** A new message; {@code content} may be null only when {@code attachments} (the sender's upload ids) is not empty. */
+    record MessageSend(UUID id, UUID chatId, String content, UUID replyTo, List<UUID> attachments, boolean urgent)
+            implements ClientFrame {
+        public MessageSend {
+            attachments = List.copyOf(attachments);
+        }
+    }
 
     record MessageEdit(UUID id, UUID messageId, String content) implements ClientFrame {}
 

@@ -36,7 +36,7 @@ public record RateLimits(Map<RateAction, Limit> limits) {
         return new RateLimits(m);
     }
 
-    /** Spec 002 §7.3: messages 10/s, typing 1/s per chat, read marks 5/s, presence 1/10 s, search 5/s, uploads 10/min, urgent 3/h. */
+    /** Spec 002 §7.3: messages 10/s, typing 1/s per chat, read marks 5/s, presence 1/10 s, search 5/s, uploads 10/min, urgent 3/h; posts per incoming webhook 10/s. */
     public static RateLimits defaults() {
         Map<RateAction, Limit> m = new EnumMap<>(RateAction.class);
         m.put(RateAction.MESSAGE, new Limit(10, Duration.ofSeconds(1)));
@@ -46,6 +46,7 @@ public record RateLimits(Map<RateAction, Limit> limits) {
         m.put(RateAction.SEARCH, new Limit(5, Duration.ofSeconds(1)));
         m.put(RateAction.UPLOAD, new Limit(10, Duration.ofMinutes(1)));
         m.put(RateAction.URGENT, new Limit(3, Duration.ofHours(1)));
+        m.put(RateAction.WEBHOOK, new Limit(10, Duration.ofSeconds(1)));
         return new RateLimits(m);
     }
 }

@@ -14,12 +14,15 @@ public interface SearchIndex extends AutoCloseable {
     /**
      * What is indexed of a message: its current state and where it lives. {@code fresh} says no
      * document for the message can exist yet (a new post, or a rebuild after a clear), so an engine
-     * may add instead of replace.
+     * may add instead of replace. {@code fileNames} are searched like the content (a search for
+     * "budget" finds the message with budget.xlsx attached).
      */
     record Doc(UUID messageId, UUID workspaceId, UUID chatId, UUID senderId, String content, long seq, Instant createdAt,
-               boolean thread, boolean hasLink, boolean hasFile, boolean hasReaction, List<String> mentionHandles, boolean fresh) {
+               boolean thread, boolean hasLink, boolean hasFile, boolean hasReaction, List<String> mentionHandles,
+               List<String> fileNames, boolean fresh) {
         public Doc {
             mentionHandles = List.copyOf(mentionHandles);
+            fileNames = List.copyOf(fileNames);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class SearchIndexer implements Bus.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
     private static final Pattern LINK = Pattern.compile("(?i)\\b(?:https?://|www\\.)\\S");
+    private static final Pattern FILE_NAME_SEPARATORS = Pattern.compile("[._\\-]+");
     private static final int QUEUE = 100_000;
 
     private final SearchIndex index;
@@ -49,8 +50,18 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
     /** {@return the document of a message in a workspace; {@code fresh} when no document for it can exist yet} */
     public static SearchIndex.Doc docOf(UUID workspaceId, Message m, boolean fresh) {
         return new SearchIndex.Doc(m.id(), workspaceId, m.chatId(), m.senderId(), m.content(), m.seq(), m.createdAt(),
-                m.threadRootId() != null || m.replyCount() > 0, LINK.matcher(m.content()).find(), false,
-                !m.reactions().isEmpty(), m.mentions().handles(), fresh);
+                m.threadRootId() != null || m.replyCount() > 0, LINK.matcher(m.content()).find(), !m.attachments().isEmpty(),
+                !m.reactions().isEmpty(), m.mentions().handles(),
+                m.attachments().stream().map(a -> searchable(a.name())).toList(), fresh);
+    }
+
+    /**
+     * {@return a file name with its parts also as separate words: engines keep "budget.xlsx" as one token,
+     * and people search for "budget"}
+     */
+    static String searchable(String fileName) {
+        String parts = FILE_NAME_SEPARATORS.matcher(fileName).replaceAll(" ").strip();
+        return parts.equals(fileName) ? fileName : fileName + " " + parts;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.parley.core.chat.ChatKind;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.Message;
 import io.parley.core.error.ParleyException;
+import io.parley.core.files.FileInfo;
+import io.parley.core.files.FileStore;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.MessageLog;
 import io.parley.core.store.UserStore;
@@ -41,7 +43,7 @@ public final class SearchService {
     public static final int MAX_OFFSET = 1_000;
 
     /** What to search. */
-    public enum Scope { MESSAGES, PEOPLE, CHANNELS, ALL }
+    public enum Scope { MESSAGES, PEOPLE, CHANNELS, FILES, ALL }
 
     private final SearchIndex index;
     private final ChatService chatService;
@@ -51,9 +53,11 @@ public final class SearchService {
     private final UserStore users;
     private final MessageLog log;
     private final Clock clock;
+    private final FileStore files;
 
     public SearchService(SearchIndex index, ChatService chatService, ChatDirectory directory, ChatStore chats,
-                         WorkspaceStore workspaces, UserStore users, MessageLog log, Clock clock) {
+                         WorkspaceStore workspaces, UserStore users, MessageLog log, Clock clock, FileStore files) {
+        this.files = files;
         this.index = index;
         this.chatService = chatService;
         this.directory = directory;
@@ -83,9 +87,12 @@ public final class SearchService {
         List<Chat> channels = List.of();
         if ((s == Scope.PEOPLE || s == Scope.ALL) && offset == 0) people = people(workspaceId, q, s == Scope.ALL ? 5 : size);
         if ((s == Scope.CHANNELS || s == Scope.ALL) && offset == 0) channels = channels(userId, workspaceId, member, q, s == Scope.ALL ? 5 : size);
-        if (s == Scope.PEOPLE || s == Scope.CHANNELS) return new SearchResults(List.of(), people, channels, people.size() + channels.size(), null);
+        if (s == Scope.PEOPLE || s == Scope.CHANNELS) {
+            return new SearchResults(List.of(), people, channels, List.of(), people.size() + channels.size(), null);
+        }
 
         SearchQuery query = QueryParser.parse(q, LocalDate.now(clock.withZone(zone)), zone);
+        if (s == Scope.FILES) return files(userId, workspaceId, member, chatId, query, offset, size);
         if (!index.ready()) throw ParleyException.unavailable("search is temporarily unavailable (the index is rebuilding)", 5, null);
         Set<UUID> allowed = readableChats(userId, workspaceId, member, chatId);
         allowed = narrowByInAndTo(userId, workspaceId, query, allowed);
@@ -95,7 +102,7 @@ public final class SearchService {
             else users.byHandle(h).ifPresent(u -> senders.add(u.id()));
         }
         if (allowed.isEmpty() || (senders != null && senders.isEmpty())) {
-            return new SearchResults(List.of(), people, channels, 0, null);
+            return new SearchResults(List.of(), people, channels, List.of(), 0, null);
         }
         SearchIndex.Page page = index.search(new SearchIndex.Criteria(query, allowed, senders, byRecency, offset, size));
         List<SearchResults.MessageHit> hits = new ArrayList<>(page.hits().size());
@@ -109,7 +116,35 @@ public final class SearchService {
         }
         int next = offset + page.hits().size();
         String nextCursor = next < page.total() && next < MAX_OFFSET ? encodeCursor(next) : null;
-        return new SearchResults(hits, people, channels, page.total(), nextCursor);
+        return new SearchResults(hits, people, channels, List.of(), page.total(), nextCursor);
+    }
+
+    /**
+     * The files scope: files attached in chats the user may read now (narrowed by in:/to:), whose names hold every
+     * word and phrase of the query, uploaded by from: people when given; newest first.
+     */
+    private SearchResults files(UUID userId, UUID workspaceId, Membership member, UUID chatId, SearchQuery query, int offset,
+                                int size) {
+        Set<UUID> allowed = narrowByInAndTo(userId, workspaceId, query, readableChats(userId, workspaceId, member, chatId));
+        Set<UUID> uploaders = null;
+        if (!query.fromHandles().isEmpty()) {
+            uploaders = new HashSet<>();
+            for (String h : query.fromHandles()) {
+                if (h.equals("me")) uploaders.add(userId);
+                else users.byHandle(h).map(User::id).ifPresent(uploaders::add);
+            }
+        }
+        List<String> words = new ArrayList<>(query.terms());
+        words.addAll(query.phrases());
+        if (allowed.isEmpty() || (uploaders != null && uploaders.isEmpty())) {
+            return new SearchResults(List.of(), List.of(), List.of(), List.of(), 0, null);
+        }
+        List<FileInfo> found = this.files.findByName(allowed, uploaders, words, offset, size + 1);
+        boolean more = found.size() > size;
+        List<FileInfo> page = more ? found.subList(0, size) : found;
+        int next = offset + page.size();
+        return new SearchResults(List.of(), List.of(), List.of(), page, next + (more ? 1 : 0),
+                more && next < MAX_OFFSET ? encodeCursor(next) : null);
     }
 
     /** {@return the chats the user may read in the workspace now, or just the one asked for} */

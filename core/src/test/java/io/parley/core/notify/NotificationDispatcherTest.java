@@ -87,7 +87,7 @@ class NotificationDispatcherTest {
 
     private BusEvent posted(long seq) {
         Message m = new Message(UUID.randomUUID(), chat.id(), seq, sender, UUID.randomUUID(), "m" + seq, null, 0, null, List.of(),
-                Mentions.NONE, List.of(), T0, null, null, "local", seq);
+                Mentions.NONE, List.of(), T0, null, null, "local", seq, List.of(), null);
         return new BusEvent.Committed(new ChatEvent(ws, chat.id(), seq, EventType.MESSAGE_POSTED, sender, null, m, T0));
     }
 

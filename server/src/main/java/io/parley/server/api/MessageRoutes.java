@@ -79,8 +79,8 @@ final class MessageRoutes implements Routes {
         UUID chatId = uuidPath(request, "chatId");
         Requests.PostMessage b = body(request, Requests.PostMessage.class);
         UUID clientId = b.clientMsgId() != null ? b.clientMsgId() : idempotencyKey(request);
-        boolean urgent = "urgent".equals(b.priority());
-        LogResult r = await(messages().send(caller.userId(), chatId, clientId, b.content(), b.replyTo(), urgent));
+        var draft = new io.parley.core.chat.Draft(b.content(), b.replyTo(), b.attachments(), "urgent".equals(b.priority()));
+        LogResult r = await(messages().send(caller.userId(), chatId, clientId, draft));
         return message(r.duplicate() ? 200 : 201, r.message());
     }
 

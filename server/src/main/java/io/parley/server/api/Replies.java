@@ -35,6 +35,8 @@ final class Replies {
 
     record OneUser(UserView user) {}
 
+    record OneFile(io.parley.server.wire.FileView file) {}
+
     record OnePresence(PresenceView presence) {}
 
     record Users(List<UserView> users) {}

@@ -101,9 +101,10 @@ final class Requests {
     }
 
     /** {@code priority}: "normal" (default) or "urgent" (spec 002 §3.7). */
-    record PostMessage(String content, UUID replyTo, UUID clientMsgId, String priority) {
+    /** {@code content} may be empty (or absent) only when {@code attachments} names files. */
+    record PostMessage(String content, UUID replyTo, UUID clientMsgId, String priority, List<UUID> attachments) {
         PostMessage {
-            required("content", content);
+            if (attachments == null || attachments.isEmpty()) required("content", content);
             if (priority != null && !priority.equals("normal") && !priority.equals("urgent")) {
                 throw io.parley.core.error.ParleyException.invalid("priority must be normal or urgent");
             }

@@ -18,11 +18,15 @@ public final class RestApi {
 
     /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
-        this(services, null, null, null);
+        this(services, null, null, null, () -> "http://localhost/");
     }
 
-    /** With the push subscriptions and the notification services (preferences, unread summary). */
-    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread) {
+    /**
+     * With the push subscriptions, the notification services (preferences, unread summary) and the server's
+     * public URL (webhook URLs are built on it; known once the server is bound).
+     */
+    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
+                   java.util.function.Supplier<String> publicUrl) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
@@ -31,6 +35,8 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services),
+                new FileRoutes(services),
+                new WebhookRoutes(services, publicUrl),
                 new SearchRoutes(services),
                 new PushRoutes(services, push),
                 new NotificationRoutes(services, prefs, unread));
@@ -47,6 +53,6 @@ public final class RestApi {
 
     /** Adds every route to the router. */
     public void register(Router router) {
-        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler());
+        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler(), e.streaming());
     }
 }

@@ -11,6 +11,6 @@ interface Routes {
 
     /** Adds every endpoint of the group to the router. */
     default void register(Router router) {
-        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler());
+        for (Endpoint e : endpoints()) router.add(e.method(), e.pattern(), e.handler(), e.streaming());
     }
 }

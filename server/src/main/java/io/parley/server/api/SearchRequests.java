@@ -17,7 +17,7 @@ public final class SearchRequests {
         try {
             return SearchService.Scope.valueOf(s.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ParleyException.invalid("scope must be messages, people, channels or all");
+            throw ParleyException.invalid("scope must be messages, people, channels, files or all");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.parley.server.app;
 
+import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.push.PushSettings;
@@ -28,20 +29,23 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
-    private static final Map<String, Set<String>> KEYS = Map.of(
-            "server", Set.of("host", "port", "public_url"),
-            "store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max"),
-            "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
-            "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
-                    "send_queue_max", "token_refresh_lead", "revocation_sweep"),
-            "pod", Set.of("id"),
-            "push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
-                    "allow_insecure_endpoints"),
-            "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
-                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"),
-            "limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour"),
-            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"),
-            "bus", Set.of("kind", "url", "prefix"));
+    private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
+    private static final Map<String, Set<String>> KEYS = Map.ofEntries(
+            Map.entry("server", Set.of("host", "port", "public_url")),
+            Map.entry("store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max")),
+            Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations")),
+            Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
+                        "send_queue_max", "token_refresh_lead", "revocation_sweep")),
+            Map.entry("pod", Set.of("id")),
+            Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
+                        "allow_insecure_endpoints")),
+            Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
+                        "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above")),
+            Map.entry("limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
+                        "webhook_posts_per_second")),
+            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl")),
+            Map.entry("notifications", Set.of("badge_interval", "toast_group_window", "queue_max")),
+            Map.entry("bus", Set.of("kind", "url", "prefix")));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -167,6 +171,44 @@ public final class ConfigLoader {
         return d;
     }
 
+    /** A size in bytes: a number, optionally with KiB, MiB, GiB or TiB. */
+    private long size(String key, long def) {
+        String v = raw(key);
+        if (v == null) return def;
+        Matcher m = SIZE.matcher(v.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            problems.add(key + " must be a size like 100MiB, 10GiB or a number of bytes (got '" + v + "')");
+            return def;
+        }
+        int shift = switch (m.group(2) == null ? "b" : m.group(2)) {
+            case "kib" -> 10;
+            case "mib" -> 20;
+            case "gib" -> 30;
+            case "tib" -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n <= 0 || n > (Long.MAX_VALUE >> shift)) throw new NumberFormatException();
+            return n << shift;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a positive size (got '" + v + "')");
+            return def;
+        }
+    }
+
+    private FileSettings files(FileSettings d) {
+        long max = size("files.max_size", d.maxBytes());
+        long quota = size("files.workspace_quota", d.workspaceQuotaBytes());
+        Duration ttl = duration("files.unattached_ttl", d.unattachedTtl());
+        if (quota < max) problems.add("files.workspace_quota must be at least files.max_size");
+        try {
+            return new FileSettings(max, quota, ttl);
+        } catch (IllegalArgumentException e) {
+            return d; // reported above
+        }
+    }
+
     private ParleyConfig build() throws InvalidConfig {
         ParleyConfig d = ParleyConfig.defaults();
         var server = new ParleyConfig.Server(str("server.host", d.server().host()), integer("server.port", d.server().port(), 0, 65535),
@@ -197,14 +239,18 @@ public final class ConfigLoader {
         RealtimeSettings realtime = realtime(d.realtime());
         var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
                 integer("limits.read_marks_per_second", d.limits().readMarksPerSecond(), 1, 1_000_000),
-                integer("limits.urgent_per_hour", d.limits().urgentPerHour(), 1, 10_000));
+                integer("limits.urgent_per_hour", d.limits().urgentPerHour(), 1, 10_000),
+                integer("limits.uploads_per_minute", d.limits().uploadsPerMinute(), 1, 1_000_000),
+                integer("limits.webhook_posts_per_second", d.limits().webhookPostsPerSecond(), 1, 1_000_000));
+        FileSettings files = files(d.files());
         var notifications = new ParleyConfig.Notifications(
                 duration("notifications.badge_interval", d.notifications().badgeInterval()),
                 duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),
                 integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
         ParleyConfig.Bus bus = bus(d.bus(), kind);
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications, bus);
+        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications,
+                files, bus);
     }
 
     /** The {@code [bus]} section: NATS needs a shared store (every node reads the same logs) and a nats:// URL. */

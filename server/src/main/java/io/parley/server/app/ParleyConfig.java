@@ -1,6 +1,7 @@
 package io.parley.server.app;
 
 import io.parley.core.auth.AuthSettings;
+import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.push.PushSettings;
@@ -16,10 +17,12 @@ import io.parley.core.realtime.RateLimits;
  * Everything Parley is configured with, immutable, validated once at start by {@link ConfigLoader}.
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
  * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080. Typing and presence timers are
- * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}).
+ * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}); file limits
+ * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime, Limits limits, Notifications notifications, Bus bus) {
+                           RealtimeSettings realtime, Limits limits, Notifications notifications, FileSettings files,
+                           Bus bus) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -64,14 +67,19 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param messagesPerSecond messages a user may send per second, both interfaces together (10)
      * @param readMarksPerSecond read marks per user per second applied at once; the rest are coalesced (5)
      * @param urgentPerHour urgent messages per sender per hour (3)
+     * @param uploadsPerMinute file uploads per user per minute (10)
+     * @param webhookPostsPerSecond posts per incoming webhook per second (10)
      */
-    public record Limits(int messagesPerSecond, int readMarksPerSecond, int urgentPerHour) {
+    public record Limits(int messagesPerSecond, int readMarksPerSecond, int urgentPerHour, int uploadsPerMinute,
+                         int webhookPostsPerSecond) {
         /** {@return the limits for the token buckets} */
         public RateLimits rateLimits() {
             Map<RateAction, RateLimits.Limit> m = new EnumMap<>(RateLimits.defaults().limits());
             m.put(RateAction.MESSAGE, new RateLimits.Limit(messagesPerSecond, Duration.ofSeconds(1)));
             m.put(RateAction.READ_MARK, new RateLimits.Limit(readMarksPerSecond, Duration.ofSeconds(1)));
             m.put(RateAction.URGENT, new RateLimits.Limit(urgentPerHour, Duration.ofHours(1)));
+            m.put(RateAction.UPLOAD, new RateLimits.Limit(uploadsPerMinute, Duration.ofMinutes(1)));
+            m.put(RateAction.WEBHOOK, new RateLimits.Limit(webhookPostsPerSecond, Duration.ofSeconds(1)));
             return new RateLimits(m);
         }
     }
@@ -105,8 +113,9 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 GatewayConfig.DEFAULTS,
                 new Pod("local"),
                 PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
-                new Limits(10, 5, 3),
+                new Limits(10, 5, 3, 10, 10),
                 new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
+                FileSettings.DEFAULTS,
                 new Bus("inprocess", "", "parley"));
     }
 }

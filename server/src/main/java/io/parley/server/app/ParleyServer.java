@@ -84,7 +84,8 @@ public final class ParleyServer implements AutoCloseable {
 
         Router router = new Router();
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
-        new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread()).register(router);
+        new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
+                this::url).register(router);
         wiring.webPush().start();
 
         Services s = wiring.services();

@@ -6,7 +6,10 @@ import io.parley.core.bus.InProcessBus;
 import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
+import io.parley.core.files.BlobStore;
+import io.parley.core.files.FileService;
 import io.parley.core.id.HybridClock;
+import io.parley.core.webhook.WebhookService;
 import io.parley.core.notify.PreferenceService;
 import io.parley.core.notify.PushSender;
 import io.parley.core.realtime.PresenceService;
@@ -18,6 +21,8 @@ import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
+import io.parley.server.files.LocalBlobStore;
+import io.parley.server.files.TikaInspector;
 import io.parley.server.nats.NatsBus;
 import io.parley.server.nats.NatsLink;
 import io.parley.server.nats.NatsPresence;
@@ -41,14 +46,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The domain half of a node, wired by hand in one place: stores, bus, directory, services, the
- * rate limiter every service shares, awareness (typing, presence), notifications, Web Push and
+ * rate limiter every service shares, awareness (typing, presence), notifications, Web Push, files and
  * search. The server adds the gateway on top; admin commands use it without search.
  *
  * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
  */
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
               PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
-              ScheduledExecutorService limitsTimer, NatsLink nats) implements AutoCloseable {
+              ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Typing and presence, and the timer that drives them. */
@@ -81,8 +86,22 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         TokenBuckets localLimits = new TokenBuckets(limits, clock);
         // A pod counts each user's buckets across its nodes; a node alone (or during a NATS outage) counts its own.
         RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
+        FileService files = new FileService(st.files(), blobStore(cfg), new TikaInspector(), st.workspaces(), chats, limiter,
+                cfg.files(), clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
-                new HybridClock(clock), clock, cfg.pod().id(), limiter);
+                new HybridClock(clock), clock, cfg.pod().id(), limiter, files::attachable);
+        WebhookService webhooks = new WebhookService(st.webhooks(), chats, st.chats(), st.workspaces(), messages, clock);
+        // Housekeeping: uploads never attached, and blobs no live file refers to.
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("parley-housekeeping").daemon().unstarted(r));
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int removed = files.collect();
+                if (removed > 0) log.info("removed {} blobs no file refers to", removed);
+            } catch (RuntimeException e) {
+                log.warn("file housekeeping failed; it runs again later", e);
+            }
+        }, 1, 10, TimeUnit.MINUTES);
         ScheduledExecutorService limitsTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-limits").daemon().unstarted(r));
         long period = Math.max(20, 1000 / cfg.limits().readMarksPerSecond());
@@ -105,18 +124,27 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();
 
         if (!withSearch) {
-            return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence), limiter, awareness,
-                    preferences, webPush, push, null, null, limitsTimer, nats);
+            return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
+                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping, nats);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
         SearchIndexer indexer = new SearchIndexer(index, bus.selective()); // a pod's shared index: each node indexes what it published
         bus.subscribe(indexer);
-        SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock);
-        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence), limiter,
-                awareness, preferences, webPush, push, index, indexer, limitsTimer, nats);
+        SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
+        Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
+                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
+    }
+
+    /** {@return the file blobs, under the data directory} */
+    static BlobStore blobStore(ParleyConfig cfg) {
+        try {
+            return new LocalBlobStore(cfg.store().dataDir().resolve("files"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the file store under " + cfg.store().dataDir(), e);
+        }
     }
 
     /** {@return where the Lucene index lives} */
@@ -158,6 +186,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     public void close() {
         awareness.timer().close();
         limitsTimer.shutdownNow();
+        housekeeping.shutdownNow();
         webPush.close();
         bus.close();
         if (indexer != null) indexer.close();

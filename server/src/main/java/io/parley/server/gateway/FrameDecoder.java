@@ -24,6 +24,8 @@ import java.util.UUID;
  * the {@code refId} to answer with. Nothing here throws on bad input.
  */
 final class FrameDecoder {
+    /** Most files on one message (the files service says the same). */
+    private static final int MAX_ATTACHMENTS = io.parley.core.files.FileService.MAX_ATTACHMENTS;
     private static final Set<String> ENVELOPE = Set.of("type", "id", "timestamp", "payload");
     private static final int MAX_PRESENCE_IDS = 500;
 
@@ -72,15 +74,14 @@ final class FrameDecoder {
             ClientFrame frame = switch (type) {
                 case "message.send" -> {
                     p.allow("chatId", "content", "replyTo", "attachments", "priority");
-                    if (payload.has("attachments") && !(payload.get("attachments").isArray() && payload.get("attachments").isEmpty())) {
-                        throw new ParleyException(ErrorCode.NOT_IMPLEMENTED, "attachments are not supported yet");
-                    }
                     String priority = p.string("priority", false);
                     if (priority != null && !priority.equals("normal") && !priority.equals("urgent")) {
                         throw ParleyException.invalid("priority must be \"normal\" or \"urgent\"");
                     }
-                    yield new ClientFrame.MessageSend(id, p.uuid("chatId", true), p.string("content", true), p.uuid("replyTo", false),
-                            "urgent".equals(priority));
+                    java.util.List<UUID> files = payload.hasNonNull("attachments") && !payload.get("attachments").isEmpty()
+                            ? p.uuids("attachments", MAX_ATTACHMENTS) : java.util.List.of();
+                    yield new ClientFrame.MessageSend(id, p.uuid("chatId", true), p.string("content", files.isEmpty()),
+                            p.uuid("replyTo", false), files, "urgent".equals(priority));
                 }
                 case "typing.start" -> {
                     p.allow("chatId");

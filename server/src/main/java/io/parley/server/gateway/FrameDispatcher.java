@@ -54,7 +54,8 @@ final class FrameDispatcher {
             switch (frame) {
                 case ClientFrame.MessageSend f -> {
                     long start = System.nanoTime();
-                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(), f.content(), f.replyTo(), f.urgent()), start);
+                    ackWhenCommitted(c, f.id(), messages.send(user, f.chatId(), f.id(),
+                            new io.parley.core.chat.Draft(f.content(), f.replyTo(), f.attachments(), f.urgent())), start);
                     metrics.sent();
                 }
                 case ClientFrame.MessageEdit f -> ackWhenCommitted(c, f.id(), messages.edit(user, f.messageId(), f.id(), f.content()), System.nanoTime());

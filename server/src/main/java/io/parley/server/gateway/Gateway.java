@@ -34,13 +34,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The network edge: one Netty server for HTTP and WebSocket on one port. The pipeline reads top to
- * bottom: HTTP codec, aggregator (bounded request size), then the request handler,
+ * bottom: HTTP codec, streaming requests (uploads leave the pipeline here, their bodies streamed to their
+ * handler), aggregator (bounded request size), then the request handler,
  * which upgrades {@code /ws} and routes the rest. Write coalescing for WebSockets is {@link Outbound}'s
  * job (one flush per connection per pass). Uses epoll where available.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    /** Largest HTTP request body accepted (file uploads will stream separately). */
+    /** Largest HTTP request body accepted, except by streaming routes (uploads), which are not buffered. */
     public static final int MAX_REQUEST_BYTES = 1 << 20;
 
     private final Hub hub;
@@ -82,6 +83,7 @@ public final class Gateway implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 8192))
+                                .addLast("streaming", new StreamingRequests(router, workers))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("request", new HttpServerHandler(router, upgrade, workers));
                     }

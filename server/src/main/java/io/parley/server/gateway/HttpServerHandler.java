@@ -75,7 +75,7 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpRequest request;
         try {
-            request = toRequest(ctx, req, q);
+            request = toRequest(ctx, req, q, ByteBufUtil.getBytes(req.content()), null);
         } finally {
             req.release();
         }
@@ -83,16 +83,21 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private HttpResponse route(HttpRequest request) {
+        return switch (router.match(request.method(), request.path())) {
+            case Router.Match.Found f -> handle(f.handler(), request.withPathParams(f.params()));
+            case Router.Match.MethodNotAllowed m -> {
+                HttpResponse e = HttpResponse.error(ErrorCode.INVALID, "method " + request.method()
+                        + " not allowed here; allowed: " + String.join(", ", m.allowed()), null);
+                yield new HttpResponse(405, e.contentType(), e.body(), Map.of("Allow", String.join(", ", m.allowed())));
+            }
+            case Router.Match.NotFound n -> HttpResponse.error(ErrorCode.NOT_FOUND, "no such endpoint", null);
+        };
+    }
+
+    /** Runs a handler: a ParleyException becomes its JSON error, anything else a 500 with no detail. */
+    static HttpResponse handle(io.parley.server.http.HttpHandler handler, HttpRequest request) {
         try {
-            return switch (router.match(request.method(), request.path())) {
-                case Router.Match.Found f -> f.handler().handle(request.withPathParams(f.params()));
-                case Router.Match.MethodNotAllowed m -> {
-                    HttpResponse e = HttpResponse.error(ErrorCode.INVALID, "method " + request.method()
-                            + " not allowed here; allowed: " + String.join(", ", m.allowed()), null);
-                    yield new HttpResponse(405, e.contentType(), e.body(), Map.of("Allow", String.join(", ", m.allowed())));
-                }
-                case Router.Match.NotFound n -> HttpResponse.error(ErrorCode.NOT_FOUND, "no such endpoint", null);
-            };
+            return handler.handle(request);
         } catch (ParleyException e) {
             return HttpResponse.error(e);
         } catch (Exception e) {
@@ -101,30 +106,69 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private static HttpRequest toRequest(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+    static HttpRequest toRequest(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req, QueryStringDecoder q,
+                                 byte[] body, java.io.InputStream bodyStream) {
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        return new HttpRequest(req.method().name(), q.path(), q.parameters(), headers, ByteBufUtil.getBytes(req.content()),
-                Map.of(), remote);
+        return new HttpRequest(req.method().name(), q.path(), q.parameters(), headers, body, Map.of(), remote, bodyStream);
     }
 
+    /** Writes a response (from a handler's thread, never the event loop: a streamed body blocks while it is copied). */
     static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponse r) {
+        if (r.stream() != null) {
+            writeStreamed(ctx, keepAlive, r);
+            return;
+        }
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()));
-        if (r.contentType() != null) res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-        res.headers().set("X-Content-Type-Options", "nosniff");
-        res.headers().set("Referrer-Policy", "no-referrer");
-        res.headers().set("X-Frame-Options", "DENY");
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        r.headers().forEach((k, v) -> res.headers().set(k, v));
+        headers(res, r);
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(res);
         } else {
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private static void headers(io.netty.handler.codec.http.HttpResponse res, HttpResponse r) {
+        if (r.contentType() != null) res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        res.headers().set("X-Content-Type-Options", "nosniff");
+        res.headers().set("Referrer-Policy", "no-referrer");
+        res.headers().set("X-Frame-Options", "DENY");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        r.headers().forEach((k, v) -> res.headers().set(k, v));
+    }
+
+    /**
+     * Copies a streamed body in 64 KiB chunks, waiting whenever the channel's outbound buffer is above its high
+     * water mark, so a slow client holds back the copy instead of filling the heap.
+     */
+    private static void writeStreamed(ChannelHandlerContext ctx, boolean keepAlive, HttpResponse r) {
+        var res = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
+        HttpUtil.setContentLength(res, r.stream().length());
+        headers(res, r);
+        if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.write(res);
+        long sent = 0;
+        try (java.io.InputStream in = r.stream().in()) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; sent < r.stream().length() && (n = in.read(buf)) > 0; sent += n) {
+                io.netty.channel.ChannelFuture f = ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                        Unpooled.copiedBuffer(buf, 0, n)));
+                if (!ctx.channel().isWritable()) f.awaitUninterruptibly();
+                if (!ctx.channel().isActive()) return;
+            }
+        } catch (java.io.IOException e) {
+            log.warn("streaming a response failed after {} bytes", sent, e);
+        }
+        if (sent != r.stream().length()) { // cannot finish the promised length: the client must see a cut connection
+            ctx.close();
+            return;
+        }
+        io.netty.channel.ChannelFuture last = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) last.addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

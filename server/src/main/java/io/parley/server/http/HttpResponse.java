@@ -9,8 +9,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An HTTP response as handlers build it; the server adds security headers and writes it. */
-public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+/**
+ * An HTTP response as handlers build it; the server adds security headers and writes it. The body is
+ * {@code body}, or for downloads {@code stream}: bytes the server copies to the client as it can take them
+ * (and then closes), never holding the whole file in memory.
+ */
+public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers, Streamed stream) {
+    /** A body read from a stream of known length. */
+    public record Streamed(java.io.InputStream in, long length) {}
+
+    public HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+        this(status, contentType, body, headers, null);
+    }
+
+    /** {@return a 200 whose body is streamed} */
+    public static HttpResponse stream(String contentType, java.io.InputStream in, long length) {
+        return new HttpResponse(200, contentType, new byte[0], Map.of(), new Streamed(in, length));
+    }
 
     public static HttpResponse json(int status, Object value) {
         try {
@@ -55,6 +70,6 @@ public record HttpResponse(int status, String contentType, byte[] body, Map<Stri
     public HttpResponse withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new HttpResponse(status, contentType, body, Map.copyOf(h));
+        return new HttpResponse(status, contentType, body, Map.copyOf(h), stream);
     }
 }

@@ -11,11 +11,12 @@ import java.util.Optional;
  * a path that matches some route but not its method is a 405, not a 404.
  */
 public final class Router {
-    private record Route(String method, String[] segments, HttpHandler handler) {}
+    private record Route(String method, String[] segments, HttpHandler handler, boolean streaming) {}
 
     /** The outcome of routing a request. */
     public sealed interface Match {
-        record Found(HttpHandler handler, Map<String, String> params) implements Match {}
+        /** @param streaming the handler reads the body as a stream ({@link HttpRequest#bodyStream()}) */
+        record Found(HttpHandler handler, Map<String, String> params, boolean streaming) implements Match {}
         record MethodNotAllowed(List<String> allowed) implements Match {}
         record NotFound() implements Match {}
     }
@@ -24,7 +25,15 @@ public final class Router {
 
     /** Adds a route; {@return this router} */
     public Router add(String method, String pattern, HttpHandler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        return add(method, pattern, handler, false);
+    }
+
+    /**
+     * Adds a route; a {@code streaming} one gets its body as a stream while it arrives (uploads), not
+     * buffered under the server's request size limit. {@return this router}
+     */
+    public Router add(String method, String pattern, HttpHandler handler, boolean streaming) {
+        routes.add(new Route(method, split(pattern), handler, streaming));
         return this;
     }
 
@@ -42,7 +51,7 @@ public final class Router {
             Optional<Map<String, String>> params = bind(r.segments, segs);
             if (params.isEmpty()) continue;
             if (r.method.equals(method) || ("HEAD".equals(method) && "GET".equals(r.method))) {
-                return new Match.Found(r.handler, params.get());
+                return new Match.Found(r.handler, params.get(), r.streaming);
             }
             allowed.add(r.method);
         }

@@ -130,6 +130,7 @@ public final class LuceneIndex implements SearchIndex {
         // Content is not stored: highlighting reads it from the store (the source of truth), which keeps
         // flushes and merges light.
         doc.add(new TextField(CONTENT, d.content(), Field.Store.NO));
+        for (String name : d.fileNames()) doc.add(new TextField(CONTENT, name, Field.Store.NO)); // found like the text
         doc.add(new LongPoint(CREATED, d.createdAt().toEpochMilli()));
         // A UUIDv7's high bits are its mint time and a counter: one number orders newest-first totally.
         doc.add(new NumericDocValuesField(ORDER, d.messageId().getMostSignificantBits()));

@@ -26,6 +26,8 @@ import java.util.UUID;
  *
  * <p>(The idempotency check is one query per chat of the run, on the unique index's (chat_id, client_id) prefix.)
  *
+ * <p>Posts with attachments are not plain (they claim files) and take {@link CommandApplier}'s path.
+ *
  * <p>Semantics are those of {@link CommandApplier} for a post: a (chat, actor, client id) already in
  * the log, or earlier in the same run, is a duplicate that returns the original seq and writes nothing;
  * each chat's new messages take consecutive seqs in arrival order.
@@ -78,7 +80,8 @@ final class BulkPoster {
                 for (int i : idx) {
                     LogCommand.Post p = posts.get(i);
                     created[i] = new Message(p.messageId(), p.chatId(), ++seq, p.actorId(), p.clientId(), p.content(), null,
-                            0, null, List.of(), p.mentions(), List.of(), p.at(), null, null, p.originPod(), p.hlc());
+                            0, null, List.of(), p.mentions(), List.of(), p.at(), null, null, p.originPod(), p.hlc(),
+                            List.of(), p.bot());
                 }
             }
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.core.chat.Attachment;
+import io.parley.core.chat.BotProfile;
 import io.parley.core.chat.Mentions;
 
 import java.sql.PreparedStatement;
@@ -102,6 +104,49 @@ final class Cols {
         List<UUID> out = new ArrayList<>();
         parse(json).forEach(n -> out.add(UUID.fromString(n.asText())));
         return out;
+    }
+
+    static String attachmentsJson(List<Attachment> files) {
+        if (files.isEmpty()) return "[]"; // most messages
+        ArrayNode a = JSON.createArrayNode();
+        for (Attachment f : files) {
+            ObjectNode o = a.addObject();
+            o.put("id", f.id().toString());
+            o.put("name", f.name());
+            o.put("contentType", f.contentType());
+            o.put("size", f.size());
+            if (f.width() != null) o.put("width", f.width());
+            if (f.height() != null) o.put("height", f.height());
+        }
+        return a.toString();
+    }
+
+    static List<Attachment> attachments(String json) {
+        if (json == null || json.isEmpty() || json.equals("[]")) return List.of();
+        List<Attachment> out = new ArrayList<>();
+        for (JsonNode o : parse(json)) {
+            out.add(new Attachment(UUID.fromString(o.get("id").asText()), o.get("name").asText(),
+                    o.get("contentType").asText(), o.get("size").asLong(),
+                    o.hasNonNull("width") ? o.get("width").asInt() : null,
+                    o.hasNonNull("height") ? o.get("height").asInt() : null));
+        }
+        return out;
+    }
+
+    static String botJson(BotProfile bot) {
+        if (bot == null) return null;
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", bot.name());
+        if (bot.iconEmoji() != null) o.put("iconEmoji", bot.iconEmoji());
+        if (bot.iconUrl() != null) o.put("iconUrl", bot.iconUrl());
+        return o.toString();
+    }
+
+    static BotProfile bot(String json) {
+        if (json == null || json.isEmpty()) return null;
+        JsonNode o = parse(json);
+        return new BotProfile(o.get("name").asText(), o.hasNonNull("iconEmoji") ? o.get("iconEmoji").asText() : null,
+                o.hasNonNull("iconUrl") ? o.get("iconUrl").asText() : null);
     }
 
     private static JsonNode parse(String json) {

@@ -52,10 +52,13 @@ final class CommandApplier {
                     .orElseThrow(() -> ParleyException.notFound("no such thread root in this chat"));
             if (root.threadRootId() != null) throw ParleyException.invalid("a reply cannot be a thread root");
         }
+        FilesTable.checkClaimable(c, p.workspaceId(), p.actorId(), p.attachments());
         long seq = EventsTable.nextSeq(c, p.chatId());
         Message m = new Message(p.messageId(), p.chatId(), seq, p.actorId(), p.clientId(), p.content(), p.threadRootId(),
-                0, null, List.of(), p.mentions(), List.of(), p.at(), null, null, p.originPod(), p.hlc());
+                0, null, List.of(), p.mentions(), List.of(), p.at(), null, null, p.originPod(), p.hlc(), p.attachments(),
+                p.bot());
         MessagesTable.insert(c, m);
+        FilesTable.claim(c, p.chatId(), m.id(), p.actorId(), p.attachments());
         EventsTable.insert(c, p.chatId(), seq, EventType.MESSAGE_POSTED, m.id(), p.actorId(), p.clientId(), null,
                 p.hlc(), p.at());
         List<ChatEvent> events = new ArrayList<>(2);
@@ -82,6 +85,7 @@ final class CommandApplier {
         Message m = existing(c, d);
         if (!MessagesTable.tombstone(c, d.messageId(), d.at(), d.hlc())) return noOp(c, m);
         ReactionsTable.removeAll(c, d.messageId());
+        if (!m.attachments().isEmpty()) FilesTable.deleteForMessage(c, d.messageId(), d.at()); // files go with their message
         return appended(c, d, EventType.MESSAGE_DELETED, null);
     }
 

@@ -150,7 +150,7 @@ final class LogWriter implements AutoCloseable {
     }
 
     private static boolean isPlainPost(LogCommand cmd) {
-        return cmd instanceof LogCommand.Post p && p.threadRootId() == null;
+        return cmd instanceof LogCommand.Post p && p.threadRootId() == null && p.attachments().isEmpty();
     }
 
     private void commitOne(Pending p) {

@@ -21,10 +21,10 @@ final class MessagesTable {
     /** The message columns, qualified by {@code m}, for selects and joins. */
     static final String COLUMNS = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.content, m.thread_root_id,"
             + " m.reply_count, m.latest_reply_at, m.reply_users, m.mentions, m.created_at, m.edited_at, m.deleted_at,"
-            + " m.origin_pod, m.hlc";
+            + " m.origin_pod, m.hlc, m.attachments, m.bot";
     private static final String INSERT = "INSERT INTO messages (id, chat_id, seq, sender_id, client_id, content,"
             + " thread_root_id, reply_count, latest_reply_at, reply_users, mentions, created_at, edited_at, deleted_at,"
-            + " origin_pod, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, '[]', ?, ?, NULL, NULL, ?, ?)";
+            + " origin_pod, hlc, attachments, bot) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, '[]', ?, ?, NULL, NULL, ?, ?, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM messages m WHERE m.id = ?";
     private static final String LATEST = "SELECT " + COLUMNS + " FROM messages m"
             + " WHERE m.chat_id = ? AND m.thread_root_id IS NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?";
@@ -38,7 +38,8 @@ final class MessagesTable {
     // Last writer wins on the HLC: an edit older than the stored state changes nothing.
     private static final String EDIT = "UPDATE messages SET content = ?, mentions = ?, edited_at = ?, hlc = ?"
             + " WHERE id = ? AND deleted_at IS NULL AND hlc < ?";
-    private static final String TOMBSTONE = "UPDATE messages SET content = '', mentions = ?, deleted_at = ?,"
+    // A tombstone keeps no content and no attachments (the files go with the message).
+    private static final String TOMBSTONE = "UPDATE messages SET content = '', mentions = ?, attachments = '[]', deleted_at = ?,"
             + " hlc = CASE WHEN hlc < ? THEN ? ELSE hlc END WHERE id = ? AND deleted_at IS NULL";
     private static final String COUNT_REPLY = "UPDATE messages SET reply_count = reply_count + 1,"
             + " latest_reply_at = CASE WHEN latest_reply_at IS NULL OR latest_reply_at < ? THEN ? ELSE latest_reply_at END"
@@ -80,6 +81,8 @@ final class MessagesTable {
             Cols.instant(ps, 9, m.createdAt());
             ps.setString(10, m.originPod());
             ps.setLong(11, m.hlc());
+            ps.setString(12, Cols.attachmentsJson(m.attachments()));
+            ps.setString(13, Cols.botJson(m.bot()));
         }
     }
 
@@ -202,6 +205,6 @@ final class MessagesTable {
                 rs.getInt("reply_count"), Cols.instant(rs, "latest_reply_at"), Cols.uuids(rs.getString("reply_users")),
                 Cols.mentions(rs.getString("mentions")), List.of(), Cols.instant(rs, "created_at"),
                 Cols.instant(rs, "edited_at"), Cols.instant(rs, "deleted_at"), rs.getString("origin_pod"),
-                rs.getLong("hlc"));
+                rs.getLong("hlc"), Cols.attachments(rs.getString("attachments")), Cols.bot(rs.getString("bot")));
     }
 }

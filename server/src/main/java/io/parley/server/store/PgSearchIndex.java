@@ -23,8 +23,8 @@ import java.util.UUID;
  */
 final class PgSearchIndex implements SearchIndex {
     private static final String UPSERT = "INSERT INTO search_docs (message_id, workspace_id, chat_id, sender_id, content, created_at,"
-            + " flags, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET content = EXCLUDED.content,"
-            + " flags = EXCLUDED.flags, mentions = EXCLUDED.mentions";
+            + " flags, mentions, file_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET"
+            + " content = EXCLUDED.content, flags = EXCLUDED.flags, mentions = EXCLUDED.mentions, file_names = EXCLUDED.file_names";
     private static final String ESCAPED = "replace(replace(replace(replace(d.content, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '\"', '&quot;')";
 
     private final Db db;
@@ -53,6 +53,7 @@ final class PgSearchIndex implements SearchIndex {
                     ps.setLong(6, d.createdAt().toEpochMilli());
                     ps.setArray(7, c.createArrayOf("text", flags(d).toArray()));
                     ps.setArray(8, c.createArrayOf("text", d.mentionHandles().toArray()));
+                    ps.setString(9, String.join(" ", d.fileNames()));
                     ps.addBatch();
                 }
                 ps.executeBatch();

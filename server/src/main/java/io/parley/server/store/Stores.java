@@ -32,6 +32,8 @@ public final class Stores implements AutoCloseable {
     private final PushStore push;
     private final PreferenceStore preferences;
     private final UnreadStore unread;
+    private final io.parley.core.files.FileStore files;
+    private final io.parley.core.webhook.WebhookStore webhooks;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -46,6 +48,8 @@ public final class Stores implements AutoCloseable {
         this.push = new SqlPushStore(db);
         this.preferences = new SqlPreferenceStore(db);
         this.unread = new SqlUnreadStore(db);
+        this.files = new SqlFileStore(db);
+        this.webhooks = new SqlWebhookStore(db);
     }
 
     /**
@@ -106,6 +110,12 @@ public final class Stores implements AutoCloseable {
 
     /** {@return unread and mention counts, derived from the log} */
     public UnreadStore unread() { return unread; }
+
+    /** {@return file metadata} */
+    public io.parley.core.files.FileStore files() { return files; }
+
+    /** {@return incoming webhooks} */
+    public io.parley.core.webhook.WebhookStore webhooks() { return webhooks; }
 
     public StoreKind kind() { return db.kind(); }
 

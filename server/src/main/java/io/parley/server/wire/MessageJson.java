@@ -1,5 +1,7 @@
 package io.parley.server.wire;
 
+import io.parley.core.chat.Attachment;
+import io.parley.core.chat.BotProfile;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
 import io.parley.core.chat.Reaction;
@@ -37,8 +39,31 @@ public final class MessageJson {
                 .field("deleted", m.deleted())
                 .field("deletedAt", m.deletedAt())
                 .field("originPod", m.originPod())
-                .field("hlc", Long.toString(m.hlc()))
-                .endObject();
+                .field("hlc", Long.toString(m.hlc()));
+        if (!m.attachments().isEmpty()) {
+            j.field("attachments").startArray();
+            for (Attachment a : m.attachments()) attachment(j, a);
+            j.endArray();
+        }
+        BotProfile bot = m.bot();
+        if (bot != null) {
+            j.field("bot").startObject().field("name", bot.name()).field("iconEmoji", bot.iconEmoji())
+                    .field("iconUrl", bot.iconUrl()).endObject();
+        }
+        j.endObject();
+    }
+
+    /** Writes one {@link AttachmentView} (without {@code createdAt}, as on a message). */
+    private static void attachment(JsonBytes j, Attachment a) {
+        j.startObject().field("id", a.id()).field("name", a.name()).field("contentType", a.contentType())
+                .field("size", a.size());
+        size(j, "image", AttachmentView.image(a));
+        size(j, "thumbnail", AttachmentView.thumbnail(a));
+        j.endObject();
+    }
+
+    private static void size(JsonBytes j, String name, AttachmentView.Size s) {
+        if (s != null) j.field(name).startObject().field("width", s.width()).field("height", s.height()).endObject();
     }
 
     /** Writes {@code "reactions":[{emoji,count,users}]} as {@link MessageView.ReactionView}s. */

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private final JsonNode doc = read();
-    private final List<Endpoint> endpoints = new RestApi(new Services(null, null, null, null, null, null)).endpoints();
+    private final List<Endpoint> endpoints = new RestApi(new Services(null, null, null, null, null, null, null, null)).endpoints();
 
     private static JsonNode read() {
         try {
@@ -101,7 +101,8 @@ class OpenApiTest {
                 Map.entry("UpdateChatRequest", Requests.UpdateChat.class), Map.entry("UserIdsRequest", Requests.UserIds.class),
                 Map.entry("PostMessageRequest", Requests.PostMessage.class), Map.entry("EditMessageRequest", Requests.EditMessage.class),
                 Map.entry("ReactionRequest", Requests.React.class), Map.entry("ReadRequest", Requests.MarkRead.class),
-                Map.entry("PushSubscriptionRequest", PushRoutes.Subscribe.class), Map.entry("PushKeys", PushRoutes.Keys.class));
+                Map.entry("PushSubscriptionRequest", PushRoutes.Subscribe.class), Map.entry("PushKeys", PushRoutes.Keys.class),
+                Map.entry("CreateWebhookRequest", WebhookRoutes.CreateWebhook.class));
         Map<String, Class<?>> replies = Map.ofEntries(
                 Map.entry("User", UserView.class), Map.entry("Workspace", WorkspaceView.class), Map.entry("Chat", ChatView.class),
                 Map.entry("Message", MessageView.class), Map.entry("Mentions", MessageView.MentionsView.class),
@@ -120,6 +121,12 @@ class OpenApiTest {
                 Map.entry("PushSubscriptionReply", PushRoutes.OneSubscription.class),
                 Map.entry("PushSubscriptionsReply", PushRoutes.Subscriptions.class), Map.entry("VapidKeyReply", PushRoutes.VapidKey.class),
                 Map.entry("Presence", PresenceView.class), Map.entry("PresenceReply", Replies.OnePresence.class),
+                Map.entry("Attachment", io.parley.server.wire.AttachmentView.class),
+                Map.entry("Size", io.parley.server.wire.AttachmentView.Size.class),
+                Map.entry("Bot", io.parley.server.wire.BotView.class), Map.entry("File", io.parley.server.wire.FileView.class),
+                Map.entry("FileReply", Replies.OneFile.class),
+                Map.entry("Webhook", WebhookRoutes.WebhookView.class), Map.entry("WebhookReply", WebhookRoutes.OneWebhook.class),
+                Map.entry("WebhooksReply", WebhookRoutes.Webhooks.class),
                 Map.entry("NotificationPreferencesReply", NotificationRoutes.GlobalReply.class),
                 Map.entry("ChatNotificationPreferencesReply", NotificationRoutes.ChatReply.class),
                 Map.entry("UnreadChat", NotificationRoutes.UnreadChat.class), Map.entry("UnreadReply", NotificationRoutes.UnreadReply.class));

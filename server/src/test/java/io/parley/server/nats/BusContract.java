@@ -3,6 +3,8 @@ package io.parley.server.nats;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.BusEvent;
 import io.parley.core.bus.Topic;
+import io.parley.core.chat.Attachment;
+import io.parley.core.chat.BotProfile;
 import io.parley.core.chat.ChatEvent;
 import io.parley.core.chat.EventType;
 import io.parley.core.chat.Mentions;
@@ -71,7 +73,9 @@ abstract class BusContract {
         Message m = new Message(UUID.randomUUID(), chat, seq, sender, UUID.randomUUID(), "hello @ana \"quoted\" ünïcødé 🎉 #" + seq,
                 null, 2, Instant.ofEpochMilli(1_700_000_000_123L), List.of(sender), new Mentions(List.of("ana"), true, false),
                 List.of(new Reaction(":tada:", List.of(sender))), Instant.ofEpochMilli(1_700_000_000_000L), null, null,
-                "pod-a", 114_755_342_323_384_320L + seq);
+                "pod-a", 114_755_342_323_384_320L + seq,
+                List.of(new Attachment(UUID.randomUUID(), "chart.png", "image/png", 12_345, 640, 480)),
+                new BotProfile("Alertmanager", ":rotating_light:", null));
         return new BusEvent.Committed(new ChatEvent(WS, chat, seq, EventType.MESSAGE_POSTED, sender, null, m,
                 Instant.ofEpochMilli(1_700_000_000_456L)));
     }

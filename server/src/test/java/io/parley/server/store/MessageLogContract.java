@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import io.parley.core.chat.Mentions;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +66,7 @@ abstract class MessageLogContract extends StoreContract {
     void postToAMissingChatIsNotFound() {
         Room r = room();
         var cmd = new LogCommand.Post(r.ws().id(), UUID.randomUUID(), r.owner().id(), id(), id(), "x", null,
-                io.parley.core.chat.Mentions.NONE, "pod-a", 1, T0);
+                io.parley.core.chat.Mentions.NONE, "pod-a", 1, T0, List.of(), null);
         assertEquals(ErrorCode.NOT_FOUND, failure(stores.messages().append(cmd)));
     }
 
@@ -103,7 +106,7 @@ abstract class MessageLogContract extends StoreContract {
         LogResult r1 = append(post(r, a, "r1", root.id(), id()));
         LogResult r2 = append(post(r, b, "r2", root.id(), id()));
         var later = new LogCommand.Post(r.ws().id(), r.chat().id(), a, id(), id(), "r3", root.id(),
-                io.parley.core.chat.Mentions.NONE, "pod-a", HLC.incrementAndGet(), T0.plusSeconds(60));
+                io.parley.core.chat.Mentions.NONE, "pod-a", HLC.incrementAndGet(), T0.plusSeconds(60), List.of(), null);
         LogResult r3 = append(later);
         assertAll(
                 () -> assertEquals(List.of(EventType.MESSAGE_POSTED, EventType.THREAD_UPDATED), types(r1.events())),
@@ -154,7 +157,7 @@ abstract class MessageLogContract extends StoreContract {
         UUID clientId = id();
         Message existing = append(post(r, r.owner().id(), "existing")).message();
         var stolenId = new LogCommand.Post(r.ws().id(), r.chat().id(), r.owner().id(), id(), existing.id(), "same id",
-                null, io.parley.core.chat.Mentions.NONE, "pod-a", 5, T0); // violates the messages primary key
+                null, io.parley.core.chat.Mentions.NONE, "pod-a", 5, T0, List.of(), null); // violates the messages primary key
         try (var writer = new LogWriter(stores.db(), 512)) { // not started: everything lands in one batch
             var first = writer.submit(post(r, r.owner().id(), "a", null, clientId));
             var dup = writer.submit(post(r, r.owner().id(), "a", null, clientId));
@@ -309,5 +312,87 @@ abstract class MessageLogContract extends StoreContract {
             assertEquals(per, lastSeq(r));
             assertEquals(per, stores.messages().history(r.chat().id(), null, null, per + 10).size());
         }
+    }
+
+    // ---- files ----
+
+    io.parley.core.files.FileInfo upload(Room r, UUID uploader, String name, String sha) {
+        var f = new io.parley.core.files.FileInfo(id(), r.ws().id(), uploader, name, "text/plain", 100, sha, null, null, null, T0,
+                null, null, null);
+        stores.files().insert(f);
+        return f;
+    }
+
+    static LogCommand.Post withFiles(Room r, UUID actor, io.parley.core.files.FileInfo... files) {
+        return new LogCommand.Post(r.ws().id(), r.chat().id(), actor, id(), id(), "", null, Mentions.NONE, "pod-a",
+                HLC.incrementAndGet(), T0, java.util.Arrays.stream(files).map(io.parley.core.files.FileInfo::attachment).toList(), null);
+    }
+
+    @Test
+    void aPostClaimsItsFilesAtomicallyAndOnce() {
+        Room r = room();
+        UUID other = UUID.randomUUID();
+        var a = upload(r, r.owner().id(), "a.txt", "a".repeat(64));
+        var b = upload(r, r.owner().id(), "b.txt", "b".repeat(64));
+        var theirs = upload(r, other, "c.txt", "c".repeat(64));
+        LogResult posted = append(withFiles(r, r.owner().id(), a, b));
+        assertEquals(List.of(a.id(), b.id()), posted.message().attachments().stream().map(io.parley.core.chat.Attachment::id).toList());
+        assertEquals(posted.message().attachments(), stores.messages().message(posted.message().id()).orElseThrow().attachments());
+        var claimed = stores.files().byId(a.id()).orElseThrow();
+        assertEquals(posted.message().id(), claimed.messageId());
+        assertEquals(r.chat().id(), claimed.chatId());
+
+        long seq = lastSeq(r);
+        var c = upload(r, r.owner().id(), "d.txt", "d".repeat(64));
+        assertEquals(ErrorCode.CONFLICT, failure(stores.messages().append(withFiles(r, r.owner().id(), c, a))), "a is taken");
+        assertEquals(ErrorCode.NOT_FOUND, failure(stores.messages().append(withFiles(r, r.owner().id(), theirs))), "not the actor's");
+        assertEquals(seq, lastSeq(r), "a refused post writes nothing");
+        assertFalse(stores.files().byId(c.id()).orElseThrow().attached(), "and claims nothing");
+    }
+
+    @Test
+    void deletingTheMessageDeletesItsFilesAndFreesTheirBlobs() {
+        Room r = room();
+        String shared = UUID.randomUUID().toString().replace("-", "").repeat(2);
+        var gone = upload(r, r.owner().id(), "gone.txt", shared);
+        var twin = upload(r, r.owner().id(), "twin.txt", shared); // the same bytes, uploaded again
+        var only = upload(r, r.owner().id(), "only.txt", UUID.randomUUID().toString().replace("-", "").repeat(2));
+        LogResult posted = append(withFiles(r, r.owner().id(), gone, only));
+        append(delete(r, r.owner().id(), posted.message().id()));
+        assertTrue(stores.messages().message(posted.message().id()).orElseThrow().attachments().isEmpty(), "a tombstone has no files");
+        assertTrue(stores.files().byId(gone.id()).orElseThrow().deleted());
+        Instant now = Instant.now();
+        List<String> orphans = stores.files().orphanedBlobs(now);
+        assertTrue(orphans.contains(only.sha256()));
+        assertFalse(orphans.contains(shared), "the twin still uses the shared blob");
+        stores.files().purgeDeleted(now, List.of());
+        assertTrue(stores.files().byId(gone.id()).isEmpty());
+        assertTrue(stores.files().byId(twin.id()).isPresent());
+        assertFalse(stores.files().orphanedBlobs(now).contains(only.sha256()), "forgotten once purged");
+    }
+
+    @Test
+    void filesAreCountedExpiredAndFoundByName() {
+        Room r = room();
+        var report = upload(r, r.owner().id(), "Q3 100% Report.pdf", "e".repeat(64));
+        var notes = upload(r, r.owner().id(), "notes_q3.txt", "f".repeat(64));
+        var stale = upload(r, r.owner().id(), "stale.txt", "0".repeat(64));
+        append(withFiles(r, r.owner().id(), report, notes));
+        assertEquals(300, stores.files().usedBytes(r.ws().id()));
+        assertTrue(stores.files().expireUnattached(T0.plusSeconds(1), T0.plusSeconds(2)) >= 1); // other tests' too: one database
+        assertTrue(stores.files().byId(stale.id()).orElseThrow().deleted());
+        assertFalse(stores.files().byId(report.id()).orElseThrow().deleted(), "attached files do not expire");
+        assertEquals(200, stores.files().usedBytes(r.ws().id()));
+        Set<UUID> chats = Set.of(r.chat().id());
+        assertEquals(List.of(report.id()), ids(stores.files().findByName(chats, null, List.of("report", "q3"), 0, 10)));
+        assertEquals(List.of(report.id()), ids(stores.files().findByName(chats, null, List.of("100%"), 0, 10)), "% is literal");
+        assertEquals(List.of(notes.id()), ids(stores.files().findByName(chats, null, List.of("_q"), 0, 10)), "_ is literal");
+        assertEquals(2, stores.files().findByName(chats, Set.of(r.owner().id()), List.of(), 0, 10).size());
+        assertTrue(stores.files().findByName(chats, Set.of(UUID.randomUUID()), List.of(), 0, 10).isEmpty());
+        assertTrue(stores.files().findByName(Set.of(UUID.randomUUID()), null, List.of("report"), 0, 10).isEmpty());
+    }
+
+    private static List<UUID> ids(List<io.parley.core.files.FileInfo> files) {
+        return files.stream().map(io.parley.core.files.FileInfo::id).toList();
     }
 }

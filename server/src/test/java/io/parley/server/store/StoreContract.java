@@ -108,7 +108,7 @@ abstract class StoreContract {
 
     static LogCommand.Post post(Room r, UUID actor, String content, UUID root, UUID clientId) {
         return new LogCommand.Post(r.ws().id(), r.chat().id(), actor, clientId, id(), content, root,
-                Mentions.parse(content), "pod-a", HLC.incrementAndGet(), T0);
+                Mentions.parse(content), "pod-a", HLC.incrementAndGet(), T0, List.of(), null);
     }
 
     static LogCommand.Edit edit(Room r, UUID actor, UUID messageId, String content, long hlc) {

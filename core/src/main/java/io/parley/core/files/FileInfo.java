@@ -1,0 +1,31 @@
+package io.parley.core.files;
+
+import io.parley.core.chat.Attachment;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What Parley knows of one upload. Until a message claims it ({@code messageId} null) only its uploader
+ * may see it; after that, whoever may read the message's chat. A deleted file ({@code deletedAt} set)
+ * is gone for everyone; its blob is collected once nothing else refers to it.
+ *
+ * @param sha256 the content address of the bytes in the blob store
+ * @param contentType sniffed from the bytes on upload, never taken from the client
+ * @param width image width when Parley could decode the image (it then has a thumbnail), else null
+ * @param thumbSha256 the thumbnail's content address, or null
+ */
+public record FileInfo(UUID id, UUID workspaceId, UUID uploaderId, String name, String contentType, long size,
+                       String sha256, Integer width, Integer height, String thumbSha256, Instant createdAt,
+                       UUID chatId, UUID messageId, Instant deletedAt) {
+    /** {@return whether a message has claimed the file} */
+    public boolean attached() { return messageId != null; }
+
+    /** {@return whether the file is deleted} */
+    public boolean deleted() { return deletedAt != null; }
+
+    /** {@return how the file shows on its message} */
+    public Attachment attachment() {
+        return new Attachment(id, name, contentType, size, width, height);
+    }
+}

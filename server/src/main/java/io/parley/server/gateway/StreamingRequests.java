@@ -1,0 +1,82 @@
+package io.parley.server.gateway;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.parley.server.http.Router;
+
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Takes the requests of streaming routes (uploads) out of the pipeline before the aggregator, which would
+ * refuse bodies over the request size limit: their chunks feed a {@link BodyStream} that the route's handler
+ * reads on a virtual thread, with flow control. Every other request passes through untouched. A handler that
+ * answers before the body has ended (a refusal) closes the connection, since the rest of the body is unread.
+ */
+final class StreamingRequests extends ChannelInboundHandlerAdapter {
+    private final Router router;
+    private final ExecutorService workers;
+    /** The body being received, while a streaming request's chunks arrive; event-loop confined. */
+    private BodyStream current;
+
+    StreamingRequests(Router router, ExecutorService workers) {
+        this.router = router;
+        this.workers = workers;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (current != null && msg instanceof HttpContent chunk) {
+            BodyStream body = current;
+            if (chunk instanceof io.netty.handler.codec.http.LastHttpContent) current = null;
+            body.offer(chunk);
+            return;
+        }
+        if (msg instanceof HttpRequest req && !(msg instanceof FullHttpRequest) && req.decoderResult().isSuccess()) {
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            if (router.match(req.method().name(), q.path()) instanceof Router.Match.Found f && f.streaming()) {
+                start(ctx, req, q, f);
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Router.Match.Found route) {
+        BodyStream body = new BodyStream(ctx.channel());
+        current = body;
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (HttpUtil.is100ContinueExpected(req)) {
+            req.headers().remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        io.parley.server.http.HttpRequest request = HttpServerHandler.toRequest(ctx, req, q, new byte[0], body)
+                .withPathParams(route.params());
+        workers.execute(() -> {
+            io.parley.server.http.HttpResponse response;
+            try {
+                response = HttpServerHandler.handle(route.handler(), request);
+            } finally {
+                body.discard();
+            }
+            HttpServerHandler.write(ctx, keepAlive && body.ended(), response);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.abort();
+            current = null;
+        }
+        ctx.fireChannelInactive();
+    }
+}
