@@ -13,9 +13,13 @@ touch "$OUT/data/.keep" "$OUT/tmp/.keep"
 "$JDK/bin/jlink" --add-modules java.base,java.sql,java.naming,java.management,java.net.http,java.desktop,java.xml,java.logging,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.management,java.security.jgss,jdk.localedata \
   --strip-debug --no-header-files --no-man-pages --output "$OUT/opt/java"
 # Copy the loader and every library the runtime's binaries and shared objects need, at their own paths.
-find "$OUT/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 \
-  | xargs -0 ldd 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' | sort -u \
-  | while read -r lib; do mkdir -p "$OUT$(dirname "$lib")"; cp -L "$lib" "$OUT$lib"; done
+find "$OUT/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) | while read -r f; do
+  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[[:space:]]+\//{print $1}' || true
+done | sort -u | while read -r lib; do
+  case "$lib" in "$OUT"/*) continue ;; esac # the runtime's own libraries are in place already
+  [ -e "$lib" ] || continue
+  mkdir -p "$OUT$(dirname "$lib")"; cp -L "$lib" "$OUT$lib"
+done
 # glibc resolves hosts and users through these.
 mkdir -p "$OUT/etc"
 printf 'hosts: files dns\n' > "$OUT/etc/nsswitch.conf"
