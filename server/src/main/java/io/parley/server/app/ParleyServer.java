@@ -61,6 +61,12 @@ public final class ParleyServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
+        if (wiring.bus() instanceof io.parley.server.nats.NatsBus nats) { // the pod's bus: what crossed nodes, and what did not decode
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_received", nats, io.parley.server.nats.NatsBus::received).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_bad_payloads", nats, io.parley.server.nats.NatsBus::badPayloads).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_publish_failures", nats, io.parley.server.nats.NatsBus::publishFailures).register(registry);
+            io.micrometer.core.instrument.Gauge.builder("parley_bus_watched_subjects", nats, io.parley.server.nats.NatsBus::watchedSubjects).register(registry);
+        }
         Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), wiring.stores().chats(), wiring.bus(),
                 config.gateway().maxConnectionsPerUser(), metrics, wiring.awareness().presence());
         wiring.bus().subscribe(hub);
