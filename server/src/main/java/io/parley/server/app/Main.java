@@ -19,7 +19,10 @@ public final class Main implements Runnable {
             System.setProperty("jdk.virtualThreadScheduler.parallelism",
                     Integer.toString(Math.max(16, 4 * Runtime.getRuntime().availableProcessors())));
         }
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        // bench search runs in process and needs the node's wiring, which lives here in app
+        cli.getSubcommands().get("bench").addSubcommand("search", new SearchBenchCommand());
+        System.exit(cli.execute(args));
     }
 
     @Override

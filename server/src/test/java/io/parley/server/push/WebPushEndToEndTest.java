@@ -76,11 +76,7 @@ class WebPushEndToEndTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within " + WAIT + ": " + what);
-            Thread.sleep(20);
-        }
+        io.parley.server.Await.until(WAIT, what, condition);
     }
 
     @Test

@@ -85,15 +85,13 @@ abstract class SearchEndToEndContract {
 
     /** Polls until the results satisfy the condition (indexing is near real time), with a deadline. */
     private static Http.Res await(Tokens t, String q, String extra, Predicate<List<String>> ok) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Http.Res r;
-        do {
-            r = search(t, q, extra);
-            assertEquals(200, r.status(), r.raw());
-            if (ok.test(ids(r))) return r;
-            Thread.onSpinWait();
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("search '" + q + "' never matched; last: " + r.raw());
+        try {
+            return io.parley.server.Await.value(java.time.Duration.ofSeconds(10), "search '" + q + "'", () -> search(t, q, extra),
+                    r -> r.status() == 200 && ok.test(ids(r)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -392,6 +392,22 @@ abstract class MessageLogContract extends StoreContract {
         assertTrue(stores.files().findByName(Set.of(UUID.randomUUID()), null, List.of("report"), 0, 10).isEmpty());
     }
 
+    @Test
+    void webhooksAreFoundByTokenHashRotatedAndDeleted() {
+        Room r = room();
+        var hook = new io.parley.core.webhook.Webhook(id(), r.ws().id(), r.chat().id(), "Alerts", ":fire:", null,
+                "h".repeat(64), r.owner().id(), T0);
+        stores.webhooks().insert(hook);
+        assertEquals(hook, stores.webhooks().byTokenHash("h".repeat(64)).orElseThrow());
+        assertEquals(List.of(hook), stores.webhooks().inWorkspace(r.ws().id()));
+        assertTrue(stores.webhooks().rotate(hook.id(), "k".repeat(64)));
+        assertTrue(stores.webhooks().byTokenHash("h".repeat(64)).isEmpty(), "the old token is dead");
+        assertEquals(hook.id(), stores.webhooks().byTokenHash("k".repeat(64)).orElseThrow().id());
+        assertTrue(stores.webhooks().delete(hook.id()));
+        assertFalse(stores.webhooks().delete(hook.id()));
+        assertTrue(stores.webhooks().byId(hook.id()).isEmpty());
+    }
+
     private static List<UUID> ids(List<io.parley.core.files.FileInfo> files) {
         return files.stream().map(io.parley.core.files.FileInfo::id).toList();
     }
