@@ -109,6 +109,7 @@ public final class ChatService {
                 Input.optionalText("topic", topic, 250), Input.optionalText("purpose", purpose, 250), false,
                 caller.userId(), clock.instant(), 0, null);
         chats.create(chat, List.of(caller.userId()));
+        announce(chat, caller.userId(), true); // the creator's nodes start following the chat
         return chat;
     }
 
@@ -133,6 +134,7 @@ public final class ChatService {
             if (e.code() == ErrorCode.CONFLICT) return chats.byDmKey(workspaceId, key).orElseThrow(() -> e); // lost a race: same DM
             throw e;
         }
+        for (UUID u : people) announce(chat, u, true); // each person's node starts following the new conversation
         return chat;
     }
 

@@ -67,7 +67,10 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
     private final PushSender push;
     private final Clock clock;
     private final Settings settings;
-    private final ArrayBlockingQueue<BusEvent> queue;
+    /** An event and whether this node published it (pushes are sent by the publishing node only). */
+    private record Item(BusEvent event, boolean publishedHere) {}
+
+    private final ArrayBlockingQueue<Item> queue;
     private volatile boolean overflowed;
     private volatile boolean running = true;
     private final Thread thread;
@@ -84,20 +87,30 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
     private final Map<String, UUID> handleCache = new HashMap<>();
 
     private final java.util.function.Predicate<UUID> presenceDnd;
+    private final java.util.function.Predicate<UUID> connectedElsewhere;
 
     public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
                                   NotificationSink sink, PushSender push, Clock clock, Settings settings) {
         this(directory, users, prefs, unread, sink, push, clock, settings, userId -> false);
     }
 
-    /**
-     * @param presenceDnd whether a user has set their presence to do-not-disturb: it silences toasts and
-     *     pushes like the DND of the preferences (urgent messages still get through)
-     */
     public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
                                   NotificationSink sink, PushSender push, Clock clock, Settings settings,
                                   java.util.function.Predicate<UUID> presenceDnd) {
+        this(directory, users, prefs, unread, sink, push, clock, settings, presenceDnd, userId -> false);
+    }
+
+    /**
+     * @param presenceDnd whether a user has set their presence to do-not-disturb: it silences toasts and
+     *     pushes like the DND of the preferences (urgent messages still get through)
+     * @param connectedElsewhere whether a user not connected here has a connection on another node of the pod:
+     *     that node toasts them, so nobody pushes to them
+     */
+    public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
+                                  NotificationSink sink, PushSender push, Clock clock, Settings settings,
+                                  java.util.function.Predicate<UUID> presenceDnd, java.util.function.Predicate<UUID> connectedElsewhere) {
         this.presenceDnd = presenceDnd;
+        this.connectedElsewhere = connectedElsewhere;
         this.directory = directory;
         this.users = users;
         this.prefs = prefs;
@@ -112,6 +125,15 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
 
     @Override
     public void onEvent(BusEvent event) {
+        onEvent(event, true);
+    }
+
+    /**
+     * Badges and toasts follow every event (for the users connected here); a push to someone connected nowhere is
+     * sent only for events {@code publishedHere}, so exactly one node of a pod sends it.
+     */
+    @Override
+    public void onEvent(BusEvent event, boolean publishedHere) {
         boolean relevant = switch (event) {
             case BusEvent.Committed c -> switch (c.event().type()) {
                 case MESSAGE_POSTED, MESSAGE_EDITED, MESSAGE_DELETED -> true;
@@ -125,7 +147,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             case BusEvent.TypingChanged t -> false;
             case BusEvent.PresenceChanged p -> false;
         };
-        if (relevant && !queue.offer(event)) overflowed = true;
+        if (relevant && !queue.offer(new Item(event, publishedHere))) overflowed = true;
     }
 
     @Override
@@ -142,7 +164,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             long nextFlush = System.nanoTime() + interval;
             while (running) {
                 try {
-                    BusEvent e = queue.poll(Math.max(0, nextFlush - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    Item e = queue.poll(Math.max(0, nextFlush - System.nanoTime()), TimeUnit.NANOSECONDS);
                     if (overflowed) {
                         overflowed = false;
                         log.warn("notification queue overflowed; badge counters will be re-derived from the store");
@@ -165,12 +187,12 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
 
     // ---- events --------------------------------------------------------------------------------
 
-    private void handle(BusEvent event) {
-        switch (event) {
+    private void handle(Item item) {
+        switch (item.event()) {
             case BusEvent.Committed c -> {
                 ChatEvent e = c.event();
                 switch (e.type()) {
-                    case MESSAGE_POSTED -> posted(e);
+                    case MESSAGE_POSTED -> posted(e, item.publishedHere());
                     case MESSAGE_EDITED -> rederiveUnreadMembers(e);
                     case MESSAGE_DELETED -> deleted(e);
                     default -> { }
@@ -186,7 +208,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
         }
     }
 
-    private void posted(ChatEvent e) {
+    private void posted(ChatEvent e, boolean publishedHere) {
         Message m = e.message();
         boolean isUrgent = urgent.remove(m.id());
         Chat chat = directory.find(e.chatId()).orElse(null);
@@ -206,6 +228,8 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
                 counts.remove(member);
             }
             if (!topLevel && mention == NotificationRules.Mention.NONE && !isUrgent) continue;
+            // Not connected here: a push, from the publishing node only, and only if connected nowhere in the pod.
+            if (!online && (!publishedHere || connectedElsewhere.test(member))) continue;
             if (!isUrgent && presenceDnd.test(member)) continue; // presence "dnd": badge only, like DND in the preferences
             boolean notify = NotificationRules.shouldNotify(prefs.global(member), prefs.effective(member, chat), isUrgent,
                     mention, clock.instant());

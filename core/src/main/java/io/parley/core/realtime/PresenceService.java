@@ -39,19 +39,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Activity is reported for every application frame, so {@link #activity} is a map lookup and a
  * volatile write unless the user is away.
  *
- * <p>Caveats: state is per node and in memory. A manual status survives reconnects until the node
- * restarts; lastSeen is not persisted. With several nodes, a user's connections on different
- * nodes are not yet combined (issue 6).
+ * <p>Across nodes ({@link PresenceShare}): each node publishes its own part of a user's state (its
+ * connections, the activity it saw, the manual status it knows) and hears the other nodes' parts merged
+ * ({@link PresenceShare.Remote}). The status is computed from the whole — a user connected to any node
+ * is online, activity anywhere counts, the latest manual status wins, and the offline grace runs from
+ * the last disconnect anywhere — so every node computes the same status and announces it to its own
+ * subscribers. Activity is shared at most every {@link #SHARE_ACTIVITY_EVERY_MILLIS}, which is far below
+ * the away threshold.
+ *
+ * <p>Caveats: state is in memory. A manual status survives reconnects while some node that saw it
+ * lives; lastSeen is not persisted.
  */
 public final class PresenceService {
     /** The most ids one viewer may be answered about per call (the protocol's per-frame limit). */
     public static final int MAX_IDS = 500;
 
+    /** Activity is published to the other nodes at most this often per user (away takes minutes). */
+    static final long SHARE_ACTIVITY_EVERY_MILLIS = 15_000;
+
     private static final class State {
         final UUID userId;
         volatile long lastActivity;
+        volatile long sharedActivity;   // the lastActivity last published to the other nodes
         int connections;
+        final java.util.Map<UUID, Long> conns = new java.util.LinkedHashMap<>(); // this node's: id → opened at
+        PresenceShare.Remote remote;
         PresenceStatus manual;          // null: none
+        long manualAt;
         PresenceStatus pending;         // a coalesced presence.update waiting for its window to end
         long pendingAt;
         long offlineAt;                 // when the grace after the last disconnect ends; 0: none running
@@ -61,6 +75,7 @@ public final class PresenceService {
 
         State(UUID userId) {
             this.userId = userId;
+            this.remote = PresenceShare.Remote.none(userId);
         }
     }
 
@@ -72,13 +87,56 @@ public final class PresenceService {
     private final ConcurrentHashMap<UUID, State> users = new ConcurrentHashMap<>();
     private final Set<State> dirty = ConcurrentHashMap.newKeySet();
     private long nextBatchAt; // confined to the timer thread
+    private final PresenceShare share;
+    private volatile java.util.function.Consumer<UUID> onRemoteConnections = u -> { };
 
     public PresenceService(WorkspaceStore workspaces, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings) {
+        this(workspaces, limiter, bus, clock, settings, PresenceShare.NONE);
+    }
+
+    /** A node of a pod: presence is shared through {@code share}. */
+    public PresenceService(WorkspaceStore workspaces, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings,
+                           PresenceShare share) {
         this.workspaces = workspaces;
         this.limiter = limiter;
         this.bus = bus;
         this.clock = clock;
         this.settings = settings;
+        this.share = share;
+        share.start(this::remoteChanged);
+    }
+
+    /** Sets who hears that a user's connections on other nodes changed (the hub: the per-user connection limit). */
+    public void onRemoteConnections(java.util.function.Consumer<UUID> listener) {
+        this.onRemoteConnections = listener;
+    }
+
+    /** {@return the user's connections on the other nodes of the pod} (empty on one node) */
+    public List<PresenceShare.ConnectionRef> remoteConnections(UUID userId) {
+        State s = users.get(userId);
+        if (s == null) return List.of();
+        synchronized (s) {
+            return s.remote.connections();
+        }
+    }
+
+    /** What the other nodes hold for a user changed. */
+    void remoteChanged(PresenceShare.Remote remote) {
+        State s = users.computeIfAbsent(remote.userId(), State::new);
+        boolean connectionsChanged;
+        boolean local;
+        synchronized (s) {
+            connectionsChanged = !s.remote.connections().equals(remote.connections());
+            s.remote = remote;
+            recompute(s, clock.millis());
+            local = s.connections > 0;
+        }
+        if (connectionsChanged && local) onRemoteConnections.accept(remote.userId());
+    }
+
+    /** A connection of the user opened on this node (with a fresh id: tests and callers without one). */
+    public void connected(UUID userId) {
+        connected(userId, UUID.randomUUID(), clock.millis());
     }
 
     /** {@return the timers} */
@@ -87,31 +145,58 @@ public final class PresenceService {
     }
 
     /** A connection of the user opened on this node. */
-    public void connected(UUID userId) {
+    public void connected(UUID userId, UUID connectionId, long openedAtMillis) {
         State s = users.computeIfAbsent(userId, State::new);
         long now = clock.millis();
         synchronized (s) {
+            s.conns.put(connectionId, openedAtMillis);
             s.connections++;
             s.offlineAt = 0;
             // Coming online is activity; a reconnect within the grace (say after an idle timeout) is not.
             if (s.status == PresenceStatus.OFFLINE) s.lastActivity = now;
             s.lastSeen = now;
             recompute(s, now);
+            publish(s);
         }
     }
 
-    /** A connection of the user closed; the last one starts the offline grace. */
+    /** A connection of the user closed (one opened with {@link #connected(UUID)}: any of them). */
     public void disconnected(UUID userId) {
+        State s = users.get(userId);
+        if (s == null) return;
+        UUID any;
+        synchronized (s) {
+            if (s.conns.isEmpty()) return;
+            any = s.conns.keySet().iterator().next();
+        }
+        disconnected(userId, any);
+    }
+
+    /** A connection of the user closed; the last one anywhere starts the offline grace. */
+    public void disconnected(UUID userId, UUID connectionId) {
         State s = users.get(userId);
         if (s == null) return;
         long now = clock.millis();
         synchronized (s) {
-            if (s.connections == 0) return;
+            if (s.conns.remove(connectionId) == null) return;
             if (--s.connections == 0) {
                 s.offlineAt = now + settings.presenceOfflineGrace().toMillis();
                 s.lastSeen = now;
             }
+            publish(s);
         }
+    }
+
+    /** Caller holds the state's monitor. Hands this node's part of the user's state to the share. */
+    private void publish(State s) {
+        if (share == PresenceShare.NONE) return;
+        List<PresenceShare.ConnectionRef> refs = new ArrayList<>(s.conns.size());
+        s.conns.forEach((id, at) -> refs.add(new PresenceShare.ConnectionRef(id, at)));
+        boolean remoteNewer = s.remote.manualAt() > s.manualAt;
+        s.sharedActivity = s.lastActivity;
+        // The manual status published is the merged one, so it outlives the node that took it.
+        share.publish(new PresenceShare.NodePresence(s.userId, refs, s.lastActivity, s.lastSeen,
+                remoteNewer ? s.remote.manual() : s.manual, remoteNewer ? s.remote.manualAt() : s.manualAt));
     }
 
     /** The user did something (an application frame arrived): cheap unless they were away. */
@@ -120,9 +205,10 @@ public final class PresenceService {
         if (s == null) return;
         long now = clock.millis();
         s.lastActivity = now;
-        if (s.status == PresenceStatus.AWAY) {
+        if (s.status == PresenceStatus.AWAY || (share != PresenceShare.NONE && now - s.sharedActivity >= SHARE_ACTIVITY_EVERY_MILLIS)) {
             synchronized (s) {
                 recompute(s, now);
+                publish(s);
             }
         }
     }
@@ -143,7 +229,9 @@ public final class PresenceService {
                 RateLimiter.Decision d = limiter.acquire(userId, RateAction.PRESENCE, null);
                 if (d.allowed()) {
                     s.manual = wanted == PresenceStatus.AVAILABLE ? null : wanted;
+                    s.manualAt = Math.max(now, s.remote.manualAt() + 1);
                     recompute(s, now);
+                    publish(s);
                     return true;
                 }
                 s.pendingAt = now + d.retryAfterSeconds() * 1000L;
@@ -209,13 +297,15 @@ public final class PresenceService {
     public void tick() {
         long now = clock.millis();
         for (State s : users.values()) {
-            if (s.connections == 0 && s.offlineAt == 0 && s.pending == null) continue; // settled offline
+            if (s.connections == 0 && s.offlineAt == 0 && s.pending == null && s.remote.connections().isEmpty()) continue; // settled offline
             synchronized (s) {
                 if (s.pending != null && now >= s.pendingAt) {
                     RateLimiter.Decision d = limiter.acquire(s.userId, RateAction.PRESENCE, null);
                     if (d.allowed()) {
                         s.manual = s.pending == PresenceStatus.AVAILABLE ? null : s.pending;
+                        s.manualAt = Math.max(now, s.remote.manualAt() + 1);
                         s.pending = null;
+                        publish(s);
                     } else {
                         s.pendingAt = now + d.retryAfterSeconds() * 1000L;
                     }
@@ -245,19 +335,30 @@ public final class PresenceService {
         if (!changes.isEmpty()) bus.publish(new BusEvent.PresenceChanged(changes));
     }
 
-    /** Caller holds the state's monitor. */
+    /** Caller holds the state's monitor. Computes from this node's part and the other nodes' together. */
     private void recompute(State s, long now) {
         PresenceStatus next;
-        if (s.connections == 0) {
+        PresenceShare.Remote r = s.remote;
+        PresenceStatus manual = r.manualAt() > s.manualAt ? r.manual() : s.manual;
+        long activity = Math.max(s.lastActivity, r.lastActivity());
+        if (s.connections == 0 && r.connections().isEmpty()) {
+            if (s.offlineAt == 0 && s.status != PresenceStatus.OFFLINE) { // the last connection closed on another node
+                long seen = Math.max(s.lastSeen, r.lastSeen());
+                s.offlineAt = (seen == 0 ? now : seen) + settings.presenceOfflineGrace().toMillis();
+            }
             if (s.offlineAt != 0 && now >= s.offlineAt) {
                 s.offlineAt = 0;
                 next = PresenceStatus.OFFLINE;
             } else {
                 next = s.status; // within the grace: no flap
             }
-        } else if (s.manual != null) {
-            next = s.manual;
-        } else if (now - s.lastActivity >= settings.presenceAwayAfter().toMillis()) {
+        } else if (s.connections == 0) { // connected elsewhere only
+            s.offlineAt = 0;
+            next = manual != null ? manual
+                    : now - activity >= settings.presenceAwayAfter().toMillis() ? PresenceStatus.AWAY : PresenceStatus.AVAILABLE;
+        } else if (manual != null) {
+            next = manual;
+        } else if (now - activity >= settings.presenceAwayAfter().toMillis()) {
             next = PresenceStatus.AWAY;
         } else {
             next = PresenceStatus.AVAILABLE;
@@ -270,7 +371,9 @@ public final class PresenceService {
 
     /** Caller holds the state's monitor. */
     private static UserPresence view(State s, PresenceStatus status) {
-        long seen = s.connections > 0 ? s.lastActivity : s.lastSeen;
+        PresenceShare.Remote r = s.remote;
+        long seen = s.connections > 0 || !r.connections().isEmpty() ? Math.max(s.lastActivity, r.lastActivity())
+                : Math.max(s.lastSeen, r.lastSeen());
         return new UserPresence(s.userId, status, seen == 0 ? null : Instant.ofEpochMilli(seen));
     }
 }

@@ -27,13 +27,23 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
     private static final int QUEUE = 100_000;
 
     private final SearchIndex index;
+    private final boolean ownEventsOnly;
     private final BlockingQueue<ChatEvent> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicBoolean stale = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean running = true;
 
     public SearchIndexer(SearchIndex index) {
+        this(index, false);
+    }
+
+    /**
+     * @param ownEventsOnly index only the events this node published: the index is shared by the pod's nodes
+     *     (PostgreSQL), and each event is published by exactly one of them
+     */
+    public SearchIndexer(SearchIndex index, boolean ownEventsOnly) {
         this.index = index;
+        this.ownEventsOnly = ownEventsOnly;
         this.thread = Thread.ofPlatform().name("parley-search-indexer").daemon().start(new Drain());
     }
 
@@ -52,6 +62,11 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
     static String searchable(String fileName) {
         String parts = FILE_NAME_SEPARATORS.matcher(fileName).replaceAll(" ").strip();
         return parts.equals(fileName) ? fileName : fileName + " " + parts;
+    }
+
+    @Override
+    public void onEvent(BusEvent event, boolean publishedHere) {
+        if (publishedHere || !ownEventsOnly) onEvent(event);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.parley.core.chat.ChatMember;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,6 +36,12 @@ public interface ChatStore {
     boolean removeMember(UUID chatId, UUID userId);
 
     List<UUID> memberIds(UUID chatId);
+
+    /** {@return the last seq of every chat the user is a member of, in any workspace} (what a node watches for them) */
+    Map<UUID, Long> lastSeqsOf(UUID userId);
+
+    /** {@return the last seq of each of these chats that exists} (one query per few hundred ids) */
+    Map<UUID, Long> lastSeqs(Collection<UUID> chatIds);
 
     Optional<ChatMember> member(UUID chatId, UUID userId);
 

@@ -30,21 +30,22 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
     private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
-    private static final Map<String, Set<String>> KEYS = Map.of(
-            "server", Set.of("host", "port", "public_url"),
-            "store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max"),
-            "auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations"),
-            "gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
-                    "send_queue_max", "token_refresh_lead", "revocation_sweep"),
-            "pod", Set.of("id"),
-            "push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
-                    "allow_insecure_endpoints"),
-            "realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
-                    "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above"),
-            "limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
-                    "webhook_posts_per_second"),
-            "files", Set.of("max_size", "workspace_quota", "unattached_ttl"),
-            "notifications", Set.of("badge_interval", "toast_group_window", "queue_max"));
+    private static final Map<String, Set<String>> KEYS = Map.ofEntries(
+            Map.entry("server", Set.of("host", "port", "public_url")),
+            Map.entry("store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max")),
+            Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations")),
+            Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
+                        "send_queue_max", "token_refresh_lead", "revocation_sweep")),
+            Map.entry("pod", Set.of("id")),
+            Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
+                        "allow_insecure_endpoints")),
+            Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
+                        "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above")),
+            Map.entry("limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
+                        "webhook_posts_per_second")),
+            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl")),
+            Map.entry("notifications", Set.of("badge_interval", "toast_group_window", "queue_max")),
+            Map.entry("bus", Set.of("kind", "url", "prefix")));
 
     /** Thrown with every configuration problem found. */
     public static final class InvalidConfig extends Exception {
@@ -246,9 +247,29 @@ public final class ConfigLoader {
                 duration("notifications.badge_interval", d.notifications().badgeInterval()),
                 duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),
                 integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
+        ParleyConfig.Bus bus = bus(d.bus(), kind);
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
         return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications,
-                files);
+                files, bus);
+    }
+
+    /** The {@code [bus]} section: NATS needs a shared store (every node reads the same logs) and a nats:// URL. */
+    private ParleyConfig.Bus bus(ParleyConfig.Bus d, String storeKind) {
+        String kind = str("bus.kind", d.kind()).toLowerCase(Locale.ROOT);
+        String url = str("bus.url", d.url());
+        String prefix = str("bus.prefix", d.prefix());
+        if (!kind.equals("inprocess") && !kind.equals("nats")) problems.add("bus.kind must be inprocess or nats (got '" + kind + "')");
+        if (kind.equals("nats")) {
+            if (!url.matches("^(nats|tls)://[^\\s,]+(,(nats|tls)://[^\\s,]+)*$")) {
+                problems.add("bus.url must be a nats://host:port URL (comma-separated for several) when bus.kind is nats (got '"
+                        + (url.isEmpty() ? "nothing" : url) + "')");
+            }
+            if (!storeKind.equals("postgres")) {
+                problems.add("bus.kind = nats needs store.kind = postgres: the nodes of a pod share one database (got '" + storeKind + "')");
+            }
+        }
+        if (!prefix.matches("^[a-z0-9_-]{1,32}$")) problems.add("bus.prefix must be 1-32 characters of a-z, 0-9, '_' or '-' (got '" + prefix + "')");
+        return new ParleyConfig.Bus(kind, url, prefix);
     }
 
     /** The {@code [push]} section; the VAPID subject defaults to the public URL when that is https. */

@@ -29,6 +29,12 @@ final class ConfigOptions {
     @Option(names = "--pod-id", description = "This pod's id (default local).")
     String podId;
 
+    @Option(names = "--bus", description = "Bus between nodes: inprocess (default, one node) or nats (a scaled-out pod).")
+    String bus;
+
+    @Option(names = "--nats-url", description = "NATS server for --bus nats, e.g. nats://127.0.0.1:4222")
+    String natsUrl;
+
     /** {@return the configuration, or null after printing every problem to stderr} */
     ParleyConfig loadOrReport() {
         try {
@@ -48,6 +54,8 @@ final class ConfigOptions {
         if (host != null) o.put("server.host", host);
         if (port != null) o.put("server.port", port.toString());
         if (podId != null) o.put("pod.id", podId);
+        if (bus != null) o.put("bus.kind", bus);
+        if (natsUrl != null) o.put("bus.url", natsUrl);
         return ConfigLoader.load(config, o, System.getenv());
     }
 }

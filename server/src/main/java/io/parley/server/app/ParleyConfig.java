@@ -21,7 +21,8 @@ import io.parley.core.realtime.RateLimits;
  * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime, Limits limits, Notifications notifications, FileSettings files) {
+                           RealtimeSettings realtime, Limits limits, Notifications notifications, FileSettings files,
+                           Bus bus) {
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -90,6 +91,19 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      */
     public record Notifications(Duration badgeInterval, Duration toastGroupWindow, int queueMax) {}
 
+    /**
+     * The bus between the nodes of a pod.
+     *
+     * @param kind {@code inprocess} (default: one node) or {@code nats} (a scaled-out pod; needs store.kind = postgres)
+     * @param url the NATS server(s), {@code nats://host:4222}, comma-separated for a cluster (kind = nats)
+     * @param prefix the first token of every subject and the start of every key-value bucket name; all nodes of
+     *     a pod share it, and two pods on one NATS must not ("parley")
+     */
+    public record Bus(String kind, String url, String prefix) {
+        /** {@return whether this is a scaled-out pod's bus} */
+        public boolean nats() { return kind.equals("nats"); }
+    }
+
     /** {@return the single-node defaults} */
     public static ParleyConfig defaults() {
         return new ParleyConfig(
@@ -101,6 +115,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
                 new Limits(10, 5, 3, 10, 10),
                 new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
-                FileSettings.DEFAULTS);
+                FileSettings.DEFAULTS,
+                new Bus("inprocess", "", "parley"));
     }
 }

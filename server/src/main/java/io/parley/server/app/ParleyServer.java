@@ -62,14 +62,31 @@ public final class ParleyServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), config.gateway().maxConnectionsPerUser(), metrics,
-                wiring.awareness().presence());
+        if (wiring.bus() instanceof io.parley.server.nats.NatsBus nats) { // the pod's bus: what crossed nodes, and what did not decode
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_received", nats, io.parley.server.nats.NatsBus::received).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_bad_payloads", nats, io.parley.server.nats.NatsBus::badPayloads).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_publish_failures", nats, io.parley.server.nats.NatsBus::publishFailures).register(registry);
+            io.micrometer.core.instrument.Gauge.builder("parley_bus_watched_subjects", nats, io.parley.server.nats.NatsBus::watchedSubjects).register(registry);
+        }
+        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), wiring.stores().chats(), wiring.bus(),
+                config.gateway().maxConnectionsPerUser(), metrics, wiring.awareness().presence());
         wiring.bus().subscribe(hub);
+        if (wiring.nats() != null) {
+            // After a broker outage, repair from the store at once what the other nodes published meanwhile.
+            wiring.nats().onReconnect(() -> Thread.ofVirtual().name("parley-catch-up").start(() -> {
+                try {
+                    hub.catchUp();
+                } catch (RuntimeException e) {
+                    log.warn("catch-up after the NATS reconnect failed; the periodic one will retry", e);
+                }
+            }));
+        }
         var n = config.notifications();
         notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
                 wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,
                 new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()),
-                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND);
+                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND,
+                userId -> !wiring.awareness().presence().remoteConnections(userId).isEmpty());
         wiring.bus().subscribe(notifications);
 
         Router router = new Router();

@@ -23,6 +23,12 @@ import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
 import io.parley.server.files.LocalBlobStore;
 import io.parley.server.files.TikaInspector;
+import io.parley.server.nats.NatsBus;
+import io.parley.server.nats.NatsLink;
+import io.parley.server.nats.NatsPresence;
+import io.parley.server.nats.NatsRateLimiter;
+import io.parley.core.realtime.RateLimiter;
+import io.parley.core.realtime.PresenceShare;
 import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
 import io.parley.server.search.Reindexer;
@@ -45,9 +51,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
  */
-record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, TokenBuckets limiter, Awareness awareness,
+record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
               PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
-              ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping) implements AutoCloseable {
+              ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Typing and presence, and the timer that drives them. */
@@ -65,7 +71,9 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
-        Bus bus = new InProcessBus();
+        // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
+        NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
+        Bus bus = nats != null ? new NatsBus(nats) : new InProcessBus();
         var hasher = new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations());
         AuthService auth = new AuthService(st.users(), st.sessions(), hasher, bus, clock, cfg.auth().settings());
         ChatDirectory directory = new ChatDirectory(st.chats());
@@ -74,7 +82,10 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         WorkspaceService workspaces = new WorkspaceService(st.workspaces(), st.chats(), st.users(), auth, directory, bus, clock);
 
         // One limiter for every action: messages, read marks and urgent from [limits], typing and presence from [realtime].
-        TokenBuckets limiter = new TokenBuckets(cfg.realtime().applyTo(cfg.limits().rateLimits()), clock);
+        var limits = cfg.realtime().applyTo(cfg.limits().rateLimits());
+        TokenBuckets localLimits = new TokenBuckets(limits, clock);
+        // A pod counts each user's buckets across its nodes; a node alone (or during a NATS outage) counts its own.
+        RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
         FileService files = new FileService(st.files(), blobStore(cfg), new TikaInspector(), st.workspaces(), chats, limiter,
                 cfg.files(), clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
@@ -97,7 +108,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         limitsTimer.scheduleWithFixedDelay(() -> { // applies coalesced read marks (latest wins), forgets idle buckets
             try {
                 messages.flushDeferredReadMarks();
-                limiter.evictIdle();
+                localLimits.evictIdle();
             } catch (RuntimeException e) {
                 log.warn("flushing deferred read marks failed", e);
             }
@@ -105,23 +116,24 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
 
         TypingService typing = new TypingService(chats, st.users(), limiter, bus, clock, cfg.realtime());
         bus.subscribe(typing);
-        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime());
-        var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, limiter, cfg.realtime()));
+        PresenceService presence = new PresenceService(st.workspaces(), limiter, bus, clock, cfg.realtime(),
+                nats != null ? new NatsPresence(nats) : PresenceShare.NONE);
+        var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, localLimits, cfg.realtime()));
         PreferenceService preferences = new PreferenceService(st.preferences(), chats);
         WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();
 
         if (!withSearch) {
             return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
-                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping);
+                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping, nats);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
-        SearchIndexer indexer = new SearchIndexer(index);
+        SearchIndexer indexer = new SearchIndexer(index, bus.selective()); // a pod's shared index: each node indexes what it published
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
-                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping);
+                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
@@ -180,5 +192,6 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         if (indexer != null) indexer.close();
         if (index != null) index.close();
         stores.close();
+        if (nats != null) nats.close();
     }
 }

@@ -63,6 +63,13 @@ public final class Bench {
             }
         }
 
+        int nodes = Math.max(1, cfg.nodes().size());
+        for (BenchConnection c : conns) c.node = c.userIndex % nodes;
+        if (nodes > 1) {
+            int[] senderNode = new int[senders.size()];
+            for (int i = 0; i < senders.size(); i++) senderNode[i] = senders.get(i).node;
+            stats.senderNode = senderNode;
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(cfg.ioThreads(), io);
@@ -81,12 +88,14 @@ public final class Bench {
     }
 
     private void connect(EventLoopGroup group, boolean epoll, RestSetup.Plan plan, List<BenchConnection> conns) throws Exception {
-        URI http = URI.create(cfg.url());
-        String host = http.getHost();
-        int port = http.getPort() > 0 ? http.getPort() : 80;
+        List<URI> targets = new ArrayList<>();
+        for (String u : cfg.nodes().isEmpty() ? List.of(cfg.url()) : cfg.nodes()) targets.add(URI.create(u));
         Semaphore gate = new Semaphore(cfg.connectConcurrency());
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (BenchConnection c : conns) {
+            URI http = targets.get(c.node % targets.size());
+            String host = http.getHost();
+            int port = http.getPort() > 0 ? http.getPort() : 80;
             gate.acquire();
             URI ws = URI.create("ws://" + host + ":" + port + "/ws?v=1&token=" + plan.users().get(c.userIndex).token());
             WebSocketClientProtocolConfig wsc = WebSocketClientProtocolConfig.newBuilder().webSocketUri(ws)
@@ -226,6 +235,7 @@ public final class Bench {
         int disconnected = (int) conns.stream().filter(c -> c.closed).count();
         Histogram d = stats.deliverLatency.getIntervalHistogram();
         Histogram a = stats.ackLatency.getIntervalHistogram();
+        Histogram x = stats.crossDeliverLatency.getIntervalHistogram();
         double secs = cfg.duration().toNanos() / 1e9;
         Map<String, Long> errors = new TreeMap<>();
         stats.errors.forEach((k, v) -> errors.put(k, v.sum()));
@@ -238,7 +248,8 @@ public final class Bench {
                 lost, stats.duplicated.sum(), stats.outOfOrder.sum(), notAcked, stats.failedSends.sum(), stats.skippedSends.sum(),
                 disconnected, errors, (drained - stats.windowEnd) / 1e9,
                 new BenchResult.AmbientResult(stats.typingSent.sum(), stats.typingReceived.sum(), stats.presenceSent.sum(),
-                        stats.presenceReceived.sum(), (cpu[1] - cpu[0]) / secs));
+                        stats.presenceReceived.sum(), (cpu[1] - cpu[0]) / secs),
+                ms(x, 50), ms(x, 99), x.getTotalCount());
     }
 
     private static double ms(Histogram h, double percentile) {

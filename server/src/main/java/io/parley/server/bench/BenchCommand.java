@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "The server's pid on this host, to report its CPU per connected user.")
     long serverPid;
 
+    @Option(names = "--nodes", split = ",", description = "A pod's node base URLs (http://host:port,...): user i connects to node i mod n, "
+            + "and cross-node send→deliver is reported apart. Setup still goes to --url.")
+    java.util.List<String> nodes;
+
     @Option(names = "--json", description = "Also print the result as one JSON line.")
     boolean json;
 
@@ -87,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchConfig cfg = new BenchConfig(url, ownerEmail, ownerPassword, scenario, channels, members, dms, senders, rate, window,
                 duration(warmup), duration(duration), duration(drain), size,
                 ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(), registerConcurrency, connectConcurrency,
-                new Ambient(users, presenceContacts, presenceRate, typingRate, serverPid));
+                new Ambient(users, presenceContacts, presenceRate, typingRate, serverPid), nodes);
         BenchResult r;
         try {
             r = new Bench(cfg, System.err).run();

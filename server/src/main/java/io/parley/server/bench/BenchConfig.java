@@ -22,10 +22,13 @@ import java.time.Duration;
  * @param ioThreads Netty event-loop threads of the client
  * @param registerConcurrency parallel registrations during setup
  * @param connectConcurrency parallel WebSocket handshakes
+ * @param nodes WebSocket base URLs of a pod's nodes ({@code http://host:port}); user i connects to node i mod n.
+ *     Empty: every connection goes to {@code url}
  */
 public record BenchConfig(String url, String ownerEmail, String ownerPassword, Scenario scenario, int channels, int members,
                           int dms, int sendersPerChat, int rate, int window, Duration warmup, Duration duration, Duration drain,
-                          int size, int ioThreads, int registerConcurrency, int connectConcurrency, Ambient ambient) {
+                          int size, int ioThreads, int registerConcurrency, int connectConcurrency, Ambient ambient,
+                          java.util.List<String> nodes) {
 
     /** The chat layouts. */
     public enum Scenario { CHANNELS, DMS, FANOUT }
@@ -38,6 +41,7 @@ public record BenchConfig(String url, String ownerEmail, String ownerPassword, S
         if (window < 1) window = 1;
         if (ioThreads < 1) ioThreads = 1;
         if (ambient == null) ambient = Ambient.NONE;
+        nodes = nodes == null ? java.util.List.of() : java.util.List.copyOf(nodes);
     }
 
     /** {@return how many users the scenario needs} */
@@ -53,6 +57,6 @@ public record BenchConfig(String url, String ownerEmail, String ownerPassword, S
     /** A small config for tests. */
     public static BenchConfig small(String url, Scenario scenario, int rate, Duration warmup, Duration duration) {
         return new BenchConfig(url, DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD, scenario, 2, 5, 5, 2, rate, 64, warmup, duration,
-                Duration.ofSeconds(5), 100, 1, 8, 16, Ambient.NONE);
+                Duration.ofSeconds(5), 100, 1, 8, 16, Ambient.NONE, java.util.List.of());
     }
 }

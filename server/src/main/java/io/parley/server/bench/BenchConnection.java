@@ -47,6 +47,8 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     }
 
     final int userIndex;
+    /** The pod node this connection goes to (0 with a single server). */
+    int node;
     final Track[] tracks;
     final Stats stats;
     final CompletableFuture<Void> hello = new CompletableFuture<>();
@@ -180,6 +182,13 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
             long sentAt = Payload.parseHex(b, c, 16);
             if (sentAt != Long.MIN_VALUE && stats.inWindow(sentAt)) {
                 stats.deliverLatency.recordValue(Math.max(0, (now - sentAt) / 1000));
+                int[] senderNode = stats.senderNode;
+                if (senderNode != null && c + 25 <= b.length) {
+                    long sender = Payload.parseHex(b, c + 17, 8);
+                    if (sender >= 0 && sender < senderNode.length && senderNode[(int) sender] != node) {
+                        stats.crossDeliverLatency.recordValue(Math.max(0, (now - sentAt) / 1000));
+                    }
+                }
             }
         }
     }

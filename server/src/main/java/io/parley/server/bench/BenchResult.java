@@ -22,7 +22,7 @@ public record BenchResult(String scenario, int connections, int chats, long memb
                           double deliveriesPerSec, double deliverP50, double deliverP99, double deliverP999, double deliverMax,
                           long deliverSamples, double ackP50, double ackP99, long ackSamples, long lost, long duplicated,
                           long outOfOrder, long unacked, long failed, long skipped, int disconnected, Map<String, Long> errors,
-                          double drainSeconds, AmbientResult ambient) {
+                          double drainSeconds, AmbientResult ambient, double crossP50, double crossP99, long crossSamples) {
 
     /**
      * The ephemeral side of a run: typing and presence frames sent and received, and the server's CPU
@@ -56,6 +56,7 @@ public record BenchResult(String scenario, int connections, int chats, long memb
         row(sb, "sent / acked (run)", sent + " / " + acked);
         row(sb, "acked msgs/s", f("%,.0f", ackedPerSec));
         row(sb, "deliveries/s", f("%,.0f", deliveriesPerSec));
+        if (crossSamples > 0) row(sb, "cross-node send→deliver ms", f("p50 %.2f  p99 %.2f  (n=%d)", crossP50, crossP99, crossSamples));
         row(sb, "send→deliver ms", f("p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)", deliverP50, deliverP99, deliverP999,
                 deliverMax, deliverSamples));
         row(sb, "send→ack ms", f("p50 %.2f  p99 %.2f  (n=%d)", ackP50, ackP99, ackSamples));

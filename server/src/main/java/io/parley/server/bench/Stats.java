@@ -12,6 +12,10 @@ final class Stats {
     /** Latencies in microseconds, up to 10 minutes. */
     final Recorder deliverLatency = new Recorder(600_000_000L, 3);
     final Recorder ackLatency = new Recorder(600_000_000L, 3);
+    /** Deliveries whose sender is connected to another node than the receiver (a pod run with --nodes). */
+    final Recorder crossDeliverLatency = new Recorder(600_000_000L, 3);
+    /** The node of each sender (by sender index), or null when every connection goes to one server. */
+    volatile int[] senderNode;
     final LongAdder sent = new LongAdder();
     final LongAdder sentInWindow = new LongAdder();
     final LongAdder acked = new LongAdder();

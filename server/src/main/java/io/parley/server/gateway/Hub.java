@@ -8,6 +8,7 @@ import io.parley.core.chat.ChatEvent;
 import io.parley.core.protocol.CloseCode;
 import io.parley.core.realtime.PresenceService;
 import io.parley.core.realtime.UserPresence;
+import io.parley.core.store.ChatStore;
 import io.parley.core.store.MessageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,14 @@ import java.util.function.Consumer;
  *
  * <p>Each frame is encoded once and its bytes shared by every recipient.
  *
+ * <p>Interest (a pod's selective bus): the hub watches the chats of the users connected here
+ * ({@link ChatInterest}) and tracks seqs only for those; an event of an unwatched chat (one this node
+ * published for a chat without local members) is handed to whoever is connected and not tracked. Every
+ * {@link #CATCH_UP_EVERY}, and after every reconnect to the broker, {@link #catchUp()} compares the watched
+ * chats' last seqs in the store with what was delivered and repairs the difference, so an event lost
+ * between nodes (a broker outage, a node killed between commit and publish) reaches clients even when
+ * nothing follows it in that chat.
+ *
  * <p>Awareness: the hub tells presence when a user's connections open and close and when a client
  * is active; it delivers typing to the chat's other members and presence changes to the connections
  * that subscribed to them, both as droppable frames.
@@ -43,6 +52,8 @@ public final class Hub implements Bus.Listener {
     /** Chats up to this size tell every member of each join and leave ({@code chat.membership}). */
     static final int ANNOUNCE_MEMBERSHIP_UP_TO = 500;
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** How often the hub compares its watched chats with the store (a pod's bus only). */
+    static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofSeconds(2);
 
     private final ChatDirectory directory;
     private final MessageLog messages;
@@ -52,10 +63,17 @@ public final class Hub implements Bus.Listener {
     private final GatewayMetrics metrics;
     private final PresenceService presence;
     private final PresenceSubscriptions presenceWatchers = new PresenceSubscriptions();
+    private final ChatStore chats;
+    /** Null on a bus that delivers everything (one node). */
+    private final ChatInterest interest;
 
-    public Hub(ChatDirectory directory, MessageLog messages, int maxConnectionsPerUser, GatewayMetrics metrics, PresenceService presence) {
+    public Hub(ChatDirectory directory, MessageLog messages, ChatStore chats, Bus bus, int maxConnectionsPerUser,
+               GatewayMetrics metrics, PresenceService presence) {
         this.directory = directory;
         this.messages = messages;
+        this.chats = chats;
+        this.interest = bus.selective() ? new ChatInterest(bus, chats, new Interest()) : null;
+        presence.onRemoteConnections(this::enforceConnectionLimit);
         this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.metrics = metrics;
         this.presence = presence;
@@ -71,17 +89,46 @@ public final class Hub implements Bus.Listener {
         presence.activity(c.userId());
     }
 
+    /**
+     * A connection of the user is about to open (on the upgrade's virtual thread, before the handshake): on a
+     * pod's bus, the node starts watching the user's chats now, so nothing committed from here on is missed.
+     * Every call needs a {@link #register} or an {@link #abandon}.
+     */
+    void prepare(UUID userId) {
+        if (interest != null) interest.acquire(userId);
+    }
+
+    /** The connection {@link #prepare}d for never opened. */
+    void abandon(UUID userId) {
+        if (interest != null) interest.release(userId);
+    }
+
     /** Registers a connection; closes the user's oldest ones past the per-user limit. */
     void register(Connection c) {
         List<Connection> mine = byUser.computeIfAbsent(c.userId(), k -> new CopyOnWriteArrayList<>());
         mine.add(c);
         metrics.connectionOpened();
-        presence.connected(c.userId());
-        List<Connection> open = new ArrayList<>(mine.stream().filter(Connection::isOpen).toList());
-        open.sort(Comparator.comparing(Connection::openedAt));
-        while (open.size() > maxConnectionsPerUser) {
-            Connection oldest = open.removeFirst();
-            oldest.close(CloseCode.REPLACED);
+        presence.connected(c.userId(), c.id(), c.openedAt().toEpochMilli());
+        enforceConnectionLimit(c.userId());
+    }
+
+    /** One of a user's open connections, on this node ({@code local} set) or another. */
+    private record Open(UUID id, long openedAt, Connection local) {}
+
+    /**
+     * Closes this node's connections of the user that are not among the newest {@code maxConnectionsPerUser}
+     * of the whole pod (this node's and, through shared presence, the others'). Every node applies the same
+     * rule to the same list, so each closes its own share of the oldest and the user ends up with the limit.
+     */
+    void enforceConnectionLimit(UUID userId) {
+        List<Open> open = new ArrayList<>();
+        for (Connection c : connections(userId)) if (c.isOpen()) open.add(new Open(c.id(), c.openedAt().toEpochMilli(), c));
+        if (open.isEmpty()) return;
+        for (var r : presence.remoteConnections(userId)) open.add(new Open(r.id(), r.openedAtMillis(), null));
+        if (open.size() <= maxConnectionsPerUser) return;
+        open.sort(Comparator.comparingLong(Open::openedAt).thenComparing(Open::id));
+        for (Open o : open.subList(0, open.size() - maxConnectionsPerUser)) {
+            if (o.local() != null) o.local().close(CloseCode.REPLACED);
         }
     }
 
@@ -94,7 +141,8 @@ public final class Hub implements Bus.Listener {
         if (!removed[0]) return;
         metrics.connectionClosed();
         presenceWatchers.drop(c);
-        presence.disconnected(c.userId());
+        presence.disconnected(c.userId(), c.id());
+        if (interest != null) interest.release(c.userId());
     }
 
     /** {@return every live connection on this node} */
@@ -119,6 +167,7 @@ public final class Hub implements Bus.Listener {
         switch (event) {
             case BusEvent.Committed c -> deliverInOrder(c.event());
             case BusEvent.MembershipChanged m -> {
+                if (interest != null && interest.holds(m.userId())) follow(m);
                 byte[] f = ServerFrames.frame("chat.membership",
                         Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
                 // Everyone in a small chat hears of a join or leave; in a big one only the person concerned
@@ -147,8 +196,67 @@ public final class Hub implements Bus.Listener {
         }
     }
 
+    /** A user connected here joined or left a chat: adjust what the node watches, off the bus thread (it may block). */
+    private void follow(BusEvent.MembershipChanged m) {
+        Thread.ofVirtual().name("parley-interest").start(() -> {
+            try {
+                if (m.joined()) interest.joined(m.userId(), m.chatId());
+                else interest.left(m.userId(), m.chatId());
+            } catch (RuntimeException e) {
+                log.warn("could not follow chat {} for a local member; it is caught up at their next connect", m.chatId(), e);
+            }
+        });
+    }
+
+    /**
+     * Compares every watched chat's last seq in the store with the last one delivered and delivers what is
+     * missing (a pod's bus; a no-op on one node). Runs on the gateway's timer and after broker reconnects.
+     */
+    public void catchUp() {
+        if (interest == null) return;
+        Set<UUID> watched = interest.watched();
+        if (watched.isEmpty()) return;
+        Map<UUID, Long> stored = chats.lastSeqs(watched);
+        for (var e : stored.entrySet()) {
+            UUID chatId = e.getKey();
+            Long last = lastDelivered.get(chatId);
+            if (last == null || e.getValue() <= last) continue;
+            synchronized (lockFor(chatId)) {
+                last = lastDelivered.get(chatId);
+                if (last == null || e.getValue() <= last || !interest.watches(chatId)) continue;
+                long upTo = last;
+                for (ChatEvent missed : messages.eventsAfter(chatId, last, (int) Math.min(Integer.MAX_VALUE, e.getValue() - last))) {
+                    if (missed.seq() <= upTo) continue;
+                    deliver(missed);
+                    upTo = missed.seq();
+                }
+                lastDelivered.put(chatId, upTo);
+                metrics.gapRepaired();
+            }
+        }
+    }
+
+    /** Keeps the seq bookkeeping in step with what the node watches. */
+    private final class Interest implements ChatInterest.Listener {
+        @Override
+        public void started(Map<UUID, Long> lastSeqs) {
+            lastSeqs.forEach((chat, seq) -> lastDelivered.merge(chat, seq, Math::max));
+        }
+
+        @Override
+        public void stopped(Set<UUID> chatIds) {
+            for (UUID chat : chatIds) {
+                lastDelivered.remove(chat); // the lock object stays: another thread may hold it
+            }
+        }
+    }
+
     private void deliverInOrder(ChatEvent event) {
         UUID chatId = event.chatId();
+        if (interest != null && !interest.watches(chatId)) { // published here for a chat with no member connected here
+            deliver(event);
+            return;
+        }
         // One chat's events arrive on one bus thread in order; the lock only guards against a
         // second bus thread (NATS) handling the same chat.
         synchronized (lockFor(chatId)) {

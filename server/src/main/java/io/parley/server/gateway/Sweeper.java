@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * The gateway's clock: every second it closes silent connections (heartbeat timeout), idle ones
  * (no application traffic), and those whose access token expired; it sends {@code token.refresh}
  * ahead of expiry, and drops lapsed presence subscriptions. Every {@code revocationSweep} it re-checks all live sessions against the store,
- * so a revocation closes sockets within 30 s even if the bus event was lost.
+ * so a revocation closes sockets within 30 s even if the bus event was lost. On a pod's bus it also
+ * runs the hub's {@linkplain Hub#catchUp() catch-up} against the store every {@link Hub#CATCH_UP_EVERY}.
  */
 final class Sweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
@@ -39,6 +40,16 @@ final class Sweeper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepLiveness, 1, 1, TimeUnit.SECONDS);
         long every = config.revocationSweep().toMillis();
         timer.scheduleWithFixedDelay(this::sweepRevocations, every, every, TimeUnit.MILLISECONDS);
+        long catchUp = Hub.CATCH_UP_EVERY.toMillis();
+        timer.scheduleWithFixedDelay(this::catchUp, catchUp, catchUp, TimeUnit.MILLISECONDS);
+    }
+
+    private void catchUp() {
+        try {
+            hub.catchUp();
+        } catch (RuntimeException e) {
+            log.debug("catch-up against the store failed (database unavailable?); will retry", e);
+        }
     }
 
     private void sweepLiveness() {

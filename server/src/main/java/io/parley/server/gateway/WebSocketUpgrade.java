@@ -67,11 +67,20 @@ final class WebSocketUpgrade {
             return HttpResponse.error(ErrorCode.INVALID, "not a WebSocket upgrade request (unsupported WebSocket version)", null);
         }
         Principal who = principal;
+        try {
+            hub.prepare(who.userId()); // a pod's node watches the user's chats before the client can sync
+        } catch (ParleyException e) {
+            return HttpResponse.error(e.code(), e.getMessage(), e.retryAfterSeconds());
+        }
         ctx.channel().eventLoop().execute(() -> {
             try {
                 handshaker.handshake(ctx.channel(), req).addListener(f -> {
                     if (f.isSuccess()) onOpen(ctx, who, version);
+                    else hub.abandon(who.userId());
                 });
+            } catch (RuntimeException e) {
+                hub.abandon(who.userId());
+                throw e;
             } finally {
                 req.release();
             }
@@ -89,6 +98,7 @@ final class WebSocketUpgrade {
             c.send(ServerFrames.error(ErrorCode.UPGRADE_REQUIRED, "protocol version " + version + " is not supported; this server speaks "
                     + SUPPORTED_VERSIONS + " — upgrade the client", null, null));
             c.close(CloseCode.UPGRADE_REQUIRED);
+            hub.abandon(principal.userId());
             return;
         }
         hub.register(c);

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,6 +42,9 @@ public final class SqlChatStore implements ChatStore {
             + " VALUES (?, ?, ?, 0) ON CONFLICT (chat_id, user_id) DO NOTHING";
     private static final String REMOVE_MEMBER = "DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?";
     private static final String MEMBER_IDS = "SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id";
+    private static final String LAST_SEQS_OF = "SELECT c.id, c.last_seq FROM chats c JOIN chat_members m ON m.chat_id = c.id"
+            + " WHERE m.user_id = ?";
+    private static final int IDS_PER_QUERY = 500;
     private static final String MEMBER = "SELECT chat_id, user_id, joined_at, last_read_seq FROM chat_members"
             + " WHERE chat_id = ? AND user_id = ?";
     // Only ever raises the watermark; the same statement on both databases (no MAX/GREATEST needed).
@@ -136,6 +141,41 @@ public final class SqlChatStore implements ChatStore {
                 return out;
             }
         });
+    }
+
+    @Override
+    public Map<UUID, Long> lastSeqsOf(UUID userId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LAST_SEQS_OF)) {
+                Cols.uuid(ps, 1, userId);
+                return lastSeqMap(ps);
+            }
+        });
+    }
+
+    @Override
+    public Map<UUID, Long> lastSeqs(Collection<UUID> chatIds) {
+        List<UUID> ids = List.copyOf(chatIds);
+        Map<UUID, Long> out = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            List<UUID> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+            String sql = "SELECT c.id, c.last_seq FROM chats c WHERE c.id IN (" + "?,".repeat(part.size() - 1) + "?)";
+            out.putAll(db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < part.size(); i++) Cols.uuid(ps, i + 1, part.get(i));
+                    return lastSeqMap(ps);
+                }
+            }));
+        }
+        return out;
+    }
+
+    private static Map<UUID, Long> lastSeqMap(PreparedStatement ps) throws SQLException {
+        Map<UUID, Long> out = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.put(Cols.uuid(rs, "id"), rs.getLong("last_seq"));
+        }
+        return out;
     }
 
     @Override

@@ -128,4 +128,40 @@ class ConfigLoaderTest {
                 Map.of("limits.messages_per_second", "0", "limits.urgent_per_hour", "many", "notifications.badge_interval", "soon"), Map.of()));
         assertEquals(3, e.problems().size(), e.getMessage());
     }
+
+    @Test
+    void aPodBusIsNatsOverPostgresFromFileEnvironmentOrFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pod.toml");
+        Files.writeString(file, """
+                [store]
+                kind = "postgres"
+                url = "jdbc:postgresql://db:5432/parley"
+                [bus]
+                kind = "nats"
+                url = "nats://n1:4222,nats://n2:4222"
+                prefix = "acme"
+                """);
+        ParleyConfig c = ConfigLoader.load(file, Map.of(), Map.of());
+        assertAll(
+                () -> assertTrue(c.bus().nats()),
+                () -> assertEquals("nats://n1:4222,nats://n2:4222", c.bus().url()),
+                () -> assertEquals("acme", c.bus().prefix()));
+        ParleyConfig env = ConfigLoader.load(null, Map.of(), Map.of("PARLEY_STORE_KIND", "postgres",
+                "PARLEY_STORE_URL", "jdbc:postgresql://db/p", "PARLEY_BUS_KIND", "nats", "PARLEY_BUS_URL", "nats://127.0.0.1:4222"));
+        assertEquals("nats://127.0.0.1:4222", env.bus().url());
+        assertEquals("parley", env.bus().prefix(), "the default prefix");
+        assertEquals("inprocess", ConfigLoader.load(null, Map.of(), Map.of()).bus().kind(), "one node by default");
+    }
+
+    @Test
+    void aNatsBusNeedsAUrlAndPostgresAndAPlainPrefixAllReportedTogether() {
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
+                Map.of("bus.kind", "nats", "bus.url", "http://nats:4222", "bus.prefix", "Has Spaces"), Map.of()));
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("bus.url must be a nats://"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs store.kind = postgres"), e.getMessage());
+        assertTrue(e.getMessage().contains("bus.prefix"), e.getMessage());
+        var kind = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null, Map.of("bus.kind", "redis"), Map.of()));
+        assertTrue(kind.getMessage().contains("bus.kind must be inprocess or nats"), kind.getMessage());
+    }
 }

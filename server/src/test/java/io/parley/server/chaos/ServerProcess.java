@@ -30,7 +30,18 @@ final class ServerProcess implements AutoCloseable {
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Path log;
 
+    private final List<String> args;
+    private final java.util.Map<String, String> env;
+    private final Path dataDir;
+
     private ServerProcess(List<String> storeArgs, Path dataDir) throws IOException {
+        this(storeArgs, java.util.Map.of(), dataDir);
+    }
+
+    private ServerProcess(List<String> storeArgs, java.util.Map<String, String> env, Path dataDir) throws IOException {
+        this.args = List.copyOf(storeArgs);
+        this.env = java.util.Map.copyOf(env);
+        this.dataDir = dataDir;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -42,6 +53,7 @@ final class ServerProcess implements AutoCloseable {
         pb.environment().put("PARLEY_LOG_LEVEL", "WARN");
         pb.environment().put("PARLEY_LIMITS_MESSAGES_PER_SECOND", "100000"); // load, not limits, is under test
         pb.environment().put("PARLEY_LIMITS_READ_MARKS_PER_SECOND", "100000");
+        pb.environment().putAll(env);
         synchronized (ServerProcess.class) {
             log = dataDir.resolveSibling("server-" + (++launches) + ".log");
         }
@@ -51,7 +63,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a node and waits until it listens. */
     static ServerProcess start(Path dataDir, List<String> storeArgs, Duration timeout) throws IOException {
-        ServerProcess p = new ServerProcess(storeArgs, dataDir);
+        return start(dataDir, storeArgs, java.util.Map.of(), timeout);
+    }
+
+    /** Starts a node with extra environment ({@code PARLEY_…} settings) and waits until it listens. */
+    static ServerProcess start(Path dataDir, List<String> args, java.util.Map<String, String> env, Duration timeout) throws IOException {
+        ServerProcess p = new ServerProcess(args, env, dataDir);
         try {
             p.port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -77,6 +94,13 @@ final class ServerProcess implements AutoCloseable {
     }
 
     int port() { return port.join(); }
+
+    /** {@return a new process with this one's data, arguments and environment (after this one stopped)} */
+    ServerProcess restart(Duration timeout) throws IOException {
+        return start(dataDir, args, env, timeout);
+    }
+
+    boolean alive() { return process.isAlive(); }
 
     String baseUrl() { return "http://127.0.0.1:" + port(); }
 
