@@ -60,6 +60,7 @@ try {
         typing: [t.typingWording(['Ana']), t.typingWording(['Ana', 'Ben']), t.typingWording(['Ana', 'Ben', 'Cy'])],
         backoff: [0, 1, 2, 3, 4, 5, 6, 9].map(n => s.backoffDelayMs(n, () => 0)),
         jitterMax: s.backoffDelayMs(0, () => 0.999),
+        uuidInsecure: (() => { crypto.randomUUID = undefined; try { return s.uuid(); } finally { delete crypto.randomUUID; } })(),
       };
     });
     const eq = (x, y, what) => assert(JSON.stringify(x) === JSON.stringify(y), `${what}: ${JSON.stringify(x)}`);
@@ -72,6 +73,7 @@ try {
     eq(r.typing, ['Ana is typing…', 'Ana and Ben are typing…', 'Several people are typing…'], 'typing wording');
     eq(r.backoff, [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000], 'backoff');
     assert(r.jitterMax > 1000 && r.jitterMax <= 1200, 'jitter ' + r.jitterMax);
+    assert(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.uuidInsecure), 'uuid without randomUUID ' + r.uuidInsecure);
   });
 
   await step('the owner creates an invite link; a second person signs up with it', pages, async () => {
@@ -475,6 +477,19 @@ try {
     await send(a, 'after the token renewal');
     await message(b, 'after the token renewal').waitFor();
     assert(await a.evaluate(() => window.parley.state.connection) === 'online', 'still online');
+  });
+
+  await step('the workspace switcher: create a second workspace, switch back', pages, async () => {
+    await a.locator('.workspace-button').click();
+    await a.getByLabel('Create a workspace').fill('Beta team');
+    await a.getByRole('button', {name: 'Create', exact: true}).click();
+    await a.locator('.ws-name', {hasText: 'Beta team'}).waitFor();
+    await a.locator('#chat-title', {hasText: '#general'}).waitFor();
+    assert(await sidebarItem(a, 'plans').count() === 0, 'only the new workspace\'s chats');
+    await a.locator('.workspace-button').click();
+    await a.getByRole('button', {name: 'Acme'}).click();
+    await a.locator('.ws-name', {hasText: 'Acme'}).waitFor();
+    await sidebarItem(a, 'plans').waitFor();
   });
 
   await step('a phone-width window: the sidebar is a drawer, the chat is usable', pages, async () => {

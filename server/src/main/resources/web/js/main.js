@@ -58,7 +58,8 @@ async function start(wsId) {
     }
     mountShell();
     const r = route();
-    await openWorkspace(client.preferredWorkspace(wsId || r.workspaceId), r.workspaceId === wsId ? r : {});
+    const fromUrl = r.workspaceId && (!wsId || wsId === r.workspaceId); // e.g. a notification's link, also after sign-in
+    await openWorkspace(client.preferredWorkspace(wsId || r.workspaceId), fromUrl ? r : {});
   } catch (e) {
     if (e.status === 401) { clearSession(); boot(); return; }
     replace(root, h('main', {class: 'auth'}, h('div', {class: 'auth-card'}, h('h1', {text: 'Parley could not start'}), h('p', {text: e.message}),

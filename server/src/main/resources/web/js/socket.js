@@ -13,8 +13,14 @@ export function backoffDelayMs(attempt, random = Math.random) {
   return Math.round(base + random() * base * 0.2);
 }
 
+/** A random (version 4) UUID; crypto.randomUUID needs a secure context, getRandomValues does not (plain http on a LAN). */
 export function uuid() {
-  return crypto.randomUUID();
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map(v => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 /** A failed request: the server's error payload, or code "offline"/"timeout". */
