@@ -479,6 +479,29 @@ try {
     assert(await a.evaluate(() => window.parley.state.connection) === 'online', 'still online');
   });
 
+  await step('two tabs of one person renew the same session together and both stay signed in', pages, async () => {
+    const a2 = await a.context().newPage();
+    a2.label = 'olive-tab2';
+    a2.errors = [];
+    a2.on('pageerror', e => a2.errors.push(e.message));
+    await a2.goto(a.url());
+    await until(a2, () => window.parley?.state?.connection === 'online');
+    const start = await a.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).accessToken);
+    // Both sockets hold the same token, so token.refresh reaches both at once; one refresh token works once.
+    for (const t of [start]) {
+      await until(a, first => JSON.parse(localStorage.getItem('parley.session')).accessToken !== first, t, 40000);
+    }
+    await a2.waitForTimeout(1500);
+    for (const p of [a, a2]) {
+      assert(await p.evaluate(() => !!localStorage.getItem('parley.session') && window.parley.state.connection === 'online'), p.label + ' signed in and online');
+    }
+    await a2.locator('.chat-pane .composer-input').fill('from the second tab');
+    await a2.locator('.chat-pane .composer-input').press('Enter');
+    await message(b, 'from the second tab').waitFor();
+    assert(a2.errors.length === 0, 'second tab errors: ' + a2.errors.join('; '));
+    await a2.close();
+  });
+
   await step('the workspace switcher: create a second workspace, switch back', pages, async () => {
     await a.locator('.workspace-button').click();
     await a.getByLabel('Create a workspace').fill('Beta team');

@@ -14,26 +14,35 @@ export class ApiError extends Error {
 
 let refreshing = null;
 
-/** Exchanges the refresh token for new tokens, once at a time. {@return true when it worked} */
+/**
+ * Exchanges the refresh token for new tokens, once at a time — across tabs too (Web Locks), since
+ * each refresh token works once: a tab that finds the token already rotated by another simply takes
+ * the new one. {@return true when it worked}
+ */
 export function refreshTokens() {
   if (!refreshing) {
-    refreshing = (async () => {
-      const s = session();
-      if (!s?.refreshToken) return false;
-      try {
-        const body = await call('/api/v1/auth/refresh', {method: 'POST', body: {refreshToken: s.refreshToken}, auth: false});
-        setSession(body);
-        return true;
-      } catch (e) {
-        if (e.status === 401) clearSession();
-        if (e.offline) throw e;
-        return false;
-      } finally {
-        setTimeout(() => { refreshing = null; }, 0);
-      }
-    })();
+    const seen = session()?.accessToken;
+    const run = () => refreshOnce(seen);
+    refreshing = (navigator.locks ? navigator.locks.request('parley-token-refresh', run) : run())
+      .finally(() => setTimeout(() => { refreshing = null; }, 0));
   }
   return refreshing;
+}
+
+async function refreshOnce(seen) {
+  const s = session();
+  if (!s?.refreshToken) return false;
+  if (s.accessToken !== seen) return true; // another tab refreshed while this one waited for the lock
+  const used = s.refreshToken;
+  try {
+    setSession(await call('/api/v1/auth/refresh', {method: 'POST', body: {refreshToken: used}, auth: false}));
+    return true;
+  } catch (e) {
+    if (session()?.refreshToken && session().refreshToken !== used) return true; // rotated by another tab meanwhile
+    if (e.status === 401) clearSession();
+    if (e.offline) throw e;
+    return false;
+  }
 }
 
 /**
