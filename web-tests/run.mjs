@@ -444,6 +444,12 @@ try {
     await a.locator('.result.offline', {hasText: 'hello from Olive'}).locator('mark').first().waitFor();
     await shot(a, 'offline');
     await a.keyboard.press('Escape');
+    // A reload with the server down: the service worker serves the app, IndexedDB the chats and messages.
+    await b.reload();
+    await b.locator('.offline-banner', {hasText: "You're offline"}).waitFor({state: 'visible'});
+    await sidebarItem(b, 'plans').waitFor();
+    await message(b, 'hello from Olive').waitFor();
+    await shot(b, 'offline-reload');
     await control('start-server');
     await until(a, () => window.parley.state.connection === 'online', undefined, 45000);
     await until(b, () => window.parley.state.connection === 'online', undefined, 45000);

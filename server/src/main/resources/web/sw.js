@@ -1,7 +1,16 @@
 // Parley's service worker: Web Push notifications while no page is open, opening the chat when one
 // is clicked, and an offline copy of the app shell (network first, so a new version shows at once).
 const SHELL = 'parley-shell-v1';
-const SHELL_FILES = ['/', '/app.css', '/icon.svg', '/js/main.js'];
+// Every file of the client, so a reload with the server down still starts the app (offline mode).
+// WebClientRoutesTest checks that this list names every file under web/.
+const SHELL_FILES = [
+  '/', '/app.css', '/icon.svg', '/manifest.webmanifest',
+  '/js/api.js', '/js/cache.js', '/js/client.js', '/js/dom.js', '/js/format.js', '/js/main.js', '/js/notify.js',
+  '/js/session.js', '/js/socket.js', '/js/store.js', '/js/time.js',
+  '/js/render/attachments.js', '/js/render/auth.js', '/js/render/chat.js', '/js/render/composer.js',
+  '/js/render/dialogs.js', '/js/render/messages.js', '/js/render/picker.js', '/js/render/presence.js',
+  '/js/render/search.js', '/js/render/sidebar.js', '/js/render/thread.js', '/js/render/toasts.js', '/js/render/typing.js',
+];
 
 self.addEventListener('install', e => {
   e.waitUntil(caches.open(SHELL).then(c => c.addAll(SHELL_FILES)).catch(() => {}).then(() => self.skipWaiting()));

@@ -14,6 +14,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -161,6 +165,22 @@ class WebClientRoutesTest {
                 () -> assertTrue(ContentSecurityPolicy.forHost("[::1]:8080").contains("ws://[::1]:8080")),
                 () -> assertTrue(ContentSecurityPolicy.forHost("evil.com; script-src *").contains("connect-src 'self';")),
                 () -> assertTrue(ContentSecurityPolicy.forHost(null).contains("connect-src 'self';")));
+    }
+
+    @Test
+    void theServiceWorkerPrecachesEveryFileOfTheClient() throws Exception {
+        Path root = Path.of(WebClientRoutesTest.class.getClassLoader().getResource("web/index.html").toURI()).getParent();
+        String sw = get("/sw.js").body();
+        List<String> missing;
+        try (Stream<Path> files = Files.walk(root)) {
+            missing = files.filter(Files::isRegularFile)
+                    .map(p -> "/" + root.relativize(p).toString().replace('\\', '/'))
+                    .filter(p -> !p.equals("/sw.js") && !p.equals("/index.html"))
+                    .filter(p -> !sw.contains("'" + p + "'"))
+                    .toList();
+        }
+        assertTrue(missing.isEmpty(), "sw.js SHELL_FILES must list every client file (offline start): missing " + missing);
+        assertTrue(sw.contains("'/'"), "and the page");
     }
 
     /** Sends the path exactly as written (java.net.http would normalise it). */
