@@ -86,7 +86,7 @@ abstract class BusContract {
                 new BusEvent.UrgentPosted(WS, chat, UUID.randomUUID(), user),
                 new BusEvent.TypingChanged(chat, user, "Ana Lyst", true),
                 new BusEvent.ReadMarked(WS, chat, user, 1),
-                new BusEvent.MembershipChanged(WS, chat, user, true),
+                new BusEvent.MembershipChanged(WS, chat, user, true, 7),
                 new BusEvent.ChatChanged(WS, chat),
                 new BusEvent.SessionsRevoked(user, Set.of(UUID.randomUUID(), UUID.randomUUID())));
     }
