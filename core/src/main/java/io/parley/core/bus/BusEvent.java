@@ -16,8 +16,14 @@ public sealed interface BusEvent {
     /** A committed log event of a chat, to be delivered to the chat's members. */
     record Committed(ChatEvent event) implements BusEvent {}
 
-    /** A chat's membership changed: caches drop it; the affected user's sessions learn of it. */
-    record MembershipChanged(UUID workspaceId, UUID chatId, UUID userId, boolean joined) implements BusEvent {}
+    /**
+     * A chat's membership changed: caches drop it; the affected user's sessions learn of it.
+     *
+     * @param sinceSeq for a join, the chat's last seq when the membership committed: a node that starts following
+     *     the chat for the joiner delivers every event after it, even one committed before the node's subscription
+     *     took effect (0 for a new chat); -1 for a leave
+     */
+    record MembershipChanged(UUID workspaceId, UUID chatId, UUID userId, boolean joined, long sinceSeq) implements BusEvent {}
 
     /** A chat's settings (name, topic, archived) changed: caches drop it. */
     record ChatChanged(UUID workspaceId, UUID chatId) implements BusEvent {}

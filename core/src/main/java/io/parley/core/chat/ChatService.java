@@ -109,7 +109,7 @@ public final class ChatService {
                 Input.optionalText("topic", topic, 250), Input.optionalText("purpose", purpose, 250), false,
                 caller.userId(), clock.instant(), 0, null);
         chats.create(chat, List.of(caller.userId()));
-        announce(chat, caller.userId(), true); // the creator's nodes start following the chat
+        announce(chat, caller.userId(), 0); // the creator's nodes start following the chat from its beginning
         return chat;
     }
 
@@ -134,7 +134,7 @@ public final class ChatService {
             if (e.code() == ErrorCode.CONFLICT) return chats.byDmKey(workspaceId, key).orElseThrow(() -> e); // lost a race: same DM
             throw e;
         }
-        for (UUID u : people) announce(chat, u, true); // each person's node starts following the new conversation
+        for (UUID u : people) announce(chat, u, 0); // each person's node starts following the new conversation
         return chat;
     }
 
@@ -196,7 +196,7 @@ public final class ChatService {
         Chat chat = requireReadable(caller.userId(), chatId);
         if (!chat.kind().isChannel()) throw ParleyException.invalid("DMs cannot be left");
         if (WorkspaceService.GENERAL.equals(chat.name())) throw ParleyException.forbidden("#general cannot be left");
-        if (chats.removeMember(chatId, caller.userId())) announce(chat, caller.userId(), false);
+        if (chats.removeMember(chatId, caller.userId())) announce(chat, caller.userId(), -1);
     }
 
     /** Adds workspace members to a channel: its non-guest members, or admins. */
@@ -223,7 +223,7 @@ public final class ChatService {
         requireManager(caller, chat, workspaceMember(caller, chat.workspaceId()));
         if (WorkspaceService.GENERAL.equals(chat.name())) throw ParleyException.forbidden("nobody is removed from #general; remove them from the workspace");
         if (!chats.removeMember(chatId, userId)) throw ParleyException.notFound("not a member of this channel");
-        announce(chat, userId, false);
+        announce(chat, userId, -1);
     }
 
     /** {@return how many members the chat has} (for fan-out budgets; no access check) */
@@ -238,12 +238,15 @@ public final class ChatService {
     }
 
     private void addAndAnnounce(Chat chat, UUID userId) {
-        if (chats.addMember(chat.id(), userId)) announce(chat, userId, true);
+        long since = chats.addMember(chat.id(), userId);
+        if (since >= 0) announce(chat, userId, since);
     }
 
-    private void announce(Chat chat, UUID userId, boolean joined) {
+    /** @param sinceSeq the chat's seq when the user joined (see {@link BusEvent.MembershipChanged}), or -1: they left */
+    private void announce(Chat chat, UUID userId, long sinceSeq) {
+        boolean joined = sinceSeq >= 0;
         directory.memberChanged(chat.id(), userId, joined);
-        bus.publish(new BusEvent.MembershipChanged(chat.workspaceId(), chat.id(), userId, joined));
+        bus.publish(new BusEvent.MembershipChanged(chat.workspaceId(), chat.id(), userId, joined, sinceSeq));
     }
 
     private void changed(Chat chat) {

@@ -29,8 +29,11 @@ public interface ChatStore {
     /** Updates name, topic, purpose and archived flag. @throws io.parley.core.error.ParleyException CONFLICT on a taken name */
     void update(Chat chat);
 
-    /** {@return false if the user was already a member} */
-    boolean addMember(UUID chatId, UUID userId);
+    /**
+     * Adds a member. {@return the chat's last seq when the membership committed (read under the chat's lock, so
+     * every event after it has a higher seq), or -1 if the user was already a member}
+     */
+    long addMember(UUID chatId, UUID userId);
 
     /** {@return false if the user was not a member} */
     boolean removeMember(UUID chatId, UUID userId);

@@ -215,9 +215,10 @@ public final class WorkspaceService {
         workspaces.addMember(new Membership(invite.workspaceId(), userId, invite.role(), now));
         if (invite.role() != Role.GUEST) {
             chats.byName(invite.workspaceId(), GENERAL).ifPresent(general -> {
-                if (chats.addMember(general.id(), userId)) {
+                long since = chats.addMember(general.id(), userId);
+                if (since >= 0) {
                     directory.memberChanged(general.id(), userId, true);
-                    bus.publish(new BusEvent.MembershipChanged(invite.workspaceId(), general.id(), userId, true));
+                    bus.publish(new BusEvent.MembershipChanged(invite.workspaceId(), general.id(), userId, true, since));
                 }
             });
         }
@@ -248,7 +249,7 @@ public final class WorkspaceService {
         workspaces.removeMember(workspaceId, userId);
         for (Chat c : theirs) {
             directory.memberChanged(c.id(), userId, false);
-            bus.publish(new BusEvent.MembershipChanged(workspaceId, c.id(), userId, false));
+            bus.publish(new BusEvent.MembershipChanged(workspaceId, c.id(), userId, false, -1));
         }
         // A removed user's open sockets must stop receiving this workspace's events; sessions are
         // per user, so every session is revoked (the user signs in again to see other workspaces).

@@ -43,7 +43,7 @@ public final class ConfigLoader {
                         "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above")),
             Map.entry("limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
                         "webhook_posts_per_second")),
-            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl")),
+            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl", "blob_store")),
             Map.entry("notifications", Set.of("badge_interval", "toast_group_window", "queue_max")),
             Map.entry("bus", Set.of("kind", "url", "prefix")));
 
@@ -197,7 +197,17 @@ public final class ConfigLoader {
         }
     }
 
-    private FileSettings files(FileSettings d) {
+    private ParleyConfig.Files files(ParleyConfig.Files defaults, String storeKind) {
+        String blobs = str("files.blob_store", defaults.blobStore()).toLowerCase(Locale.ROOT);
+        if (!Set.of("auto", "disk", "database").contains(blobs)) {
+            problems.add("files.blob_store must be auto, disk or database (got '" + blobs + "')");
+        } else if (blobs.equals("database") && !storeKind.equals("postgres")) {
+            problems.add("files.blob_store = database needs store.kind = postgres (SQLite keeps files on disk)");
+        }
+        return new ParleyConfig.Files(fileLimits(defaults.limits()), blobs);
+    }
+
+    private FileSettings fileLimits(FileSettings d) {
         long max = size("files.max_size", d.maxBytes());
         long quota = size("files.workspace_quota", d.workspaceQuotaBytes());
         Duration ttl = duration("files.unattached_ttl", d.unattachedTtl());
@@ -242,7 +252,7 @@ public final class ConfigLoader {
                 integer("limits.urgent_per_hour", d.limits().urgentPerHour(), 1, 10_000),
                 integer("limits.uploads_per_minute", d.limits().uploadsPerMinute(), 1, 1_000_000),
                 integer("limits.webhook_posts_per_second", d.limits().webhookPostsPerSecond(), 1, 1_000_000));
-        FileSettings files = files(d.files());
+        ParleyConfig.Files files = files(d.files(), kind);
         var notifications = new ParleyConfig.Notifications(
                 duration("notifications.badge_interval", d.notifications().badgeInterval()),
                 duration("notifications.toast_group_window", d.notifications().toastGroupWindow()),

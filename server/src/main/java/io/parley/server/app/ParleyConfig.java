@@ -18,11 +18,23 @@ import io.parley.core.realtime.RateLimits;
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
  * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080. Typing and presence timers are
  * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}); file limits
- * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}).
+ * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}) with the choice of blob store.
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime, Limits limits, Notifications notifications, FileSettings files,
+                           RealtimeSettings realtime, Limits limits, Notifications notifications, Files files,
                            Bus bus) {
+
+    /**
+     * @param limits size limit, quota, how long unattached uploads live
+     * @param blobStore where file bytes live: {@code disk} (under the data directory), {@code database} (PostgreSQL:
+     *     every node of a pod reads them), or {@code auto} (database with PostgreSQL, else disk)
+     */
+    public record Files(FileSettings limits, String blobStore) {
+        /** {@return whether bytes go into the database} */
+        public boolean inDatabase(Store store) {
+            return blobStore.equals("database") || (blobStore.equals("auto") && store.kind().equals("postgres"));
+        }
+    }
 
     /**
      * @param host interface to bind (127.0.0.1)
@@ -115,7 +127,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
                 new Limits(10, 5, 3, 10, 10),
                 new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
-                FileSettings.DEFAULTS,
+                new Files(FileSettings.DEFAULTS, "auto"),
                 new Bus("inprocess", "", "parley"));
     }
 }

@@ -86,8 +86,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         TokenBuckets localLimits = new TokenBuckets(limits, clock);
         // A pod counts each user's buckets across its nodes; a node alone (or during a NATS outage) counts its own.
         RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
-        FileService files = new FileService(st.files(), blobStore(cfg), new TikaInspector(), st.workspaces(), chats, limiter,
-                cfg.files(), clock);
+        FileService files = new FileService(st.files(), blobStore(cfg, st), new TikaInspector(), st.workspaces(), chats, limiter,
+                cfg.files().limits(), clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
                 new HybridClock(clock), clock, cfg.pod().id(), limiter, files::attachable);
         WebhookService webhooks = new WebhookService(st.webhooks(), chats, st.chats(), st.workspaces(), messages, clock);
@@ -138,12 +138,16 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         return w;
     }
 
-    /** {@return the file blobs, under the data directory} */
-    static BlobStore blobStore(ParleyConfig cfg) {
+    /**
+     * {@return where file bytes live: on disk under the data directory, or in PostgreSQL so that every node of a
+     * pod serves every file (uploads are still staged on local disk while they are hashed)}
+     */
+    static BlobStore blobStore(ParleyConfig cfg, Stores st) {
+        Path root = cfg.store().dataDir().resolve("files");
         try {
-            return new LocalBlobStore(cfg.store().dataDir().resolve("files"));
+            return cfg.files().inDatabase(cfg.store()) ? st.databaseBlobs(root.resolve("tmp")) : new LocalBlobStore(root);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the file store under " + cfg.store().dataDir(), e);
+            throw new java.io.UncheckedIOException("cannot create the file store under " + root, e);
         }
     }
 

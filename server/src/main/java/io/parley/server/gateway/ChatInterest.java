@@ -98,15 +98,19 @@ final class ChatInterest {
         listener.stopped(stopped);
     }
 
-    /** A user joined a chat: watch it if they are connected here and it is not watched yet. */
-    synchronized void joined(UUID userId, UUID chatId) {
+    /**
+     * A user joined a chat: watch it if they are connected here and it is not watched yet, from the seq the chat
+     * had when they joined — an event committed between the join and this subscription is then still delivered
+     * (the hub's gap repair fetches it), which starting from the store's current seq would skip.
+     */
+    synchronized void joined(UUID userId, UUID chatId, long sinceSeq) {
         Set<UUID> mine = chatsByUser.get(userId);
         if (mine == null || !mine.add(chatId)) return;
         Set<UUID> users = usersByChat.computeIfAbsent(chatId, k -> new HashSet<>());
         users.add(userId);
         if (users.size() > 1) return;
         watchedChats.add(chatId);
-        listener.started(chats.lastSeqs(List.of(chatId)));
+        listener.started(Map.of(chatId, Math.max(0, sinceSeq)));
         bus.watch(List.of(new Topic.Chat(chatId)));
     }
 

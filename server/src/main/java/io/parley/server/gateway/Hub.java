@@ -200,7 +200,7 @@ public final class Hub implements Bus.Listener {
     private void follow(BusEvent.MembershipChanged m) {
         Thread.ofVirtual().name("parley-interest").start(() -> {
             try {
-                if (m.joined()) interest.joined(m.userId(), m.chatId());
+                if (m.joined()) interest.joined(m.userId(), m.chatId(), m.sinceSeq());
                 else interest.left(m.userId(), m.chatId());
             } catch (RuntimeException e) {
                 log.warn("could not follow chat {} for a local member; it is caught up at their next connect", m.chatId(), e);

@@ -114,8 +114,18 @@ public final class SqlChatStore implements ChatStore {
     }
 
     @Override
-    public boolean addMember(UUID chatId, UUID userId) {
-        return db.write(c -> addMember(c, chatId, userId, Instant.now()));
+    public long addMember(UUID chatId, UUID userId) {
+        return db.write(c -> {
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement(db.lockChatSql())) { // serialises with the log writer's posts
+                Cols.uuid(ps, 1, chatId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw ParleyException.notFound("no such chat");
+                    seq = rs.getLong(1);
+                }
+            }
+            return addMember(c, chatId, userId, Instant.now()) ? seq : -1L;
+        });
     }
 
     @Override

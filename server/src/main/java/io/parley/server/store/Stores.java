@@ -114,6 +114,15 @@ public final class Stores implements AutoCloseable {
     /** {@return file metadata} */
     public io.parley.core.files.FileStore files() { return files; }
 
+    /**
+     * {@return a blob store in this database (PostgreSQL), staging uploads in {@code staging}}
+     * @throws IllegalStateException on SQLite (it keeps files on disk)
+     */
+    public io.parley.core.files.BlobStore databaseBlobs(java.nio.file.Path staging) throws java.io.IOException {
+        if (kind() != StoreKind.POSTGRES) throw new IllegalStateException("blobs in the database need PostgreSQL");
+        return new PgBlobStore(db, staging);
+    }
+
     /** {@return incoming webhooks} */
     public io.parley.core.webhook.WebhookStore webhooks() { return webhooks; }
 

@@ -87,7 +87,7 @@ class NatsBusContractTest extends BusContract {
         nodes = pod();
         List<Got> atB = record(nodes.get(1));
         UUID chat = UUID.randomUUID();
-        var joined = new BusEvent.MembershipChanged(WS, chat, UUID.randomUUID(), true);
+        var joined = new BusEvent.MembershipChanged(WS, chat, UUID.randomUUID(), true, 0);
         var changed = new BusEvent.ChatChanged(WS, chat);
         nodes.get(0).publish(joined);
         nodes.get(0).publish(changed);

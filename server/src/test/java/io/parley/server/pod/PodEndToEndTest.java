@@ -261,4 +261,26 @@ class PodEndToEndTest {
         assertEquals("rate_limited", refused.path("payload").path("code").asText(), refused.toString());
         assertTrue(refused.path("payload").path("retryAfter").asInt() >= 1);
     }
+
+    @Test
+    void aFileUploadedThroughOneNodeDownloadsThroughAnother() throws Exception {
+        pod(2, Map.of());
+        Tokens bob = team.add("bob");
+        byte[] bytes = new byte[(int) (2.5 * (1 << 20))]; // three chunks in the database's blob store
+        new java.util.Random(3).nextBytes(bytes);
+        var client = java.net.http.HttpClient.newHttpClient();
+        var up = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(0).baseUrl() + "/api/v1/workspaces/"
+                        + team.workspaceId + "/files?name=report.bin"))
+                .header("Authorization", "Bearer " + team.owner.accessToken())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, up.statusCode(), up.body());
+        String fileId = Http.JSON.readTree(up.body()).get("file").get("id").asText();
+        Http onA = new Http(nodes.get(0).baseUrl());
+        assertEquals(201, onA.post("/api/v1/chats/" + team.general + "/messages",
+                Map.of("content", "the report", "attachments", List.of(fileId)), team.owner.accessToken()).status());
+        var down = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(nodes.get(1).baseUrl() + "/api/v1/files/" + fileId + "/content"))
+                .header("Authorization", "Bearer " + bob.accessToken()).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, down.statusCode());
+        assertTrue(java.util.Arrays.equals(bytes, down.body()), "the same bytes through the other node");
+    }
 }

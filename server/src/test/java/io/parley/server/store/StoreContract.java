@@ -337,8 +337,8 @@ abstract class StoreContract {
         User m = user();
         Workspace w = workspace(owner);
         Chat c = channel(w, owner);
-        assertTrue(stores.chats().addMember(c.id(), m.id()));
-        assertFalse(stores.chats().addMember(c.id(), m.id()));
+        assertEquals(0, stores.chats().addMember(c.id(), m.id()), "the chat's seq when they joined");
+        assertEquals(-1, stores.chats().addMember(c.id(), m.id()), "already a member");
         assertEquals(Set.of(owner.id(), m.id()), Set.copyOf(stores.chats().memberIds(c.id())));
         stores.chats().markRead(c.id(), m.id(), 7);
         stores.chats().markRead(c.id(), m.id(), 3);
