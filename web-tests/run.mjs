@@ -254,9 +254,11 @@ try {
     await a.getByLabel('From').fill('22:30');
     await a.getByLabel('Until').fill('07:15');
     await a.getByRole('button', {name: 'Save', exact: true}).click();
+    await a.locator('dialog').waitFor({state: 'detached'}); // closes once the server stored it
     await a.getByRole('button', {name: 'Notification settings for this chat'}).click();
     await a.getByLabel('Every message').check();
     await a.getByRole('button', {name: 'Save', exact: true}).click();
+    await a.locator('dialog').waitFor({state: 'detached'});
     const prefs = await a.evaluate(async chatId => {
       const s = JSON.parse(localStorage.getItem('parley.session'));
       const h = {headers: {Authorization: 'Bearer ' + s.accessToken}};

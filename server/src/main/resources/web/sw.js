@@ -5,7 +5,7 @@ const SHELL = 'parley-shell-v1';
 // WebClientRoutesTest checks that this list names every file under web/.
 const SHELL_FILES = [
   '/', '/app.css', '/icon.svg', '/manifest.webmanifest',
-  '/js/api.js', '/js/cache.js', '/js/client.js', '/js/dom.js', '/js/format.js', '/js/main.js', '/js/notify.js',
+  '/js/api.js', '/js/awareness.js', '/js/cache.js', '/js/client.js', '/js/frames.js', '/js/outbox.js', '/js/dom.js', '/js/format.js', '/js/main.js', '/js/notify.js',
   '/js/session.js', '/js/socket.js', '/js/store.js', '/js/time.js',
   '/js/render/attachments.js', '/js/render/auth.js', '/js/render/chat.js', '/js/render/composer.js',
   '/js/render/dialogs.js', '/js/render/messages.js', '/js/render/picker.js', '/js/render/presence.js',
