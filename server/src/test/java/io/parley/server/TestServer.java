@@ -64,6 +64,27 @@ public final class TestServer implements AutoCloseable {
         return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push);
     }
 
+    /**
+     * Stops this node and keeps its data (for {@link #restartOnSamePort}): the page of a browser test
+     * stays open meanwhile and sees the server go away.
+     */
+    public void stop() {
+        keepData = true;
+        server.close();
+    }
+
+    /**
+     * Starts a new node on the data and the port of a stopped one, so clients that keep their URL
+     * (a browser page) reconnect to it.
+     */
+    public static TestServer restartOnSamePort(TestServer stopped) {
+        stopped.stop();
+        Map<String, String> o = new HashMap<>(stopped.overrides);
+        o.put("server.port", Integer.toString(stopped.port()));
+        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push);
+        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push);
+    }
+
     private static TestServer start(Path dir, Map<String, String> overrides, java.time.Clock clock,
                                     io.parley.core.notify.PushSender push) {
         try {

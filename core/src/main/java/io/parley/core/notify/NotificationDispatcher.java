@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Toasts and pushes.</b> For each recipient {@link NotificationRules} decides; online users get a
  * toast, offline ones a push through {@link PushSender}. The first message of a chat raises a toast at once
  * and opens a {@code toastGroupWindow} for (user, chat); messages inside it are counted and raised as one
- * grouped toast ("3 new messages in #general") when it closes. Urgent messages are never grouped. Thread
+ * grouped toast ("3 new messages in #general") when it closes (a single one as itself). Urgent messages are never grouped. Thread
  * replies notify only those they mention.
  */
 public final class NotificationDispatcher implements Bus.Listener, AutoCloseable {
@@ -339,6 +339,11 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             if (group.pending == 0) continue;
             Chat chat = directory.find(g.getKey().chatId()).orElse(null);
             if (chat == null) continue;
+            if (group.pending == 1) {
+                // One message held back: show it, not "1 new message in #x".
+                sendToast(g.getKey().userId(), chat, group.latest, title(chat, group.latest), body(group.latest), false, 1);
+                continue;
+            }
             String where = chat.kind().isChannel() ? "#" + chat.name() : "this conversation";
             String body = group.pending + " new message" + (group.pending == 1 ? "" : "s") + " in " + where;
             sendToast(g.getKey().userId(), chat, group.latest, chat.kind().isChannel() ? "#" + chat.name() : title(chat, group.latest),

@@ -15,6 +15,7 @@ import io.parley.server.gateway.SessionNotifier;
 import io.parley.core.notify.NotificationDispatcher;
 import io.parley.core.notify.PushSender;
 import io.parley.server.http.Router;
+import io.parley.server.web.WebClientRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class ParleyServer implements AutoCloseable {
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url).register(router);
+        new WebClientRoutes().register(router);
         wiring.webPush().start();
 
         Services s = wiring.services();

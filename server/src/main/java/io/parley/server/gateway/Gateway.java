@@ -76,6 +76,7 @@ public final class Gateway implements AutoCloseable {
                 .group(boss, io)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true) // a restarted node binds its port at once, whatever TIME_WAIT holds
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Maps method and path to a handler. Patterns are literal segments and {@code {name}} segments;
- * a path that matches some route but not its method is a 405, not a 404.
+ * a path that matches some route but not its method is a 405, not a 404. A GET (or HEAD) that
+ * matches no route at all goes to the fallback, if one is set (the web client's static files).
  */
 public final class Router {
     private record Route(String method, String[] segments, HttpHandler handler, boolean streaming) {}
@@ -22,6 +23,7 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private HttpHandler fallback;
 
     /** Adds a route; {@return this router} */
     public Router add(String method, String pattern, HttpHandler handler) {
@@ -43,6 +45,12 @@ public final class Router {
     public Router patch(String pattern, HttpHandler h) { return add("PATCH", pattern, h); }
     public Router delete(String pattern, HttpHandler h) { return add("DELETE", pattern, h); }
 
+    /** Sets the handler for GETs that match no route; {@return this router} */
+    public Router fallback(HttpHandler handler) {
+        this.fallback = handler;
+        return this;
+    }
+
     /** {@return the route for a request} */
     public Match match(String method, String path) {
         String[] segs = split(path);
@@ -55,7 +63,9 @@ public final class Router {
             }
             allowed.add(r.method);
         }
-        return allowed.isEmpty() ? new Match.NotFound() : new Match.MethodNotAllowed(allowed);
+        if (!allowed.isEmpty()) return new Match.MethodNotAllowed(allowed);
+        if (fallback != null && ("GET".equals(method) || "HEAD".equals(method))) return new Match.Found(fallback, Map.of(), false);
+        return new Match.NotFound();
     }
 
     private static Optional<Map<String, String>> bind(String[] pattern, String[] path) {

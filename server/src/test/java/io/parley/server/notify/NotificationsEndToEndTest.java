@@ -245,6 +245,24 @@ class NotificationsEndToEndTest {
         assertEquals("2 new messages in this conversation", grouped.path("body").asText());
     }
 
+    @Test
+    void aSingleHeldBackMessageIsToastedAsItself() {
+        start(Map.of("notifications.toast_group_window", "1s"));
+        Tokens alice = team.add("alice");
+        Tokens bob = team.add("bob");
+        UUID dm = dm(alice, bob);
+        WsClient a = ws(alice);
+        WsClient b = ws(bob);
+        String m1 = ok(send(a, dm, "one", false)).path("messageId").asText();
+        String m2 = ok(send(a, dm, "two, within the window", false)).path("messageId").asText();
+        assertEquals(1, b.await(toastFor(m1)).path("payload").path("count").asInt());
+        JsonNode held = b.await(toastFor(m2)).path("payload");
+        assertAll(
+                () -> assertEquals(1, held.path("count").asInt()),
+                () -> assertEquals("two, within the window", held.path("body").asText(), "the message, not a count of one"),
+                () -> assertEquals("alice", held.path("title").asText()));
+    }
+
     // ---- DND and urgent --------------------------------------------------------------------------
 
     @Test
