@@ -46,6 +46,7 @@ final class BodyStream extends InputStream {
         lock.lock();
         try {
             if (discarded) {
+                if (content instanceof LastHttpContent) ended = true;
                 content.release();
                 return;
             }

@@ -120,16 +120,18 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
             writeStreamed(ctx, keepAlive, r);
             return;
         }
+        io.netty.channel.ChannelFuture written = writeFull(ctx, keepAlive, r);
+        if (!keepAlive) written.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Writes a buffered response; with {@code keepAlive} false it says {@code Connection: close}, and the caller closes. */
+    static io.netty.channel.ChannelFuture writeFull(ChannelHandlerContext ctx, boolean keepAlive, HttpResponse r) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()));
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         headers(res, r);
-        if (keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(res);
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
+        res.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(res);
     }
 
     private static void headers(io.netty.handler.codec.http.HttpResponse res, HttpResponse r) {

@@ -60,6 +60,8 @@ public final class Hub implements Bus.Listener {
     private final int maxConnectionsPerUser;
     private final Map<UUID, List<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<UUID, Long> lastDelivered = new ConcurrentHashMap<>();
+    /** Chats with events held back because their gap could not be read from the store; {@link #catchUp()} finishes them. */
+    private final Set<UUID> behind = ConcurrentHashMap.newKeySet();
     private final GatewayMetrics metrics;
     private final PresenceService presence;
     private final PresenceSubscriptions presenceWatchers = new PresenceSubscriptions();
@@ -209,21 +211,24 @@ public final class Hub implements Bus.Listener {
     }
 
     /**
-     * Compares every watched chat's last seq in the store with the last one delivered and delivers what is
-     * missing (a pod's bus; a no-op on one node). Runs on the gateway's timer and after broker reconnects.
+     * Compares chats' last seqs in the store with the last ones delivered and delivers what is missing: on a
+     * pod's bus every watched chat, on one node the chats whose gap repair failed (the store was down). Runs on
+     * the gateway's timer and after broker reconnects.
      */
     public void catchUp() {
-        if (interest == null) return;
-        Set<UUID> watched = interest.watched();
-        if (watched.isEmpty()) return;
-        Map<UUID, Long> stored = chats.lastSeqs(watched);
+        Set<UUID> check = interest != null ? interest.watched() : Set.copyOf(behind);
+        if (check.isEmpty()) return;
+        Map<UUID, Long> stored = chats.lastSeqs(check);
         for (var e : stored.entrySet()) {
             UUID chatId = e.getKey();
             Long last = lastDelivered.get(chatId);
-            if (last == null || e.getValue() <= last) continue;
+            if (last == null || e.getValue() <= last) {
+                behind.remove(chatId);
+                continue;
+            }
             synchronized (lockFor(chatId)) {
                 last = lastDelivered.get(chatId);
-                if (last == null || e.getValue() <= last || !interest.watches(chatId)) continue;
+                if (last == null || e.getValue() <= last || (interest != null && !interest.watches(chatId))) continue;
                 long upTo = last;
                 for (ChatEvent missed : messages.eventsAfter(chatId, last, (int) Math.min(Integer.MAX_VALUE, e.getValue() - last))) {
                     if (missed.seq() <= upTo) continue;
@@ -231,6 +236,7 @@ public final class Hub implements Bus.Listener {
                     upTo = missed.seq();
                 }
                 lastDelivered.put(chatId, upTo);
+                behind.remove(chatId);
                 metrics.gapRepaired();
             }
         }
@@ -263,14 +269,20 @@ public final class Hub implements Bus.Listener {
             Long last = lastDelivered.get(chatId);
             if (last != null && event.seq() <= last) return; // duplicate
             if (last != null && event.seq() > last + 1) {
+                List<ChatEvent> missing;
                 try {
-                    for (ChatEvent missed : messages.eventsAfter(chatId, last, (int) (event.seq() - last - 1))) {
-                        if (missed.seq() < event.seq()) deliver(missed);
-                    }
-                    metrics.gapRepaired();
+                    missing = messages.eventsAfter(chatId, last, (int) (event.seq() - last - 1));
                 } catch (RuntimeException e) {
-                    log.warn("gap repair for chat {} failed; clients will gap-fill by sync", chatId, e);
+                    // Never deliver past a hole: hold this event back too (it is committed, so the store has it) and
+                    // let the catch-up deliver the whole run in order once the store answers again.
+                    behind.add(chatId);
+                    log.warn("gap repair for chat {} failed; its events are delivered when the store is back", chatId);
+                    return;
                 }
+                for (ChatEvent missed : missing) {
+                    if (missed.seq() < event.seq()) deliver(missed);
+                }
+                metrics.gapRepaired();
             }
             deliver(event);
             lastDelivered.put(chatId, event.seq());

@@ -18,14 +18,22 @@ import java.util.concurrent.ExecutorService;
 /**
  * Takes the requests of streaming routes (uploads) out of the pipeline before the aggregator, which would
  * refuse bodies over the request size limit: their chunks feed a {@link BodyStream} that the route's handler
- * reads on a virtual thread, with flow control. Every other request passes through untouched. A handler that
- * answers before the body has ended (a refusal) closes the connection, since the rest of the body is unread.
+ * reads on a virtual thread, with flow control. Every other request passes through untouched.
+ *
+ * <p>A handler that answers before the body has ended (a refusal: too large, unauthorised) answers with
+ * {@code Connection: close} but does not close at once: closing a socket with unread bytes in it resets the
+ * connection, and a client still sending its body would lose the answer. The rest of the body is read and
+ * dropped until it ends, for at most {@link #LINGER_SECONDS}, then the connection closes.
  */
 final class StreamingRequests extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final ExecutorService workers;
+    static final long LINGER_SECONDS = 10;
+
     /** The body being received, while a streaming request's chunks arrive; event-loop confined. */
     private BodyStream current;
+    /** A refused body still arriving: the connection closes when it ends; event-loop confined. */
+    private BodyStream lingering;
 
     StreamingRequests(Router router, ExecutorService workers) {
         this.router = router;
@@ -36,8 +44,10 @@ final class StreamingRequests extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (current != null && msg instanceof HttpContent chunk) {
             BodyStream body = current;
-            if (chunk instanceof io.netty.handler.codec.http.LastHttpContent) current = null;
+            boolean last = chunk instanceof io.netty.handler.codec.http.LastHttpContent;
+            if (last) current = null;
             body.offer(chunk);
+            if (last && body == lingering) ctx.close();
             return;
         }
         if (msg instanceof HttpRequest req && !(msg instanceof FullHttpRequest) && req.decoderResult().isSuccess()) {
@@ -67,8 +77,26 @@ final class StreamingRequests extends ChannelInboundHandlerAdapter {
             } finally {
                 body.discard();
             }
-            HttpServerHandler.write(ctx, keepAlive && body.ended(), response);
+            if (body.ended()) {
+                HttpServerHandler.write(ctx, keepAlive, response);
+                return;
+            }
+            HttpServerHandler.writeFull(ctx, false, response);
+            ctx.executor().execute(() -> linger(ctx, body));
         });
+    }
+
+    /** On the event loop: close once the refused body has ended, or after the linger time. */
+    private void linger(ChannelHandlerContext ctx, BodyStream body) {
+        if (body.ended()) {
+            ctx.close();
+            return;
+        }
+        lingering = body;
+        ctx.executor().schedule(() -> {
+            ctx.close();
+            return null;
+        }, LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override
