@@ -115,7 +115,7 @@ public final class SearchBench {
         SearchIndexer indexer = new SearchIndexer(node.index());
         long l0 = System.nanoTime();
         for (int i = 0; i < cfg.liveMessages(); i++) {
-            while (indexer.backlog() > 50_000) Thread.onSpinWait(); // stay under the queue bound: overflow would mark it stale
+            while (indexer.backlog() > 50_000) Thread.sleep(1); // stay under the queue bound (overflow marks it stale); never spin: 2 cores
             Chat chat = chats.get(rnd.nextInt(chats.size()));
             String text = sentence(rnd);
             Instant at = Instant.now();
@@ -124,7 +124,7 @@ public final class SearchBench {
                     at.toEpochMilli() << 16, List.of(), null);
             indexer.onEvent(new BusEvent.Committed(new ChatEvent(ws, chat.id(), m.seq(), EventType.MESSAGE_POSTED, m.senderId(), null, m, at)));
         }
-        while (indexer.backlog() > 0) Thread.onSpinWait();
+        while (indexer.backlog() > 0) Thread.sleep(1);
         indexer.close();
         node.index().flush();
         double liveSeconds = (System.nanoTime() - l0) / 1e9;
