@@ -40,6 +40,22 @@ public enum ErrorCode {
     UNAVAILABLE("unavailable", 503, true),
     /** The client's protocol version is not supported. */
     UPGRADE_REQUIRED("UPGRADE_REQUIRED", 426, false),
+    /** A pod-to-pod request from a pod that is not linked to this one. */
+    UNKNOWN_POD("unknown_pod", 401, false),
+    /** A pod-to-pod request that is unsigned, or whose signature does not verify with the sender's key. */
+    BAD_SIGNATURE("bad_signature", 401, false),
+    /** A pod-to-pod request whose timestamp is outside the request window ({@code pod.request_window}). */
+    STALE_REQUEST("stale_request", 401, false),
+    /** A pod-to-pod request whose nonce was already seen within the request window. */
+    REPLAYED_REQUEST("replayed_request", 401, false),
+    /** A peering invitation that cannot be decoded, is not known, or was already used. */
+    INVALID_INVITATION("invalid_invitation", 400, false),
+    /** A peering invitation past its expiry. */
+    EXPIRED_INVITATION("expired_invitation", 410, false),
+    /** A pod id that is this pod's own, or a linked peer's under another key. */
+    POD_ID_CONFLICT("pod_id_conflict", 409, false),
+    /** The other pod could not be reached or gave no valid signed answer; nothing was changed. */
+    PEER_UNREACHABLE("peer_unreachable", 502, true),
     /** A bug on our side; nothing the client can fix. */
     INTERNAL("internal", 500, true);
 

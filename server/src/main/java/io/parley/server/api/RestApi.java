@@ -18,7 +18,7 @@ public final class RestApi {
 
     /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
-        this(services, null, null, null, () -> "http://localhost/");
+        this(services, null, null, null, () -> "http://localhost/", null);
     }
 
     /**
@@ -26,12 +26,13 @@ public final class RestApi {
      * public URL (webhook URLs are built on it; known once the server is bound).
      */
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
-                   java.util.function.Supplier<String> publicUrl) {
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
                 new WorkspaceRoutes(services),
                 new AdminRoutes(services),
+                new PodAdminRoutes(services, peering),
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services),

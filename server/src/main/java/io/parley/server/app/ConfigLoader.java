@@ -36,7 +36,8 @@ public final class ConfigLoader {
             Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations")),
             Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                         "send_queue_max", "token_refresh_lead", "revocation_sweep")),
-            Map.entry("pod", Set.of("id")),
+            Map.entry("pod", Set.of("id", "public_url", "heartbeat_interval", "dead_after_missed", "grace", "max_clock_skew",
+                        "request_window", "clock_offset")),
             Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                         "allow_insecure_endpoints")),
             Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
@@ -243,8 +244,7 @@ public final class ConfigLoader {
                 integer("gateway.max_connections_per_user", g.maxConnectionsPerUser(), 1, 100),
                 integer("gateway.send_queue_max", g.sendQueueMax(), 10, 1_000_000),
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
-        String podId = str("pod.id", d.pod().id());
-        if (!podId.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + podId + "')");
+        ParleyConfig.Pod pod = pod(d.pod());
         PushSettings push = push(d.push(), server.publicUrl());
         RealtimeSettings realtime = realtime(d.realtime());
         var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
@@ -259,8 +259,60 @@ public final class ConfigLoader {
                 integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
         ParleyConfig.Bus bus = bus(d.bus(), kind);
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, new ParleyConfig.Pod(podId), push, realtime, limits, notifications,
+        return new ParleyConfig(server, store, auth, gateway, pod, push, realtime, limits, notifications,
                 files, bus);
+    }
+
+    /**
+     * The {@code [pod]} section: identity and links to other pods. The clock skew bound must be shorter than the
+     * request window, or a skewed peer's requests would be refused as stale before it could be flagged.
+     */
+    private ParleyConfig.Pod pod(ParleyConfig.Pod d) {
+        String id = str("pod.id", d.id());
+        if (!id.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + id + "')");
+        String url = str("pod.public_url", d.publicUrl());
+        if (url.endsWith("/")) url = url.substring(0, url.length() - 1);
+        if (!url.isEmpty() && !url.matches("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")) {
+            problems.add("pod.public_url must be an http:// or https:// URL without query or fragment (got '" + url + "')");
+        }
+        Duration interval = duration("pod.heartbeat_interval", d.heartbeatInterval());
+        int missed = integer("pod.dead_after_missed", d.deadAfterMissed(), 1, 100);
+        Duration grace = duration("pod.grace", d.grace());
+        Duration skew = duration("pod.max_clock_skew", d.maxClockSkew());
+        Duration window = duration("pod.request_window", d.requestWindow());
+        Duration offset = signedDuration("pod.clock_offset", d.clockOffset());
+        if (interval.compareTo(Duration.ofMinutes(10)) > 0) problems.add("pod.heartbeat_interval must be at most 10m");
+        if (window.compareTo(Duration.ofHours(1)) > 0) problems.add("pod.request_window must be at most 1h");
+        if (skew.compareTo(window) >= 0) problems.add("pod.max_clock_skew must be shorter than pod.request_window");
+        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset);
+    }
+
+    /** A duration that may be negative ({@code -5s}) or zero. */
+    private Duration signedDuration(String key, Duration def) {
+        String v = raw(key);
+        if (v == null) return def;
+        String s = v.strip();
+        boolean negative = s.startsWith("-");
+        String magnitude = negative ? s.substring(1) : s;
+        if (magnitude.equals("0")) return Duration.ZERO;
+        Duration d = durationOf(key, magnitude, def);
+        return negative ? d.negated() : d;
+    }
+
+    private Duration durationOf(String key, String v, Duration def) {
+        Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            problems.add(key + " must be a duration like 500ms, 5s or -5s (got '" + v + "')");
+            return def;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** The {@code [bus]} section: NATS needs a shared store (every node reads the same logs) and a nats:// URL. */

@@ -20,12 +20,16 @@ final class OpsRoutes {
     private final Hub hub;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier draining;
+    private final java.util.function.Supplier<Map<String, Object>> pods;
 
-    OpsRoutes(StoreHealth store, Hub hub, PrometheusMeterRegistry registry, BooleanSupplier draining) {
+    /** @param pods the "pods" section: this pod's id and each peer's state, score and skew flag */
+    OpsRoutes(StoreHealth store, Hub hub, PrometheusMeterRegistry registry, BooleanSupplier draining,
+              java.util.function.Supplier<Map<String, Object>> pods) {
         this.store = store;
         this.hub = hub;
         this.registry = registry;
         this.draining = draining;
+        this.pods = pods;
     }
 
     void register(Router router) {
@@ -43,6 +47,7 @@ final class OpsRoutes {
         db.put("responseTime", ms < 0 ? null : ms);
         body.put("database", db);
         body.put("websocket", Map.of("connections", hub.size()));
+        body.put("pods", pods.get()); // peers' health is shown, not judged: a dead peer does not make this node unhealthy
         return HttpResponse.json(200, body);
     }
 

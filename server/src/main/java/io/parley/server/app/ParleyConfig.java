@@ -70,8 +70,28 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
         public AuthSettings settings() { return new AuthSettings(accessTtl, refreshTtl, minPasswordLength); }
     }
 
-    /** @param id this pod's id, stamped on every message it originates (default: "local") */
-    public record Pod(String id) {}
+    /**
+     * This pod's identity and its links to other pods (issue 7).
+     *
+     * @param id this pod's id, stamped on every message it originates ("local")
+     * @param publicUrl the base URL other pods reach this pod at; empty: server.public_url, else http://host:port
+     *     of the bound address ("")
+     * @param heartbeatInterval how often every linked peer is sent a heartbeat (1s)
+     * @param deadAfterMissed missed heartbeats in a row before a peer may be declared dead (3)
+     * @param grace a peer is declared dead only once this long has also passed since it last answered (3s)
+     * @param maxClockSkew a peer whose clock is further off than this is flagged skewed (2s)
+     * @param requestWindow a signed pod request older or newer than this is refused as stale; its nonce is
+     *     remembered this long (30s)
+     * @param clockOffset added to this pod's clock in everything pod-to-pod (a diagnostic and test knob that
+     *     simulates a skewed host; 0)
+     */
+    public record Pod(String id, String publicUrl, Duration heartbeatInterval, int deadAfterMissed, Duration grace,
+                      Duration maxClockSkew, Duration requestWindow, Duration clockOffset) {
+        /** The defaults with this id. */
+        public Pod(String id) {
+            this(id, "", Duration.ofSeconds(1), 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ZERO);
+        }
+    }
 
     /**
      * Rate limits of spec 002 §7.3 (token buckets per user; the limits not listed keep their defaults).

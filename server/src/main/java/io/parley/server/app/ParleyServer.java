@@ -37,6 +37,7 @@ public final class ParleyServer implements AutoCloseable {
     private Wiring wiring;
     private NotificationDispatcher notifications;
     private Gateway gateway;
+    private io.parley.server.federation.Federation federation;
     private InetSocketAddress address;
     private volatile boolean draining;
 
@@ -90,15 +91,26 @@ public final class ParleyServer implements AutoCloseable {
         wiring.bus().subscribe(notifications);
 
         Router router = new Router();
-        new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining).register(router);
+        try { // the pod's key is checked before the node serves: a damaged one stops it here
+            federation = io.parley.server.federation.Federation.open(podSettings(config.pod()), config.store().dataDir(),
+                    wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, wiring.stores().pods(), clock, registry,
+                    router, this::podUrl);
+        } catch (RuntimeException e) {
+            notifications.close();
+            wiring.close();
+            wiring = null;
+            throw e;
+        }
+        new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
-                this::url).register(router);
+                this::url, federation.peering()).register(router);
         new WebClientRoutes().register(router);
         wiring.webPush().start();
 
         Services s = wiring.services();
         gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence());
         address = gateway.start(config.server().host(), config.server().port());
+        federation.start();
         return this;
     }
 
@@ -113,6 +125,20 @@ public final class ParleyServer implements AutoCloseable {
         return "http://" + host + ":" + address.getPort() + "/";
     }
 
+    /** {@return the base URL other pods reach this one at: pod.public_url, else server.public_url, else the bound address} */
+    public String podUrl() {
+        String u = !config.pod().publicUrl().isBlank() ? config.pod().publicUrl() : url();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** {@return the pod layer (identity, links, health; for tests and later features)} */
+    public io.parley.server.federation.Federation federation() { return federation; }
+
+    private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
+        return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
+                p.maxClockSkew(), p.requestWindow(), p.clockOffset());
+    }
+
     /** {@return the domain services (for the CLI and tests)} */
     public Services services() { return wiring.services(); }
 
@@ -125,10 +151,12 @@ public final class ParleyServer implements AutoCloseable {
         if (wiring == null) return;
         draining = true;
         log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
+        if (federation != null) federation.close();
         if (gateway != null) gateway.close();
         if (notifications != null) notifications.close();
         wiring.close();
         wiring = null;
         gateway = null;
+        federation = null;
     }
 }

@@ -25,7 +25,13 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ParleyConfig config = options.loadOrReport();
         if (config == null) return 2;
-        ParleyServer server = new ParleyServer(config).start();
+        ParleyServer server;
+        try {
+            server = new ParleyServer(config).start();
+        } catch (io.parley.server.federation.PodKeyException e) {
+            System.err.println("parley: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         onSignal("TERM", stop);
         onSignal("INT", stop);

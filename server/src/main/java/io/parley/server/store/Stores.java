@@ -34,6 +34,7 @@ public final class Stores implements AutoCloseable {
     private final UnreadStore unread;
     private final io.parley.core.files.FileStore files;
     private final io.parley.core.webhook.WebhookStore webhooks;
+    private final io.parley.server.federation.PodStore pods;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -50,6 +51,7 @@ public final class Stores implements AutoCloseable {
         this.unread = new SqlUnreadStore(db);
         this.files = new SqlFileStore(db);
         this.webhooks = new SqlWebhookStore(db);
+        this.pods = new SqlPodStore(db);
     }
 
     /**
@@ -125,6 +127,9 @@ public final class Stores implements AutoCloseable {
 
     /** {@return incoming webhooks} */
     public io.parley.core.webhook.WebhookStore webhooks() { return webhooks; }
+
+    /** {@return the pod layer's tables: identity, peers, invitations, nonces} */
+    public io.parley.server.federation.PodStore pods() { return pods; }
 
     public StoreKind kind() { return db.kind(); }
 

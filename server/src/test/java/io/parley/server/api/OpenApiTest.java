@@ -134,6 +134,14 @@ class OpenApiTest {
         requests.put("NotificationPreferences", NotificationRoutes.Global.class);
         requests.put("DndSchedule", NotificationRoutes.Schedule.class);
         requests.put("ChatNotificationPreferences", NotificationRoutes.ChatPrefs.class);
+        requests.put("PodInvitationRequest", PodAdminRoutes.CreateInvitation.class);
+        requests.put("PodAcceptRequest", PodAdminRoutes.AcceptInvitation.class);
+        requests.put("PodScoreOverrideRequest", PodAdminRoutes.ScoreOverride.class);
+        replies = new java.util.HashMap<>(replies);
+        replies.put("PodInvitationReply", PodAdminRoutes.InvitationReply.class);
+        replies.put("PodPeerReply", PodAdminRoutes.PeerReply.class);
+        replies.put("PodPeersReply", PodAdminRoutes.PeersReply.class);
+        replies.put("PodPeer", io.parley.server.federation.Peering.PeerView.class);
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));

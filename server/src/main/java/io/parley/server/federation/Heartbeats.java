@@ -1,0 +1,123 @@
+package io.parley.server.federation;
+
+import io.parley.core.pod.HealthManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sends {@code POST /pod/v1/heartbeat} to every linked peer once per {@code pod.heartbeat_interval}, with this
+ * pod's clock; the reply carries the peer's. An answer in time is {@link HealthManager#heartbeatOk} and a clock
+ * sample ({@link ClockSkew}); anything else — refused, timed out (the deadline is one interval), rejected — is
+ * {@link HealthManager#heartbeatMissed}. After each round {@link HealthManager#tick()} runs the timers.
+ *
+ * <p>The peer list is read from the store every round, so a peer linked or unlinked on another node of a
+ * scaled-out pod is picked up within one interval. Every node heartbeats every peer on its own and keeps its
+ * own view of their health (scores are local by design); a peer thus gets one heartbeat per node per interval.
+ * A heartbeat still in flight when the next round starts is not doubled.
+ */
+final class Heartbeats {
+    static final String PATH = PodRoutes.PREFIX + "heartbeat";
+    private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
+
+    /** The heartbeat's body: the sender's clock, epoch milliseconds. */
+    record Beat(long sentAt) {}
+
+    /** The reply: the receiver's clock, epoch milliseconds. */
+    record Echo(long now) {}
+
+    private final PodClient client;
+    private final PeerDirectory peers;
+    private final HealthManager health;
+    private final ClockSkew skew;
+    private final PeerMetrics metrics;
+    private final Clock clock;
+    private final Duration interval;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> linked = Set.of();
+
+    Heartbeats(PodClient client, PeerDirectory peers, HealthManager health, ClockSkew skew, PeerMetrics metrics, Clock clock,
+               Duration interval) {
+        this.client = client;
+        this.peers = peers;
+        this.health = health;
+        this.skew = skew;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.interval = interval;
+    }
+
+    /** The inbound side: answers with this pod's clock. */
+    void register(PodRoutes routes) {
+        routes.handle(PATH, Beat.class, (from, beat) -> PodReply.ok(new Echo(clock.millis())));
+    }
+
+    /** One round: every linked peer is sent a heartbeat, then the health timers run. */
+    void round() {
+        List<Peer> current;
+        try {
+            current = peers.all();
+        } catch (RuntimeException e) {
+            log.warn("cannot read the linked pods from the store; heartbeats wait for the next round", e);
+            health.tick();
+            return;
+        }
+        Set<String> ids = Set.copyOf(current.stream().map(Peer::id).toList());
+        for (String gone : linked) {
+            if (!ids.contains(gone)) forget(gone);
+        }
+        for (Peer p : current) {
+            if (!linked.contains(p.id())) {
+                health.watch(p.id());
+                if (p.scoreOverride() != null) health.override(p.id(), p.scoreOverride());
+                metrics.add(p.id());
+            }
+        }
+        linked = ids;
+        for (Peer p : current) {
+            if (inFlight.add(p.id())) send(p);
+        }
+        health.tick();
+    }
+
+    private void send(Peer peer) {
+        long t0 = clock.millis();
+        client.sendAsync(peer.address(), PATH, PodClient.json(new Beat(t0)), interval, PodClient.Report.NONE)
+                .whenComplete((result, error) -> {
+                    inFlight.remove(peer.id());
+                    if (!linked.contains(peer.id())) return; // unlinked meanwhile
+                    if (result instanceof PodResult.Ok ok) {
+                        long t2 = clock.millis();
+                        Echo echo;
+                        try {
+                            echo = ok.json(Echo.class);
+                        } catch (RuntimeException e) {
+                            health.heartbeatMissed(peer.id());
+                            return;
+                        }
+                        health.heartbeatOk(peer.id(), Duration.ofMillis(Math.max(0, t2 - t0)));
+                        health.recordClockOffset(peer.id(), skew.sample(peer.id(), t0, echo.now(), t2));
+                    } else {
+                        if (result instanceof PodResult.Failed f && log.isDebugEnabled()) {
+                            log.debug("heartbeat to {} failed: {} {}", peer.id(), f.kind(), f.message());
+                        }
+                        health.heartbeatMissed(peer.id());
+                    }
+                });
+    }
+
+    /** Drops a peer that was unlinked (here or on another node). */
+    void forget(String peer) {
+        Set<String> rest = new java.util.HashSet<>(linked);
+        rest.remove(peer);
+        linked = Set.copyOf(rest);
+        health.forget(peer);
+        skew.forget(peer);
+        metrics.remove(peer);
+    }
+}

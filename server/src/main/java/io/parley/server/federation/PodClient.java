@@ -1,0 +1,177 @@
+package io.parley.server.federation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.core.pod.Failure;
+import io.parley.core.pod.HealthManager;
+import io.parley.server.http.Json;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends signed JSON to other pods and checks their signed replies ({@link Signing}), over the JDK's HTTP client
+ * (HTTP/1.1, a connect timeout and a per-call deadline, virtual threads). Every call to a linked peer ends in a
+ * {@link PodResult} and is reported to the {@link HealthManager}: success with its latency, or the failure's kind,
+ * under the route the caller names ({@link #DIRECT} unless it relays). Never throws for a network problem.
+ * <pre>{@code
+ *   PodResult r = federation.client().send("pod-b", "/pod/v1/channels/events", batch);
+ *   if (r instanceof PodResult.Ok ok) { Ack a = ok.json(Ack.class); ... }
+ * }</pre>
+ */
+public final class PodClient implements AutoCloseable {
+    /** The route name of a call straight to the peer. */
+    public static final String DIRECT = "direct";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Whose health a call counts for, and under which route; {@link #NONE} for calls to a pod not linked yet. */
+    public record Report(String peer, String route) {
+        public static final Report NONE = new Report(null, null);
+    }
+
+    private final PodIdentity me;
+    private final Clock clock;
+    private final HealthManager health;
+    private final PeerDirectory peers;
+    private final Duration timeout;
+    private final java.util.concurrent.ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http;
+
+    /**
+     * @param clock this pod's clock for timestamps (with the {@code pod.clock_offset} knob applied)
+     * @param timeout the deadline of a call that names none
+     */
+    PodClient(PodIdentity me, Clock clock, HealthManager health, PeerDirectory peers, Duration timeout) {
+        this.me = me;
+        this.clock = clock;
+        this.health = health;
+        this.peers = peers;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    }
+
+    /** Sends to a linked peer and waits; {@return the result} (REJECTED with code {@code unknown_pod} if not linked) */
+    public PodResult send(String peerId, String path, Object body) {
+        return sendAsync(peerId, path, body).join();
+    }
+
+    /** Sends to a linked peer with the default deadline, reporting under {@link #DIRECT}. */
+    public CompletableFuture<PodResult> sendAsync(String peerId, String path, Object body) {
+        Optional<Peer> peer = peers.find(peerId);
+        if (peer.isEmpty()) {
+            return CompletableFuture.completedFuture(new PodResult.Failed(Failure.REJECTED, 0, "unknown_pod",
+                    "pod '" + peerId + "' is not linked", Duration.ZERO));
+        }
+        return sendAsync(peer.get().address(), path, json(body), timeout, new Report(peerId, DIRECT));
+    }
+
+    /**
+     * The general form: sends {@code jsonBody} to any pod address (a relay, an inviter not linked yet) with its own
+     * deadline, and reports the outcome as {@code report} says ({@link Report#NONE}: not at all).
+     */
+    public CompletableFuture<PodResult> sendAsync(PeerAddress to, String path, byte[] jsonBody, Duration deadline, Report report) {
+        if (!path.startsWith(PodRoutes.PREFIX)) throw new IllegalArgumentException("pod paths start with " + PodRoutes.PREFIX);
+        long timestamp = clock.millis();
+        String nonce = Signing.nonce();
+        byte[] signature = me.sign(Signing.request("POST", path, jsonBody, timestamp, nonce, to.id()));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(to.url() + path))
+                .timeout(deadline)
+                .header("Content-Type", "application/json")
+                .header(Signing.POD, me.id())
+                .header(Signing.TIMESTAMP, Long.toString(timestamp))
+                .header(Signing.NONCE, nonce)
+                .header(Signing.SIGNATURE, Ed25519.b64(signature))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody))
+                .build();
+        long start = System.nanoTime();
+        CompletableFuture<PodResult> result;
+        try {
+            result = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .handle((response, error) -> outcome(to, nonce, response, error, Duration.ofNanos(System.nanoTime() - start)));
+        } catch (IllegalArgumentException e) {
+            result = CompletableFuture.completedFuture(new PodResult.Failed(Failure.ERROR, 0, null, "bad peer URL", Duration.ZERO));
+        }
+        return result.thenApply(r -> report(report, r));
+    }
+
+    private PodResult outcome(PeerAddress to, String nonce, HttpResponse<byte[]> response, Throwable error, Duration latency) {
+        if (error != null) {
+            Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (e instanceof HttpConnectTimeoutException) return new PodResult.Failed(Failure.TIMEOUT, 0, null, "connect timed out", latency);
+            if (e instanceof HttpTimeoutException) return new PodResult.Failed(Failure.TIMEOUT, 0, null, "no answer in time", latency);
+            if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+                return new PodResult.Failed(Failure.REFUSED, 0, null, "connection refused", latency);
+            }
+            return new PodResult.Failed(Failure.ERROR, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage(), latency);
+        }
+        int status = response.statusCode();
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        boolean signed = verifyReply(to, nonce, response, body);
+        if (status >= 200 && status < 300) {
+            if (!signed) return new PodResult.Failed(Failure.REJECTED, status, "bad_signature", "the reply is not signed by pod '" + to.id() + "'", latency);
+            return new PodResult.Ok(status, body, latency);
+        }
+        String code = errorCode(body);
+        Failure kind = status >= 400 && status < 500 ? Failure.REJECTED : Failure.ERROR;
+        return new PodResult.Failed(kind, status, code, "pod '" + to.id() + "' answered " + status + (code == null ? "" : " " + code), latency);
+    }
+
+    private boolean verifyReply(PeerAddress to, String nonce, HttpResponse<byte[]> response, byte[] body) {
+        String pod = response.headers().firstValue(Signing.POD).orElse(null);
+        String sig = response.headers().firstValue(Signing.SIGNATURE).orElse(null);
+        if (!to.id().equals(pod) || sig == null) return false;
+        try {
+            return Ed25519.verify(to.key(), Signing.reply(response.statusCode(), body, nonce, me.id()), Ed25519.unb64(sig));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String errorCode(byte[] body) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode code = n == null ? null : n.path("error").path("code");
+            return code != null && code.isTextual() ? code.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private PodResult report(Report report, PodResult r) {
+        if (report.peer() == null) return r;
+        switch (r) {
+            case PodResult.Ok ok -> health.recordSuccess(report.peer(), report.route(), ok.latency());
+            case PodResult.Failed f -> health.recordFailure(report.peer(), report.route(), f.kind());
+        }
+        return r;
+    }
+
+    /** {@return the value as JSON bytes} */
+    static byte[] json(Object body) {
+        if (body instanceof byte[] bytes) return bytes;
+        try {
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable: " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+        executor.shutdownNow();
+    }
+}

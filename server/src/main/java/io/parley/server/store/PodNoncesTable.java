@@ -1,0 +1,32 @@
+package io.parley.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** The {@code pod_nonces} table: nonces of accepted pod requests, kept until they could no longer be replayed. */
+final class PodNoncesTable {
+    private static final String INSERT = "INSERT INTO pod_nonces (pod_id, nonce, expires_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (pod_id, nonce) DO NOTHING";
+    private static final String PURGE = "DELETE FROM pod_nonces WHERE expires_at < ?";
+
+    private PodNoncesTable() {}
+
+    /** {@return true if the nonce is new} */
+    static boolean insert(Connection c, String podId, String nonce, Instant expiresAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, podId);
+            ps.setString(2, nonce);
+            Cols.instant(ps, 3, expiresAt);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static int purge(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PURGE)) {
+            Cols.instant(ps, 1, now);
+            return ps.executeUpdate();
+        }
+    }
+}

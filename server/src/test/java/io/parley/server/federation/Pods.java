@@ -1,0 +1,99 @@
+package io.parley.server.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.server.Await;
+import io.parley.server.Http;
+import io.parley.server.Team;
+import io.parley.server.TestServer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Test fixture: a pod (a whole {@link TestServer} on its own SQLite data directory) with an admin, and the admin
+ * API calls that link pods. Heartbeats are fast (100 ms, dead after 3 misses and 300 ms grace) so failure tests stay short.
+ */
+public final class Pods {
+    public static final Duration INTERVAL = Duration.ofMillis(100);
+    public static final Duration GRACE = Duration.ofMillis(300);
+    public static final int MISSED = 3;
+
+    private Pods() {}
+
+    /** A running pod and its admin's token. */
+    public record Pod(String id, TestServer server, Http http, String admin, Team team) implements AutoCloseable {
+        public JsonNode invite() {
+            Http.Res r = http.post("/api/v1/admin/pod/invitations", Map.of(), admin);
+            assertEquals(201, r.status(), r.raw());
+            return r.body();
+        }
+
+        public Http.Res accept(String invitation) {
+            return http.post("/api/v1/admin/pod/peers", Map.of("invitation", invitation), admin);
+        }
+
+        /** {@return the peer as this pod's admin API shows it, or null} */
+        public JsonNode peer(String peerId) {
+            Http.Res r = http.get("/api/v1/admin/pod/peers", admin);
+            assertEquals(200, r.status(), r.raw());
+            for (JsonNode p : r.body().get("peers")) if (p.get("id").asText().equals(peerId)) return p;
+            return null;
+        }
+
+        public String state(String peerId) {
+            JsonNode p = peer(peerId);
+            return p == null ? null : p.get("state").asText();
+        }
+
+        public Federation federation() { return server.server().federation(); }
+
+        public String metrics() { return http.get("/metrics", null).raw(); }
+
+        @Override
+        public void close() { server.close(); }
+    }
+
+    /** Starts a pod with fast heartbeats and extra settings. */
+    public static Pod start(String id, Map<String, String> extra) {
+        Map<String, String> o = new HashMap<>();
+        o.put("pod.id", id);
+        o.put("pod.heartbeat_interval", INTERVAL.toMillis() + "ms");
+        o.put("pod.dead_after_missed", Integer.toString(MISSED));
+        o.put("pod.grace", GRACE.toMillis() + "ms");
+        o.putAll(extra);
+        return of(id, TestServer.start(o));
+    }
+
+    public static Pod start(String id) {
+        return start(id, Map.of());
+    }
+
+    /** Wraps a started server, bootstrapping its admin. */
+    public static Pod of(String id, TestServer server) {
+        Team team = Team.bootstrap(server);
+        return new Pod(id, server, new Http(server.baseUrl()), team.owner.accessToken(), team);
+    }
+
+    /** Links two pods through their admin APIs ({@code inviter} invites) and waits until each sees the other alive. */
+    public static void link(Pod inviter, Pod accepter) throws InterruptedException {
+        Http.Res r = accepter.accept(inviter.invite().get("invitation").asText());
+        assertEquals(201, r.status(), r.raw());
+        Await.until(Duration.ofSeconds(10), inviter.id() + " and " + accepter.id() + " see each other alive",
+                () -> "alive".equals(inviter.state(accepter.id())) && "alive".equals(accepter.state(inviter.id()))
+                        && inviter.federation().health().health(accepter.id()).lastSeen() != null
+                        && accepter.federation().health().health(inviter.id()).lastSeen() != null);
+    }
+
+    /** {@return the value of a counter or gauge line in Prometheus text, or -1 if absent} */
+    public static double metric(String scrape, String name, String label, String value) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(label + "=\"" + value + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+}
