@@ -314,6 +314,34 @@ abstract class MessageLogContract extends StoreContract {
         }
     }
 
+    @Test
+    void twoWritersOnTheSameChatsKeepSeqsGapFreeAndNeverDeadlock() {
+        // Two writers on one database are two nodes of a pod: their batches lock the same chat rows.
+        List<Room> rooms = List.of(room(), room(), room(), room(), room());
+        int perWriter = 600;
+        List<CompletableFuture<LogResult>> futures = new ArrayList<>();
+        try (var a = new LogWriter(stores.db(), 512); var b = new LogWriter(stores.db(), 512)) {
+            a.start();
+            b.start();
+            var rnd = new java.util.Random(7);
+            for (int i = 0; i < perWriter; i++) {
+                for (LogWriter w : List.of(a, b)) {
+                    Room r = rooms.get(rnd.nextInt(rooms.size()));
+                    futures.add(w.submit(post(r, r.owner().id(), "m" + i)));
+                }
+            }
+            assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get());
+        }
+        long total = 0;
+        for (Room r : rooms) {
+            long n = lastSeq(r);
+            total += n;
+            assertEquals(LongStream.rangeClosed(1, n).boxed().toList(), seqs(stores.messages().eventsAfter(r.chat().id(), 0, (int) n + 10)));
+        }
+        assertEquals(2L * perWriter, total);
+    }
+
     // ---- files ----
 
     io.parley.core.files.FileInfo upload(Room r, UUID uploader, String name, String sha) {
