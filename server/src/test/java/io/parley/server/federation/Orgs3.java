@@ -13,19 +13,19 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Test fixture: an org of pods with one org-shared channel, set up through the admin APIs. */
-final class Orgs3 {
+public final class Orgs3 {
     private Orgs3() {}
 
     /** An org-shared channel and the local chat it maps to on each pod (in the order of the pods given). */
-    record Shared(String orgId, String orgChannelId, List<UUID> chats) {
-        String path() { return "/api/v1/admin/pod/org-channels/" + URLEncoder.encode(orgChannelId, StandardCharsets.UTF_8); }
+    public record Shared(String orgId, String orgChannelId, List<UUID> chats) {
+        public String path() { return "/api/v1/admin/pod/org-channels/" + URLEncoder.encode(orgChannelId, StandardCharsets.UTF_8); }
     }
 
     /**
      * Makes an org on {@code pods[0]}, adds the others, shares a new private channel of {@code pods[0]} and maps it on
      * every other pod (a new private channel, its admin the only member).
      */
-    static Shared share(String channelName, Pods.Pod... pods) {
+    public static Shared share(String channelName, Pods.Pod... pods) {
         Pods.Pod home = pods[0];
         Http.Res org = home.http().post("/api/v1/admin/pod/orgs", Map.of("name", "Acme org"), home.admin());
         assertEquals(201, org.status(), org.raw());
@@ -51,14 +51,14 @@ final class Orgs3 {
         return s;
     }
 
-    static String digest(Pods.Pod p, Shared s) {
+    public static String digest(Pods.Pod p, Shared s) {
         Http.Res r = p.http().get(s.path() + "/digest", p.admin());
         assertEquals(200, r.status(), r.raw());
         return r.body().get("digest").asText();
     }
 
     /** {@return the chat's top-level messages in the merged order, as (origin pod, id, content, deleted) strings} */
-    static List<String> merged(Pods.Pod p, UUID chatId) {
+    public static List<String> merged(Pods.Pod p, UUID chatId) {
         Http.Res r = p.http().get("/api/v1/chats/" + chatId + "/messages?order=merged&limit=200", p.admin());
         assertEquals(200, r.status(), r.raw());
         List<String> out = new ArrayList<>();
@@ -67,7 +67,7 @@ final class Orgs3 {
     }
 
     /** {@return the contents of the chat's top-level messages in the merged order} */
-    static List<String> contents(Pods.Pod p, UUID chatId) {
+    public static List<String> contents(Pods.Pod p, UUID chatId) {
         Http.Res r = p.http().get("/api/v1/chats/" + chatId + "/messages?order=merged&limit=200", p.admin());
         if (r.status() != 200) return List.of("status " + r.status());
         List<String> out = new ArrayList<>();
@@ -75,7 +75,7 @@ final class Orgs3 {
         return out;
     }
 
-    static JsonNode post(Pods.Pod p, UUID chatId, String content) {
+    public static JsonNode post(Pods.Pod p, UUID chatId, String content) {
         Http.Res r = p.http().post("/api/v1/chats/" + chatId + "/messages", Map.of("content", content), p.admin());
         assertEquals(201, r.status(), r.raw());
         return r.body().get("message");
