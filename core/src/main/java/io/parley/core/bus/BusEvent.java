@@ -47,6 +47,16 @@ public sealed interface BusEvent {
     /** A user started or stopped typing in a chat: the chat's other members learn of it. Ephemeral. */
     record TypingChanged(UUID chatId, UUID userId, String displayName, boolean active) implements BusEvent {}
 
+    /**
+     * Which member pods of an org-shared chat are unreachable (dead, or behind with delivery failing) changed:
+     * the chat's members learn of it ({@code org.peers}); an empty list clears the indicator.
+     */
+    record OrgPeersChanged(UUID workspaceId, UUID chatId, String orgChannelId, List<String> unreachable) implements BusEvent {
+        public OrgPeersChanged {
+            unreachable = List.copyOf(unreachable);
+        }
+    }
+
     /** One batch window's presence changes (the latest per user): each goes to its subscribers. Ephemeral. */
     record PresenceChanged(List<UserPresence> changes) implements BusEvent {
         public PresenceChanged {

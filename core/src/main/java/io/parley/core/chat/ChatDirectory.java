@@ -82,6 +82,7 @@ public final class ChatDirectory implements Bus.Listener {
             case BusEvent.SessionsRevoked s -> { }
             case BusEvent.TypingChanged t -> { }
             case BusEvent.PresenceChanged p -> { }
+            case BusEvent.OrgPeersChanged o -> { }
             case BusEvent.UrgentPosted u -> { }
         }
     }

@@ -56,6 +56,8 @@ public enum ErrorCode {
     POD_ID_CONFLICT("pod_id_conflict", 409, false),
     /** The other pod could not be reached or gave no valid signed answer; nothing was changed. */
     PEER_UNREACHABLE("peer_unreachable", 502, true),
+    /** An org channel id this pod does not know (pod-to-pod org calls, and the org admin API). */
+    UNKNOWN_ORG_CHANNEL("unknown_org_channel", 404, false),
     /** A bug on our side; nothing the client can fix. */
     INTERNAL("internal", 500, true);
 

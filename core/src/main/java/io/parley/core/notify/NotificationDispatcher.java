@@ -146,6 +146,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             case BusEvent.SessionsRevoked s -> false;
             case BusEvent.TypingChanged t -> false;
             case BusEvent.PresenceChanged p -> false;
+            case BusEvent.OrgPeersChanged o -> false;
         };
         if (relevant && !queue.offer(new Item(event, publishedHere))) overflowed = true;
     }
@@ -205,6 +206,7 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
             case BusEvent.SessionsRevoked ignored -> { }
             case BusEvent.TypingChanged ignored -> { }
             case BusEvent.PresenceChanged ignored -> { }
+            case BusEvent.OrgPeersChanged ignored -> { }
         }
     }
 

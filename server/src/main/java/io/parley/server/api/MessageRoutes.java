@@ -30,7 +30,15 @@ final class MessageRoutes implements Routes {
 
     private final Services services;
 
+    private final io.parley.server.federation.OrgChannels orgs;
+
     MessageRoutes(Services services) {
+        this(services, null);
+    }
+
+    /** @param orgs the org layer, for {@code order=merged}; null when it is not wired */
+    MessageRoutes(Services services, io.parley.server.federation.OrgChannels orgs) {
+        this.orgs = orgs;
         this.services = services;
     }
 
@@ -67,6 +75,16 @@ final class MessageRoutes implements Routes {
         Long after = ApiSupport.seqQuery(request, "after");
         if (before != null && after != null) throw ParleyException.invalid("give before or after, not both");
         int limit = ApiSupport.intQuery(request, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        String order = request.query().getOrDefault("order", List.of("seq")).getFirst();
+        if (order.equals("merged")) { // an org-shared chat as every pod shows it: (post hlc, origin pod, message id)
+            if (before != null || after != null) throw ParleyException.invalid("order=merged takes no before or after");
+            if (orgs == null) throw ParleyException.unavailable("the merged order is not available on this server", 60, null);
+            List<Message> merged = orgs.merged(caller.userId(), chatId, limit + 1);
+            boolean more = merged.size() > limit;
+            if (more) merged = merged.subList(merged.size() - limit, merged.size());
+            return HttpResponse.ok(new Replies.Messages(merged.stream().map(MessageView::of).toList(), more));
+        }
+        if (!order.equals("seq")) throw ParleyException.invalid("order is seq or merged");
         List<Message> page = messages().history(caller.userId(), chatId, before, after, limit + 1);
         boolean more = page.size() > limit;
         if (more) page = after != null ? page.subList(0, limit) : page.subList(page.size() - limit, page.size());

@@ -18,7 +18,7 @@ public final class RestApi {
 
     /** The API without Web Push: its routes are listed (for the OpenAPI check) but answer 503. */
     public RestApi(Services services) {
-        this(services, null, null, null, () -> "http://localhost/", null);
+        this(services, null, null, null, () -> "http://localhost/", null, null);
     }
 
     /**
@@ -27,15 +27,23 @@ public final class RestApi {
      */
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
                    java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering) {
+        this(services, push, prefs, unread, publicUrl, peering, null);
+    }
+
+    /** With org-shared channels ({@code orgs}, or null when they are not wired: their routes answer 503). */
+    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering,
+                   io.parley.server.federation.OrgChannels orgs) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services),
                 new WorkspaceRoutes(services),
                 new AdminRoutes(services),
                 new PodAdminRoutes(services, peering),
+                new OrgRoutes(services, orgs),
                 new ChannelRoutes(services),
                 new DmRoutes(services),
-                new MessageRoutes(services),
+                new MessageRoutes(services, orgs),
                 new FileRoutes(services),
                 new WebhookRoutes(services, publicUrl),
                 new SearchRoutes(services),

@@ -38,6 +38,7 @@ public final class ParleyServer implements AutoCloseable {
     private NotificationDispatcher notifications;
     private Gateway gateway;
     private io.parley.server.federation.Federation federation;
+    private io.parley.server.federation.OrgChannels orgs;
     private InetSocketAddress address;
     private volatile boolean draining;
 
@@ -102,8 +103,11 @@ public final class ParleyServer implements AutoCloseable {
             throw e;
         }
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
+        orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
+                wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
+                wiring.hlc());
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
-                this::url, federation.peering()).register(router);
+                this::url, federation.peering(), orgs).register(router);
         new WebClientRoutes().register(router);
         wiring.webPush().start();
 
@@ -111,6 +115,7 @@ public final class ParleyServer implements AutoCloseable {
         gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence());
         address = gateway.start(config.server().host(), config.server().port());
         federation.start();
+        orgs.start();
         return this;
     }
 
@@ -151,6 +156,7 @@ public final class ParleyServer implements AutoCloseable {
         if (wiring == null) return;
         draining = true;
         log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
+        if (orgs != null) orgs.close();
         if (federation != null) federation.close();
         if (gateway != null) gateway.close();
         if (notifications != null) notifications.close();
@@ -158,5 +164,6 @@ public final class ParleyServer implements AutoCloseable {
         wiring = null;
         gateway = null;
         federation = null;
+        orgs = null;
     }
 }

@@ -53,7 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
               PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
-              ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats) implements AutoCloseable {
+              ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats,
+              HybridClock hlc) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Typing and presence, and the timer that drives them. */
@@ -88,8 +89,10 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
         FileService files = new FileService(st.files(), blobStore(cfg, st), new TikaInspector(), st.workspaces(), chats, limiter,
                 cfg.files().limits(), clock);
+        // One clock for the pod's writes: ops received from other pods advance it (HybridClock.observe).
+        HybridClock hlc = new HybridClock(clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
-                new HybridClock(clock), clock, cfg.pod().id(), limiter, files::attachable);
+                hlc, clock, cfg.pod().id(), limiter, files::attachable);
         WebhookService webhooks = new WebhookService(st.webhooks(), chats, st.chats(), st.workspaces(), messages, clock);
         // Housekeeping: uploads never attached, and blobs no live file refers to.
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -125,7 +128,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
 
         if (!withSearch) {
             return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
-                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping, nats);
+                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping, nats, hlc);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
@@ -133,7 +136,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
-                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats);
+                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc);
         if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }

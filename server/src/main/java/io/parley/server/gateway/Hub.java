@@ -188,6 +188,7 @@ public final class Hub implements Bus.Listener {
                 if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
             });
             case BusEvent.TypingChanged t -> toUsers(directory.members(t.chatId()), t.userId(), ServerFrames.typing(t), FramePriority.TYPING);
+            case BusEvent.OrgPeersChanged o -> toUsers(directory.members(o.chatId()), ServerFrames.orgPeers(o), FramePriority.ESSENTIAL);
             case BusEvent.PresenceChanged p -> {
                 long now = System.currentTimeMillis();
                 for (UserPresence change : p.changes()) {

@@ -122,6 +122,19 @@ final class ServerFrames {
     }
 
     /** {@return {@code typing.indicator {chatId, userId, displayName, active}}} */
+    /** The text of the {@code org.peers} indicator while some org peers are unreachable. */
+    static final String ORG_PEERS_UNREACHABLE = "Some org peers are unreachable; messages will sync when they return";
+
+    /** {@return the {@code org.peers} frame: which member pods of an org-shared chat are unreachable (none: cleared)} */
+    static byte[] orgPeers(BusEvent.OrgPeersChanged o) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("chatId", o.chatId());
+        p.put("orgChannelId", o.orgChannelId());
+        p.put("unreachable", o.unreachable());
+        p.put("message", o.unreachable().isEmpty() ? null : ORG_PEERS_UNREACHABLE);
+        return frame("org.peers", p);
+    }
+
     static byte[] typing(BusEvent.TypingChanged t) {
         return envelope("typing.indicator", Instant.now(), j -> j.field("chatId", t.chatId()).field("userId", t.userId())
                 .field("displayName", t.displayName()).field("active", t.active()));

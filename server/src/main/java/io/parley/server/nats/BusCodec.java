@@ -45,6 +45,7 @@ final class BusCodec {
             case BusEvent.SessionsRevoked s -> 6;
             case BusEvent.TypingChanged t -> 7;
             case BusEvent.PresenceChanged p -> 8;
+            case BusEvent.OrgPeersChanged o -> 9;
         };
         byte[] body;
         try {
@@ -72,6 +73,7 @@ final class BusCodec {
             case 6 -> BusEvent.SessionsRevoked.class;
             case 7 -> BusEvent.TypingChanged.class;
             case 8 -> BusEvent.PresenceChanged.class;
+            case 9 -> BusEvent.OrgPeersChanged.class;
             default -> throw new BadPayload("unknown bus event kind " + bytes[1], null);
         };
         try {

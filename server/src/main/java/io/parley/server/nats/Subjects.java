@@ -50,6 +50,7 @@ final class Subjects {
             case BusEvent.ChatChanged c -> pod();
             case BusEvent.SessionsRevoked s -> of(new Topic.User(s.userId()));
             case BusEvent.PresenceChanged p -> null;
+            case BusEvent.OrgPeersChanged o -> chat(o.chatId());
         };
     }
 

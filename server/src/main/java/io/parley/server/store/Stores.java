@@ -35,6 +35,7 @@ public final class Stores implements AutoCloseable {
     private final io.parley.core.files.FileStore files;
     private final io.parley.core.webhook.WebhookStore webhooks;
     private final io.parley.server.federation.PodStore pods;
+    private final io.parley.server.federation.OrgStore orgs;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -52,6 +53,7 @@ public final class Stores implements AutoCloseable {
         this.files = new SqlFileStore(db);
         this.webhooks = new SqlWebhookStore(db);
         this.pods = new SqlPodStore(db);
+        this.orgs = new SqlOrgStore(db);
     }
 
     /**
@@ -130,6 +132,9 @@ public final class Stores implements AutoCloseable {
 
     /** {@return the pod layer's tables: identity, peers, invitations, nonces} */
     public io.parley.server.federation.PodStore pods() { return pods; }
+
+    /** {@return orgs and org-shared channels} */
+    public io.parley.server.federation.OrgStore orgs() { return orgs; }
 
     public StoreKind kind() { return db.kind(); }
 

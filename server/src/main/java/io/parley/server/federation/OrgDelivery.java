@@ -1,0 +1,313 @@
+package io.parley.server.federation;
+
+import io.parley.core.auth.User;
+import io.parley.core.pod.HealthManager;
+import io.parley.core.pod.PeerState;
+import io.parley.core.store.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outbox of org-shared channels: for each peer, a lane that sends it every org channel's local ops in log order.
+ *
+ * <h2>The log is the queue</h2>
+ * Nothing is copied into an outbox table: a cursor per (peer, org channel) says up to which local seq the peer has
+ * been sent the chat's log. A lane reads the log after the cursor (up to {@link #BATCH} entries), keeps the ops this
+ * pod originated (those of local users; ops of remote users' shadows came from elsewhere and their origin sends
+ * them), sends them as one signed batch and advances the cursor only when the peer answered that it applied them.
+ * A restart, a crash or a long outage therefore loses nothing: the lane resumes from the cursor and the backlog
+ * replays in order from the durable log.
+ *
+ * <h2>Paths</h2>
+ * If HealthManager finds the peer usable, the batch goes direct; if that fails, or the peer is not usable, through
+ * the healthiest usable relay: another member of the org linked to this pod, which passes the origin-signed envelope
+ * on unchanged. A peer that is not usable is still tried direct as the last resort. The path of the last success is
+ * kept per peer, with counts per path.
+ *
+ * <h2>Failures</h2>
+ * A failed batch stops the lane and backs off exponentially with jitter (from {@link #BASE_BACKOFF}, capped at
+ * {@link #MAX_BACKOFF}); the peer is "behind" while its cursor trails the log. The backoff resets when the peer's
+ * heartbeats bring it back ALIVE. A lane is woken by committed events of org chats, by a peer mapping a channel,
+ * and by the periodic sweep; posting never waits on it.
+ *
+ * <p>Threads: each lane runs on a virtual thread, at most one per peer at a time.
+ */
+final class OrgDelivery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OrgDelivery.class);
+    static final int BATCH = 500;
+    static final Duration BASE_BACKOFF = Duration.ofMillis(250);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration RELAY_DEADLINE = Duration.ofSeconds(15);
+
+    /** One peer's delivery state, for the admin API and the unreachable indicator. */
+    record LaneView(String peer, int failures, boolean backingOff, String lastPath, String lastError, Instant lastSuccess,
+                    Map<String, Long> pathSuccesses, Set<String> notMapped) {}
+
+    private final String me;
+    private final OrgStore store;
+    private final PeerDirectory peers;
+    private final PodClient client;
+    private final HealthManager health;
+    private final UserStore users;
+    private final OrgInbound inbound;
+    private final Clock clock;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AutoCloseable listener;
+    private volatile boolean closed;
+
+    OrgDelivery(String me, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, UserStore users,
+                OrgInbound inbound, Clock clock) {
+        this.me = me;
+        this.store = store;
+        this.peers = peers;
+        this.client = client;
+        this.health = health;
+        this.users = users;
+        this.inbound = inbound;
+        this.clock = clock;
+        this.listener = health.addListener((peer, from, to) -> {
+            if (to == PeerState.ALIVE) {
+                Lane lane = lanes.get(peer);
+                if (lane != null) lane.reset();
+                wake(peer);
+            }
+        });
+    }
+
+    /** One peer's lane. Its fields are written by its one running task, read by anyone. */
+    private final class Lane {
+        final String peer;
+        final AtomicBoolean running = new AtomicBoolean();
+        final AtomicBoolean again = new AtomicBoolean();
+        volatile int failures;
+        volatile long notBefore;
+        volatile String lastPath;
+        volatile String lastError;
+        volatile Instant lastSuccess;
+        final Map<String, Long> pathSuccesses = new ConcurrentHashMap<>();
+        final Set<String> notMapped = ConcurrentHashMap.newKeySet();
+
+        Lane(String peer) { this.peer = peer; }
+
+        void reset() {
+            failures = 0;
+            notBefore = 0;
+        }
+
+        void failed(String why) {
+            failures = Math.min(failures + 1, 1_000);
+            long base = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(failures - 1, 16));
+            long delay = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5));
+            notBefore = System.currentTimeMillis() + delay;
+            lastError = why;
+            if (failures == 1 || failures % 10 == 0) {
+                log.warn("org delivery to pod {} failed ({}); {} failures in a row, next try in {} ms; it is behind until it answers",
+                        peer, why, failures, delay);
+            }
+        }
+
+        void succeeded(String path) {
+            if (failures > 0) log.info("org delivery to pod {} works again (via {}) after {} failures", peer, path, failures);
+            failures = 0;
+            notBefore = 0;
+            lastPath = path;
+            lastError = null;
+            lastSuccess = clock.instant();
+            pathSuccesses.merge(path, 1L, Long::sum);
+        }
+    }
+
+    /** Wakes a peer's lane unless it is backing off. */
+    void wake(String peer) {
+        if (closed || peer.equals(me)) return;
+        Lane lane = lanes.computeIfAbsent(peer, Lane::new);
+        if (System.currentTimeMillis() < lane.notBefore) return;
+        lane.again.set(true);
+        if (lane.running.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> run(lane));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                lane.running.set(false);
+            }
+        }
+    }
+
+    /** Wakes every lane of every org member (the sweep, or an event in an org chat). */
+    void wakeAll() {
+        Set<String> all = new HashSet<>();
+        for (OrgStore.Org o : store.orgs()) all.addAll(store.members(o.id()));
+        for (String p : all) wake(p);
+    }
+
+    private void run(Lane lane) {
+        try {
+            while (lane.again.getAndSet(false) && !closed) {
+                if (!drain(lane)) break;
+            }
+        } catch (RuntimeException e) {
+            lane.failed(e.getClass().getSimpleName());
+            log.warn("org delivery lane of pod {} failed", lane.peer, e);
+        } finally {
+            lane.running.set(false);
+            if (lane.again.get() && System.currentTimeMillis() >= lane.notBefore && !closed) wake(lane.peer);
+        }
+    }
+
+    /** Sends the peer everything it has not been sent; {@return false if a failure stopped it} */
+    private boolean drain(Lane lane) {
+        Map<String, List<String>> members = new HashMap<>();
+        for (OrgStore.OrgChannel ch : store.channels()) {
+            if (ch.chatId() == null) continue;
+            List<String> m = members.computeIfAbsent(ch.orgId(), store::members);
+            if (!m.contains(lane.peer) || !m.contains(me)) continue;
+            while (true) {
+                long cursor = store.cursor(lane.peer, ch.id());
+                List<OrgStore.LogEntry> entries = store.logAfter(ch.chatId(), cursor, BATCH);
+                if (entries.isEmpty()) break;
+                long upTo = entries.getLast().seq();
+                List<OrgWire.Event> events = events(entries);
+                if (!events.isEmpty()) {
+                    OrgWire.Batch batch = new OrgWire.Batch(ch.orgId(), ch.id(), me, lane.peer, events);
+                    Optional<OrgWire.BatchReply> reply = deliver(lane, ch.orgId(), m, batch);
+                    if (reply.isEmpty()) return false;
+                    if (!reply.get().wasApplied()) {
+                        lane.notMapped.add(ch.id());
+                        break; // the peer has not mapped it yet: keep the cursor, go on with the other channels
+                    }
+                    lane.notMapped.remove(ch.id());
+                }
+                store.advance(lane.peer, ch.id(), upTo, clock.instant());
+                if (entries.size() < BATCH) break;
+            }
+        }
+        return true;
+    }
+
+    /** {@return the ops of these log entries that this pod originated, as they travel} */
+    private List<OrgWire.Event> events(List<OrgStore.LogEntry> entries) {
+        Set<UUID> actorIds = new HashSet<>();
+        for (OrgStore.LogEntry e : entries) if (e.remotePod() == null) actorIds.add(e.actorId());
+        Map<UUID, User> byId = new HashMap<>();
+        for (User u : users.byIds(actorIds)) byId.put(u.id(), u);
+        List<OrgWire.Event> out = new ArrayList<>();
+        for (OrgStore.LogEntry e : entries) {
+            if (e.remotePod() != null) continue; // a remote user's op: its origin sends it
+            String op = switch (e.type()) {
+                case "MESSAGE_POSTED" -> "post";
+                case "MESSAGE_EDITED" -> e.deleted() ? null : "edit"; // the delete that follows says all
+                case "MESSAGE_DELETED" -> "delete";
+                case "REACTION_ADDED" -> "react.add";
+                case "REACTION_REMOVED" -> "react.remove";
+                default -> null; // THREAD_UPDATED and the like are derived on every pod
+            };
+            if (op == null) continue;
+            if (op.equals("post") && !me.equals(e.originPod())) continue; // never re-originate another pod's message
+            User u = byId.get(e.actorId());
+            OrgWire.Author author = u != null ? new OrgWire.Author(u.id(), u.handle(), u.displayName())
+                    : new OrgWire.Author(e.actorId(), "integration", "Integration");
+            boolean text = op.equals("post") || op.equals("edit");
+            out.add(new OrgWire.Event(e.seq(), op, e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(), author,
+                    text ? (e.deleted() ? "" : e.content()) : null, e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(),
+                    e.emoji(), null));
+        }
+        return out;
+    }
+
+    /** Sends one batch by the best path that works; {@return the peer's answer, or empty after a failure (backed off)} */
+    private Optional<OrgWire.BatchReply> deliver(Lane lane, String orgId, List<String> members, OrgWire.Batch batch) {
+        OrgWire.Delivery delivery = new OrgWire.Delivery(orgId, inbound.seal(batch));
+        boolean directFirst = health.usable(lane.peer);
+        String why = null;
+        if (directFirst) {
+            PodResult r = client.send(lane.peer, OrgWire.EVENTS, delivery);
+            if (r instanceof PodResult.Ok ok) return answered(lane, "direct", ok.json(OrgWire.BatchReply.class));
+            why = reason(r);
+            if (r instanceof PodResult.Failed f && f.status() >= 400 && f.status() < 500 && !"unknown_pod".equals(f.code())) {
+                lane.failed("direct: " + why); // the peer refused the batch itself: another path will not change its mind
+                return Optional.empty();
+            }
+        }
+        List<String> relays = new ArrayList<>();
+        for (String r : health.ranked(members)) {
+            if (!r.equals(me) && !r.equals(lane.peer) && health.usable(r) && peers.find(r).isPresent()) relays.add(r);
+        }
+        byte[] call = PodClient.json(new OrgWire.RelayCall(orgId, lane.peer, delivery.envelope()));
+        for (String relay : relays) {
+            Peer p = peers.find(relay).orElse(null);
+            if (p == null) continue;
+            PodResult r = client.sendAsync(p.address(), OrgWire.RELAY, call, RELAY_DEADLINE, new PodClient.Report(relay, "relay")).join();
+            if (r instanceof PodResult.Ok ok) {
+                OrgWire.RelayAnswer a = ok.json(OrgWire.RelayAnswer.class);
+                if (a.delivered() && a.reply() != null) return answered(lane, "relay:" + relay, a.reply());
+                why = "relay " + relay + ": " + a.reason();
+            } else {
+                why = "relay " + relay + ": " + reason(r);
+            }
+        }
+        if (!directFirst) {
+            PodResult r = client.send(lane.peer, OrgWire.EVENTS, delivery); // the last resort
+            if (r instanceof PodResult.Ok ok) return answered(lane, "direct", ok.json(OrgWire.BatchReply.class));
+            why = (why == null ? "" : why + "; ") + "direct: " + reason(r);
+        }
+        lane.failed(why == null ? "no path" : why);
+        return Optional.empty();
+    }
+
+    private static Optional<OrgWire.BatchReply> answered(Lane lane, String path, OrgWire.BatchReply reply) {
+        lane.succeeded(path);
+        return Optional.of(reply);
+    }
+
+    private static String reason(PodResult r) {
+        return r instanceof PodResult.Failed f ? (f.code() != null ? f.code() : f.kind().name().toLowerCase(java.util.Locale.ROOT)) : "ok";
+    }
+
+    /** {@return whether the peer's delivery is failing (backing off) now} */
+    boolean failing(String peer) {
+        Lane lane = lanes.get(peer);
+        return lane != null && lane.failures > 0;
+    }
+
+    /** {@return whether the peer has not mapped the channel (as it last said)} */
+    boolean notMapped(String peer, String orgChannelId) {
+        Lane lane = lanes.get(peer);
+        return lane != null && lane.notMapped.contains(orgChannelId);
+    }
+
+    /** {@return the lane's state, for the admin API} */
+    LaneView view(String peer) {
+        Lane lane = lanes.get(peer);
+        if (lane == null) return new LaneView(peer, 0, false, null, null, null, Map.of(), Set.of());
+        return new LaneView(peer, lane.failures, System.currentTimeMillis() < lane.notBefore, lane.lastPath, lane.lastError,
+                lane.lastSuccess, Map.copyOf(lane.pathSuccesses), Set.copyOf(lane.notMapped));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (Exception ignored) {
+            // removing a listener does not fail
+        }
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,318 @@
+package io.parley.server.federation;
+
+import io.parley.core.bus.Bus;
+import io.parley.core.bus.BusEvent;
+import io.parley.core.chat.Chat;
+import io.parley.core.chat.ChatEvent;
+import io.parley.core.chat.Mentions;
+import io.parley.core.chat.Message;
+import io.parley.core.error.ErrorCode;
+import io.parley.core.error.ParleyException;
+import io.parley.core.id.HybridClock;
+import io.parley.core.pod.HealthManager;
+import io.parley.core.store.ChatStore;
+import io.parley.core.store.LogCommand;
+import io.parley.core.store.LogResult;
+import io.parley.core.store.MessageLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Receives org channel ops from other pods and applies them to the local chat log through the normal
+ * {@link MessageLog} path, then publishes the committed events on the bus: remote messages reach local clients
+ * exactly as local ones do (one delivery path).
+ *
+ * <p><b>Checks</b>, before anything is written: the sender is a member of the org and is the batch's origin (or,
+ * on {@link OrgWire#RELAYED}, a member relaying it); the envelope's signature verifies with the origin's key and
+ * names this pod as recipient; the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
+ * the answer is {@code not_mapped} and the sender keeps its cursor); every field of every op is well-formed.
+ *
+ * <p><b>Idempotence and merge rules.</b> A post whose message id is here already is a duplicate. Every op gets a
+ * client id derived from (origin pod, channel, origin seq), so a replayed op is a retry the log recognises. Edits
+ * carry the origin's hlc and the store keeps the newest (last writer wins); deletes always win; a reaction op
+ * applies only if its hlc is newer than the last op on that (user, emoji) (a mark kept per remote user). An op
+ * whose message (or thread root) is not here yet is parked and applied when it arrives.
+ *
+ * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
+ * FIFO), then awaited together: a batch costs a few group commits, not one per op.
+ */
+final class OrgInbound {
+    private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
+    static final int MAX_EVENTS = 1000;
+    private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
+
+    private final String me;
+    private final PodIdentity identity;
+    private final OrgStore store;
+    private final PeerDirectory peers;
+    private final PodClient client;
+    private final HealthManager health;
+    private final MessageLog messages;
+    private final ChatStore chats;
+    private final Bus bus;
+    private final HybridClock hlc;
+    private final Clock clock;
+
+    OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
+               ChatStore chats, Bus bus, HybridClock hlc, Clock clock) {
+        this.me = identity.id();
+        this.identity = identity;
+        this.store = store;
+        this.peers = peers;
+        this.client = client;
+        this.health = health;
+        this.messages = messages;
+        this.chats = chats;
+        this.bus = bus;
+        this.hlc = hlc;
+        this.clock = clock;
+    }
+
+    void register(PodRoutes routes) {
+        routes.handle(OrgWire.EVENTS, OrgWire.Delivery.class, (from, d) -> PodReply.ok(receive(from, d, false)));
+        routes.handle(OrgWire.RELAYED, OrgWire.Delivery.class, (from, d) -> PodReply.ok(receive(from, d, true)));
+        routes.handle(OrgWire.RELAY, OrgWire.RelayCall.class, (from, call) -> PodReply.ok(relay(from, call)));
+    }
+
+    // ---- envelopes ----
+
+    /** {@return what the origin signs for one recipient} */
+    static byte[] envelopeSigned(String origin, String recipient, byte[] body) {
+        return ("parley-org-envelope\n" + origin + "\n" + recipient + "\n" + Signing.sha256Hex(body)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@return the batch sealed for its recipient} */
+    OrgWire.Envelope seal(OrgWire.Batch batch) {
+        byte[] body = PodClient.json(batch);
+        return new OrgWire.Envelope(me, Ed25519.b64(body), Ed25519.b64(identity.sign(envelopeSigned(me, batch.to(), body))));
+    }
+
+    // ---- relaying ----
+
+    /** Another member asks this pod to pass an envelope on: both ends must be members of the org and linked here. */
+    private OrgWire.RelayAnswer relay(String from, OrgWire.RelayCall call) {
+        if (call.orgId() == null || call.to() == null || call.envelope() == null) throw ParleyException.invalid("orgId, to and envelope are required");
+        if (store.org(call.orgId()).isEmpty()) throw new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org '" + call.orgId() + "' here");
+        List<String> members = store.members(call.orgId());
+        if (!members.contains(from) || !members.contains(call.to())) {
+            throw ParleyException.forbidden("relaying is only between members of the org");
+        }
+        if (call.to().equals(me)) throw ParleyException.invalid("to names this pod; send to " + OrgWire.EVENTS);
+        if (peers.find(call.to()).isEmpty()) return new OrgWire.RelayAnswer(false, "not_linked", null);
+        if (!health.usable(call.to())) return new OrgWire.RelayAnswer(false, "unreachable", null);
+        Peer to = peers.find(call.to()).orElseThrow();
+        PodResult r = client.sendAsync(to.address(), OrgWire.RELAYED, PodClient.json(new OrgWire.Delivery(call.orgId(), call.envelope())),
+                RELAY_DEADLINE, new PodClient.Report(to.id(), PodClient.DIRECT)).join();
+        return switch (r) {
+            case PodResult.Ok ok -> new OrgWire.RelayAnswer(true, null, ok.json(OrgWire.BatchReply.class));
+            case PodResult.Failed f -> new OrgWire.RelayAnswer(false, f.code() != null ? f.code() : f.kind().name().toLowerCase(java.util.Locale.ROOT), null);
+        };
+    }
+
+    // ---- receiving ----
+
+    private OrgWire.BatchReply receive(String from, OrgWire.Delivery d, boolean relayed) {
+        OrgWire.Envelope env = d.envelope();
+        if (d.orgId() == null || env == null || env.origin() == null || env.body() == null || env.signature() == null) {
+            throw ParleyException.invalid("orgId and envelope {origin, body, signature} are required");
+        }
+        if (!relayed && !from.equals(env.origin())) throw ParleyException.forbidden("a direct delivery must come from its origin pod");
+        if (relayed && from.equals(env.origin())) throw ParleyException.invalid("an origin sends to " + OrgWire.EVENTS);
+        if (env.origin().equals(me)) throw ParleyException.forbidden("this pod's own ops are not accepted back");
+        if (store.org(d.orgId()).isEmpty()) throw new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org '" + d.orgId() + "' here");
+        List<String> members = store.members(d.orgId());
+        if (!members.contains(from) || !members.contains(env.origin())) {
+            throw ParleyException.forbidden("pod '" + from + "' or the origin is not a member of the org");
+        }
+        PublicKey key = peers.key(env.origin())
+                .orElseThrow(() -> ParleyException.forbidden("the origin pod '" + env.origin() + "' is not linked to this pod"));
+        byte[] body;
+        try {
+            body = Ed25519.unb64(env.body());
+        } catch (IllegalArgumentException e) {
+            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope's body is not base64url");
+        }
+        byte[] sig;
+        try {
+            sig = Ed25519.unb64(env.signature());
+        } catch (IllegalArgumentException e) {
+            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope's signature is not base64url");
+        }
+        if (!Ed25519.verify(key, envelopeSigned(env.origin(), me, body), sig)) {
+            log.warn("an org envelope said to be from pod {} (passed on by {}) does not verify; refused", env.origin(), from);
+            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope is not signed by its origin pod for this pod");
+        }
+        OrgWire.Batch batch = PodRoutes.parse(body, OrgWire.Batch.class);
+        if (!env.origin().equals(batch.origin()) || !me.equals(batch.to()) || !d.orgId().equals(batch.orgId())) {
+            throw ParleyException.invalid("the batch's origin, recipient or org does not match its envelope");
+        }
+        OrgStore.OrgChannel ch = store.channel(batch.orgChannelId() == null ? "" : batch.orgChannelId())
+                .filter(c -> c.orgId().equals(batch.orgId()))
+                .orElseThrow(() -> new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org channel '" + batch.orgChannelId() + "' here"));
+        if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
+        List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
+        if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
+        for (OrgWire.Event e : events) validate(e, batch.origin());
+        Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
+        return apply(batch.origin(), ch, chat, events);
+    }
+
+    private static void validate(OrgWire.Event e, String origin) {
+        if (e == null || e.op() == null || e.messageId() == null || e.messagePod() == null || e.hlc() < 0 || e.at() < 0 || e.seq() < 0) {
+            throw ParleyException.invalid("every event needs seq, op, messageId, messagePod, hlc and at");
+        }
+        OrgWire.Author a = e.author();
+        if (a == null || a.id() == null || a.handle() == null || a.handle().isBlank() || a.handle().length() > 64
+                || a.name() == null || a.name().length() > 128) {
+            throw ParleyException.invalid("every event needs an author {id, handle, name}");
+        }
+        switch (e.op()) {
+            case "post" -> {
+                if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("a post comes from its message's origin pod");
+                requireContent(e.content());
+                if ((e.threadRoot() == null) != (e.threadRootPod() == null)) throw ParleyException.invalid("threadRoot and threadRootPod go together");
+            }
+            case "edit" -> {
+                if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("only the author's pod edits a message");
+                requireContent(e.content());
+            }
+            case "delete" -> { }
+            case "react.add", "react.remove" -> {
+                if (e.emoji() == null || e.emoji().isBlank() || e.emoji().length() > 64) throw ParleyException.invalid("a reaction needs an emoji");
+            }
+            default -> throw ParleyException.invalid("unknown op '" + e.op() + "'");
+        }
+    }
+
+    private static void requireContent(String content) {
+        if (content == null) throw ParleyException.invalid("a post or edit needs content");
+        if (content.length() > Message.MAX_CONTENT) throw new ParleyException(ErrorCode.CONTENT_TOO_LONG, "content is too long");
+    }
+
+    /** What one submitted op is waiting on. */
+    private record Submitted(OrgWire.Event event, UUID actor, CompletableFuture<LogResult> result) {}
+
+    private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events) {
+        int duplicates = 0;
+        int parked = 0;
+        Set<UUID> created = new HashSet<>();
+        Map<UUID, UUID> actors = new HashMap<>();
+        Map<String, Long> marks = new HashMap<>();
+        List<Submitted> submitted = new ArrayList<>();
+        Instant now = clock.instant();
+        for (OrgWire.Event e : events) {
+            hlc.observe(e.hlc());
+            UUID actor = actors.computeIfAbsent(e.author().id(),
+                    id -> store.ensureShadow(origin, id, e.author().handle(), e.author().name().isBlank() ? e.author().handle() : e.author().name(), now));
+            UUID clientId = UUID.nameUUIDFromBytes(("parley-org\n" + origin + "\n" + ch.id() + "\n" + e.seq()).getBytes(StandardCharsets.UTF_8));
+            Instant at = Instant.ofEpochMilli(e.at());
+            UUID waitFor = null;
+            LogCommand cmd = null;
+            Optional<Message> target = created.contains(e.messageId()) ? Optional.empty() : messages.message(e.messageId());
+            boolean here = created.contains(e.messageId()) || target.isPresent();
+            if (target.isPresent() && !target.get().chatId().equals(chat.id())) {
+                duplicates++; // an id of another chat: never touched from here
+                continue;
+            }
+            switch (e.op()) {
+                case "post" -> {
+                    if (here) {
+                        duplicates++;
+                    } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && messages.message(e.threadRoot()).isEmpty()) {
+                        waitFor = e.threadRoot();
+                    } else {
+                        cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
+                                Mentions.parse(e.content()), origin, e.hlc(), at, List.of(), null);
+                        created.add(e.messageId());
+                    }
+                }
+                case "edit" -> {
+                    if (!here) waitFor = e.messageId();
+                    else if (target.isPresent() && !target.get().senderId().equals(actor)) duplicates++; // only the author edits
+                    else cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
+                            Mentions.parse(e.content()), e.hlc(), at);
+                }
+                case "delete" -> {
+                    if (!here) waitFor = e.messageId();
+                    else cmd = new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
+                }
+                default -> { // react.add, react.remove
+                    if (!here) {
+                        waitFor = e.messageId();
+                    } else {
+                        String markKey = e.messageId() + "\n" + actor + "\n" + e.emoji();
+                        long mark = marks.computeIfAbsent(markKey, k -> store.reactionMark(e.messageId(), actor, e.emoji()));
+                        if (mark >= e.hlc()) {
+                            duplicates++;
+                        } else {
+                            marks.put(markKey, e.hlc());
+                            cmd = new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
+                                    e.op().equals("react.add"), e.hlc(), at);
+                        }
+                    }
+                }
+            }
+            if (waitFor != null) {
+                store.park(new OrgStore.Pending(clientId, ch.id(), origin, waitFor, new String(PodClient.json(e), StandardCharsets.UTF_8)), now);
+                parked++;
+            } else if (cmd != null) {
+                submitted.add(new Submitted(e, actor, messages.append(cmd)));
+            }
+        }
+        int applied = 0;
+        RuntimeException failure = null;
+        List<UUID> posted = new ArrayList<>();
+        for (Submitted s : submitted) {
+            try {
+                LogResult r = s.result().join();
+                if (!r.duplicate() && !r.events().isEmpty()) applied++;
+                else duplicates++;
+                for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev));
+                if (s.event().op().equals("post")) posted.add(s.event().messageId());
+                if (s.event().op().startsWith("react.")) {
+                    store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
+                }
+            } catch (CompletionException ce) {
+                Throwable c = ce.getCause();
+                if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
+                    duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
+                    if (s.event().op().startsWith("react.")) {
+                        store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
+                    }
+                } else if (failure == null) {
+                    failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                }
+            }
+        }
+        if (failure != null) {
+            // Nothing is lost: the sender keeps its cursor and sends the batch again; what was applied is a duplicate then.
+            throw ParleyException.unavailable("the store could not take the batch; send it again", 2, null);
+        }
+        for (UUID id : posted) {
+            for (OrgStore.Pending p : store.unpark(id)) {
+                OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
+                OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
+                applied += r.applied();
+                parked += r.parked();
+            }
+        }
+        if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, duplicates, parked);
+        return new OrgWire.BatchReply("applied", applied, duplicates, parked);
+    }
+}

@@ -1,0 +1,110 @@
+package io.parley.server.federation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What org-shared channels keep in the database: orgs and their member pods, org channels and their local
+ * mapping, the per-peer outbox cursors, shadow users of remote authors, parked inbound ops and the reaction
+ * marks of remote users. Implemented over JDBC by {@code io.parley.server.store.SqlOrgStore}.
+ */
+public interface OrgStore {
+    /** An org as this pod knows it. */
+    record Org(String id, String name, String homePod, Instant createdAt) {}
+
+    /**
+     * An org-shared channel.
+     *
+     * @param chatId the local chat it is mapped to, or null until an admin maps it
+     */
+    record OrgChannel(String id, String orgId, String name, String offeredBy, boolean isPrivate, Instant createdAt, UUID chatId) {}
+
+    /**
+     * One entry of a chat's local log, with what the outbox needs to send it.
+     *
+     * @param remotePod the pod of the actor when the actor is a shadow of a remote user (its op came from there), else null
+     * @param threadRootPod the origin pod of the thread root, if the message is a reply
+     */
+    record LogEntry(long seq, String type, UUID messageId, UUID actorId, String emoji, long hlc, Instant at,
+                    String remotePod, UUID senderId, String content, UUID threadRootId, String threadRootPod,
+                    String originPod, boolean deleted, String attachmentsJson) {}
+
+    /** A message of a chat as its final state, for the digest and the merged order. */
+    record MessageRow(UUID id, String originPod, UUID senderId, String senderRemotePod, UUID senderRemoteId,
+                      UUID threadRootId, String threadRootPod, long postedHlc, long hlc, String content, boolean deleted) {}
+
+    /** A present reaction of a message. */
+    record ReactionRow(UUID messageId, UUID userId, String userRemotePod, UUID userRemoteId, String emoji) {}
+
+    /** An inbound op parked until the message it refers to arrives. */
+    record Pending(UUID id, String orgChannelId, String originPod, UUID waitsFor, String op) {}
+
+    void insertOrg(Org org);
+
+    Optional<Org> org(String id);
+
+    List<Org> orgs();
+
+    /** Adds member pods (existing ones are kept); {@return how many were new} */
+    int addMembers(String orgId, Set<String> pods, Instant at);
+
+    /** {@return the org's member pods, this one included, sorted} */
+    List<String> members(String orgId);
+
+    /** Inserts the channel unless one with its id exists; {@return whether it was new} */
+    boolean offerChannel(OrgChannel channel);
+
+    Optional<OrgChannel> channel(String id);
+
+    Optional<OrgChannel> channelOfChat(UUID chatId);
+
+    List<OrgChannel> channels();
+
+    /** Maps the channel to a local chat. {@return false if it was mapped already} */
+    boolean map(String orgChannelId, UUID chatId);
+
+    /** {@return the cursor of a peer for a channel: the last local seq sent, 0 if none} */
+    long cursor(String peer, String orgChannelId);
+
+    void advance(String peer, String orgChannelId, long seq, Instant at);
+
+    /** {@return the chat's log after {@code afterSeq}, at most {@code limit} entries, in seq order} */
+    List<LogEntry> logAfter(UUID chatId, long afterSeq, int limit);
+
+    /** {@return the chat's last seq} */
+    long lastSeq(UUID chatId);
+
+    /** {@return the local user standing for a remote user, if there is one} */
+    Optional<UUID> shadowOf(String pod, UUID remoteId);
+
+    /**
+     * Makes (or updates the name of) the shadow user of a remote user: handle {@code handle@pod}, no password,
+     * no workspace. {@return its local id}
+     */
+    UUID ensureShadow(String pod, UUID remoteId, String handle, String displayName, Instant at);
+
+    /** {@return the remote pod of a shadow user, if the user is one} */
+    Optional<String> remotePodOf(UUID userId);
+
+    void park(Pending op, Instant at);
+
+    /** Removes and {@return the ops waiting for this message, oldest first} */
+    List<Pending> unpark(UUID messageId);
+
+    /** {@return the hlc of the last op on a remote user's reaction, or -1 if none} */
+    long reactionMark(UUID messageId, UUID userId, String emoji);
+
+    void setReactionMark(UUID messageId, UUID userId, String emoji, boolean present, long hlc);
+
+    /** {@return every message of the chat (replies and tombstones included) as it stands} */
+    List<MessageRow> messages(UUID chatId);
+
+    /** {@return the present reactions of the chat's messages} */
+    List<ReactionRow> reactions(UUID chatId);
+
+    /** {@return the ids of the chat's top-level messages in the merged order (posted hlc, origin pod, id), the latest {@code limit}} */
+    List<UUID> mergedOrder(UUID chatId, int limit);
+}

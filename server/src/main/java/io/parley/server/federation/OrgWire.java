@@ -1,0 +1,71 @@
+package io.parley.server.federation;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The bodies of the org pod-to-pod calls (all under {@code /pod/v1/org/}). Read leniently: a newer pod may add fields.
+ */
+final class OrgWire {
+    private OrgWire() {}
+
+    static final String SYNC = PodRoutes.PREFIX + "org/sync";
+    static final String MAPPED = PodRoutes.PREFIX + "org/mapped";
+    static final String EVENTS = PodRoutes.PREFIX + "org/events";
+    static final String RELAY = PodRoutes.PREFIX + "org/relay";
+    static final String RELAYED = PodRoutes.PREFIX + "org/relayed";
+
+    /** An org's whole state as the sender knows it: members and channels. The receiver joins it with its own (union). */
+    record OrgState(String id, String name, String homePod, List<String> members, List<ChannelOffer> channels) {}
+
+    record ChannelOffer(String id, String name, String offeredBy, boolean isPrivate) {}
+
+    /** A pod mapped an org channel: its peers may send it the channel's log now. */
+    record Mapped(String orgChannelId) {}
+
+    /** Who did something, as the origin pod knows them. */
+    record Author(UUID id, String handle, String name) {}
+
+    /** A file of a message: metadata only; the bytes stay on the origin pod. */
+    record FileMeta(UUID id, String name, String contentType, long size) {}
+
+    /**
+     * One op of an org channel's log, as its origin pod wrote it.
+     *
+     * @param seq the op's seq in the origin's local log (its op id: with the origin pod, it names the op everywhere)
+     * @param op {@code post}, {@code edit}, {@code delete}, {@code react.add} or {@code react.remove}
+     * @param messagePod the origin pod of the message the op touches (a delete may come from another pod's admin)
+     */
+    record Event(long seq, String op, UUID messageId, String messagePod, long hlc, long at, Author author, String content,
+                 UUID threadRoot, String threadRootPod, String emoji, List<FileMeta> files) {}
+
+    /** What an origin pod says to one recipient: ops of one org channel, in its log order. Signed inside an {@link Envelope}. */
+    record Batch(String orgId, String orgChannelId, String origin, String to, List<Event> events) {}
+
+    /**
+     * A batch as its origin signed it: {@code body} is the batch's JSON (base64url), {@code signature} the origin's Ed25519
+     * signature over {@code "parley-org-envelope\n" origin "\n" recipient "\n" hex(sha256(body bytes))}. A relay carries it
+     * unchanged; it cannot alter or redirect it.
+     */
+    record Envelope(String origin, String body, String signature) {}
+
+    /** The body of {@link #EVENTS} (from the origin) and {@link #RELAYED} (from a relay). */
+    record Delivery(String orgId, Envelope envelope) {}
+
+    /** The body of {@link #RELAY}: please pass this envelope to {@code to}. */
+    record RelayCall(String orgId, String to, Envelope envelope) {}
+
+    /**
+     * A recipient's answer.
+     *
+     * @param status {@code applied}, or {@code not_mapped} (this pod has not mapped the channel yet: keep the cursor)
+     */
+    record BatchReply(String status, int applied, int duplicates, int parked) {
+        static BatchReply notMapped() { return new BatchReply("not_mapped", 0, 0, 0); }
+
+        boolean wasApplied() { return "applied".equals(status); }
+    }
+
+    /** A relay's answer: whether it reached the recipient, and the recipient's answer if so. */
+    record RelayAnswer(boolean delivered, String reason, BatchReply reply) {}
+}
