@@ -148,6 +148,10 @@ class PodEndToEndTest {
         UUID dm = dm(alice, bob);
         WsClient a = ws(0, alice);
         WsClient b = ws(1, bob);
+        // Connections are shared through a NATS key-value watch, so node 0 learns of bob's a moment later;
+        // until it does it would rightly treat him as offline and push.
+        await("node 0 to see bob connected", Duration.ofSeconds(10),
+                () -> !nodes.get(0).server().services().presence().remoteConnections(bob.user().id()).isEmpty());
 
         a.send("typing.start", payload().put("chatId", dm.toString()));
         b.await(frame("typing.indicator", p -> p.path("userId").asText().equals(alice.user().id().toString()) && p.path("active").asBoolean()));
