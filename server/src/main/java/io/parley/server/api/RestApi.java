@@ -44,7 +44,7 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services, orgs),
-                new FileRoutes(services),
+                new FileRoutes(services, orgs),
                 new WebhookRoutes(services, publicUrl),
                 new SearchRoutes(services),
                 new PushRoutes(services, push),

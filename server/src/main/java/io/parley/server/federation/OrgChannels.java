@@ -64,6 +64,7 @@ public final class OrgChannels implements AutoCloseable {
     private final OrgInbound inbound;
     private final OrgDelivery delivery;
     private final OrgDigest digests;
+    private final OrgFiles files;
     private final String me;
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
@@ -71,8 +72,12 @@ public final class OrgChannels implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-org-sweep").daemon().unstarted(r));
 
+    /**
+     * @param files the file rules (null when files are off on this node: remote files are then kept as metadata only and
+     *     this pod's files are not served to others)
+     */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc) {
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files) {
         this.federation = federation;
         this.store = store;
         this.chatService = chatService;
@@ -81,18 +86,28 @@ public final class OrgChannels implements AutoCloseable {
         this.bus = bus;
         this.me = federation.identity().id();
         this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), federation.client(), federation.health(),
-                messages, chats, bus, hlc, federation.clock());
+                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes());
         this.delivery = new OrgDelivery(me, store, federation.peers(), federation.client(), federation.health(), users, inbound,
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
         this.digests = new OrgDigest(me, store);
         orgs.register(federation.routes());
         inbound.register(federation.routes());
+        this.files = new OrgFiles(store, federation.client(), messages, files);
+        this.files.register(federation.routes());
         refreshChats();
         // Local posting never waits: a committed event of an org chat only wakes the lanes.
         this.subscription = bus.subscribe(event -> {
             if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAll();
         });
+    }
+
+    /**
+     * {@return the bytes of a remote file (an attachment of an org channel's message from another pod), or of its
+     * thumbnail, fetched from its origin pod and checked} The caller has checked that the local user may read it.
+     */
+    public byte[] remoteFileBytes(io.parley.core.files.FileInfo file, boolean thumbnail) {
+        return files.fetch(file, thumbnail);
     }
 
     /** Starts the sweep: lanes that are due, and the unreachable indicator. */

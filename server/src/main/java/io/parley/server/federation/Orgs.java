@@ -144,7 +144,10 @@ final class Orgs {
         routes.handle(OrgWire.SYNC, OrgWire.OrgState.class, (from, state) -> PodReply.ok(join(from, state)));
         routes.handle(OrgWire.MAPPED, OrgWire.Mapped.class, (from, m) -> {
             store.channel(m.orgChannelId()).ifPresent(ch -> {
-                if (store.members(ch.orgId()).contains(from)) wake.accept(from);
+                if (store.members(ch.orgId()).contains(from)) {
+                    store.markMapped(from, ch.id(), clock.instant());
+                    wake.accept(from);
+                }
             });
             return PodReply.noContent();
         });

@@ -436,4 +436,52 @@ final class SqlOrgStore implements OrgStore {
             }
         });
     }
+
+    @Override
+    public List<io.parley.core.files.FileInfo> files(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) return List.of();
+        return db.read(c -> FilesTable.byIds(c, ids));
+    }
+
+    @Override
+    public boolean insertRemoteFile(io.parley.core.files.FileInfo f) {
+        if (f.originPod() == null) throw new IllegalArgumentException("not a remote file");
+        return db.write(c -> {
+            Optional<io.parley.core.files.FileInfo> existing = FilesTable.byId(c, f.id());
+            if (existing.isEmpty()) {
+                FilesTable.insert(c, f);
+                return true;
+            }
+            io.parley.core.files.FileInfo e = existing.get();
+            return f.originPod().equals(e.originPod()) && e.uploaderId().equals(f.uploaderId())
+                    && e.workspaceId().equals(f.workspaceId()) && !e.attached() && !e.deleted();
+        });
+    }
+
+    @Override
+    public void markMapped(String peer, String orgChannelId, Instant at) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_peer_mappings (peer_id, org_channel_id, mapped_at)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (peer_id, org_channel_id) DO NOTHING")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                Cols.instant(ps, 3, at);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean peerMaps(String peer, String orgChannelId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM org_peer_mappings WHERE peer_id = ? AND org_channel_id = ?")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
 }
