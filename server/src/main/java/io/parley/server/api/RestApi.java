@@ -36,7 +36,7 @@ public final class RestApi {
                    io.parley.server.federation.OrgChannels orgs) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
-                new UserRoutes(services),
+                new UserRoutes(services, orgs),
                 new WorkspaceRoutes(services),
                 new AdminRoutes(services),
                 new PodAdminRoutes(services, peering),

@@ -65,6 +65,7 @@ public final class OrgChannels implements AutoCloseable {
     private final OrgDelivery delivery;
     private final OrgDigest digests;
     private final OrgFiles files;
+    private final UserStore users;
     private final String me;
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
@@ -79,6 +80,7 @@ public final class OrgChannels implements AutoCloseable {
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
                        UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files) {
         this.federation = federation;
+        this.users = users;
         this.store = store;
         this.chatService = chatService;
         this.chats = chats;
@@ -100,6 +102,25 @@ public final class OrgChannels implements AutoCloseable {
         this.subscription = bus.subscribe(event -> {
             if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAll();
         });
+    }
+
+    /** A remote author as a local reader sees them: the shadow user and the pod they are from. */
+    public record RemoteUser(io.parley.core.auth.User user, String pod) {}
+
+    /**
+     * {@return a remote author (a shadow user) if the caller may see them: the caller may read an org-shared chat in
+     * which they posted or reacted} Empty otherwise, or if the user is not a shadow.
+     */
+    public java.util.Optional<RemoteUser> visibleRemoteUser(UUID callerId, UUID userId) {
+        java.util.Optional<String> pod = store.remotePodOf(userId);
+        if (pod.isEmpty()) return java.util.Optional.empty();
+        for (UUID chatId : store.orgChatsOf(userId)) {
+            Chat chat = chats.byId(chatId).orElse(null);
+            if (chat != null && chatService.canRead(callerId, chat)) {
+                return users.byId(userId).map(u -> new RemoteUser(u, pod.get()));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**

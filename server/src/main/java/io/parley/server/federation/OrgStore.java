@@ -126,4 +126,7 @@ public interface OrgStore {
 
     /** {@return whether the peer is known to map the org channel} */
     boolean peerMaps(String peer, String orgChannelId);
+
+    /** {@return the mapped org chats in which the user posted or reacted} (where a remote author is seen) */
+    Set<UUID> orgChatsOf(UUID userId);
 }

@@ -484,4 +484,22 @@ final class SqlOrgStore implements OrgStore {
             }
         });
     }
+
+    @Override
+    public Set<UUID> orgChatsOf(UUID userId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT oc.chat_id FROM org_channels oc WHERE oc.chat_id IS NOT NULL AND ("
+                    + "EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = ? AND m.chat_id = oc.chat_id)"
+                    + " OR EXISTS (SELECT 1 FROM org_reaction_marks r JOIN messages m ON m.id = r.message_id"
+                    + " WHERE r.user_id = ? AND m.chat_id = oc.chat_id))")) {
+                Cols.uuid(ps, 1, userId);
+                Cols.uuid(ps, 2, userId);
+                Set<UUID> out = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(Cols.uuid(rs, "chat_id"));
+                }
+                return out;
+            }
+        });
+    }
 }
