@@ -66,6 +66,7 @@ public final class OrgChannels implements AutoCloseable {
     private final OrgDigest digests;
     private final OrgFiles files;
     private final UserStore users;
+    private final DeliveryLease lease;
     private final String me;
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
@@ -76,9 +77,11 @@ public final class OrgChannels implements AutoCloseable {
     /**
      * @param files the file rules (null when files are off on this node: remote files are then kept as metadata only and
      *     this pod's files are not served to others)
+     * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
+     *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator
      */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files) {
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore) {
         this.federation = federation;
         this.users = users;
         this.store = store;
@@ -93,6 +96,8 @@ public final class OrgChannels implements AutoCloseable {
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
         this.digests = new OrgDigest(me, store);
+        this.lease = new DeliveryLease(store, sharedStore, federation.clock(), delivery::active);
+        delivery.active(lease.held());
         orgs.register(federation.routes());
         inbound.register(federation.routes());
         this.files = new OrgFiles(store, federation.client(), messages, files);
@@ -133,13 +138,24 @@ public final class OrgChannels implements AutoCloseable {
 
     /** Starts the sweep: lanes that are due, and the unreachable indicator. */
     public void start() {
+        lease.tick();
         long ms = SWEEP.toMillis();
         timer.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(lease::tick, DeliveryLease.RENEW.toMillis(), DeliveryLease.RENEW.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@return whether this node runs the pod's org delivery lanes (one node of a scaled-out pod does; the others stand by)} */
+    public boolean deliveryActive() {
+        return lease.held();
     }
 
     private void sweep() {
         try {
             refreshChats();
+            if (!lease.held()) { // a standby: the lease holder runs the lanes and publishes the indicator (on the shared bus)
+                lastUnreachable.clear();
+                return;
+            }
             delivery.wakeAll();
             for (OrgStore.OrgChannel ch : store.channels()) {
                 if (ch.chatId() == null) continue;
@@ -265,5 +281,6 @@ public final class OrgChannels implements AutoCloseable {
             // the bus is closing too
         }
         delivery.close();
+        lease.close(); // after the lanes stopped: the next holder starts from the cursors they left
     }
 }

@@ -72,6 +72,8 @@ final class OrgDelivery implements AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AutoCloseable listener;
     private volatile boolean closed;
+    /** False on a node that stands by (another node of the pod holds the {@link DeliveryLease}): no lane runs. */
+    private volatile boolean active = true;
 
     OrgDelivery(String me, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, UserStore users,
                 OrgInbound inbound, Clock clock) {
@@ -137,9 +139,15 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
+    /** Runs the lanes (this node holds the pod's delivery lease) or stops them after their current batch. */
+    void active(boolean on) {
+        active = on;
+        if (on) wakeAll();
+    }
+
     /** Wakes a peer's lane unless it is backing off. */
     void wake(String peer) {
-        if (closed || peer.equals(me)) return;
+        if (closed || !active || peer.equals(me)) return;
         Lane lane = lanes.computeIfAbsent(peer, Lane::new);
         if (System.currentTimeMillis() < lane.notBefore) return;
         lane.again.set(true);
@@ -161,7 +169,7 @@ final class OrgDelivery implements AutoCloseable {
 
     private void run(Lane lane) {
         try {
-            while (lane.again.getAndSet(false) && !closed) {
+            while (lane.again.getAndSet(false) && !closed && active) {
                 if (!drain(lane)) break;
             }
         } catch (RuntimeException e) {

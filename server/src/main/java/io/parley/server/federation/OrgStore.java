@@ -129,4 +129,13 @@ public interface OrgStore {
 
     /** {@return the mapped org chats in which the user posted or reacted} (where a remote author is seen) */
     Set<UUID> orgChatsOf(UUID userId);
+
+    /**
+     * Takes or renews a lease until {@code until}: it is taken if free, expired (before {@code now}) or held by
+     * {@code holder} already. {@return whether {@code holder} holds it now}
+     */
+    boolean acquireLease(String name, String holder, Instant now, Instant until);
+
+    /** Gives the lease up if {@code holder} holds it (a clean stop: another node need not wait for it to expire). */
+    void releaseLease(String name, String holder);
 }

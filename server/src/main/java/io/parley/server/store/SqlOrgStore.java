@@ -502,4 +502,31 @@ final class SqlOrgStore implements OrgStore {
             }
         });
     }
+
+    @Override
+    public boolean acquireLease(String name, String holder, Instant now, Instant until) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_leases (name, holder, expires_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+                    + " WHERE org_leases.holder = excluded.holder OR org_leases.expires_at < ?")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                Cols.instant(ps, 3, until);
+                Cols.instant(ps, 4, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void releaseLease(String name, String holder) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM org_leases WHERE name = ? AND holder = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
 }
