@@ -144,7 +144,7 @@ public final class ParleyServer implements AutoCloseable {
 
     private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
         return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
-                p.maxClockSkew(), p.requestWindow(), p.clockOffset());
+                p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval());
     }
 
     /** {@return the domain services (for the CLI and tests)} */

@@ -71,6 +71,7 @@ public final class OrgChannels implements AutoCloseable {
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
     private final AutoCloseable subscription;
+    private final AutoCloseable aliveListener;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-org-sweep").daemon().unstarted(r));
 
@@ -103,6 +104,16 @@ public final class OrgChannels implements AutoCloseable {
         this.files = new OrgFiles(store, federation.client(), messages, files);
         this.files.register(federation.routes());
         refreshChats();
+        // A peer back ALIVE may have missed org changes meanwhile (their sync failed): send it every org's state again.
+        this.aliveListener = federation.health().addListener((peer, from, to) -> {
+            if (to == PeerState.ALIVE && from != PeerState.ALIVE && lease.held()) {
+                try {
+                    orgs.resync(peer);
+                } catch (RuntimeException e) {
+                    log.warn("org re-sync with pod {} failed; the periodic one will retry", peer, e);
+                }
+            }
+        });
         // Local posting never waits: a committed event of an org chat only wakes the lanes.
         this.subscription = bus.subscribe(event -> {
             if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAll();
@@ -139,9 +150,20 @@ public final class OrgChannels implements AutoCloseable {
     /** Starts the sweep: lanes that are due, and the unreachable indicator. */
     public void start() {
         lease.tick();
+        long resync = federation.settings().orgResyncInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.MILLISECONDS);
         long ms = SWEEP.toMillis();
         timer.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(lease::tick, DeliveryLease.RENEW.toMillis(), DeliveryLease.RENEW.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends every org's state again to its members (the holder of the lease does, for the pod). */
+    private void resync() {
+        try {
+            if (lease.held()) orgs.resync(null);
+        } catch (RuntimeException e) {
+            log.warn("org re-sync failed; it runs again next round", e);
+        }
     }
 
     /** {@return whether this node runs the pod's org delivery lanes (one node of a scaled-out pod does; the others stand by)} */
@@ -276,6 +298,7 @@ public final class OrgChannels implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
+            aliveListener.close();
             subscription.close();
         } catch (Exception ignored) {
             // the bus is closing too
