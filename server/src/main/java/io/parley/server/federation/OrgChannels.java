@@ -76,7 +76,7 @@ public final class OrgChannels implements AutoCloseable {
             r -> Thread.ofPlatform().name("parley-org-sweep").daemon().unstarted(r));
 
     /**
-     * @param files the file rules (null when files are off on this node: remote files are then kept as metadata only and
+     * @param files the file rules (null when files are off on this node: remote posts then come without their files and
      *     this pod's files are not served to others)
      * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
      *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator

@@ -127,6 +127,25 @@ class OrgFilesEndToEndTest {
         PodResult local = b.federation().client().send("pod-a", OrgWire.filePath(UUID.fromString(localId)), new OrgWire.FileFetch(false));
         assertEquals(404, assertInstanceOf(PodResult.Failed.class, local).status());
 
+        // An image's thumbnail comes from the origin too.
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(800, 400, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        HttpResponse<String> upImg = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
+                        + a.team().workspaceId + "/files?name=pic.png")).header("Authorization", "Bearer " + a.admin())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        String imgId = Http.JSON.readTree(upImg.body()).get("file").get("id").asText();
+        assertEquals(201, a.http().post("/api/v1/chats/" + chatA + "/messages", Map.of("content", "a picture",
+                "attachments", List.of(imgId)), a.admin()).status());
+        Await.until(WAIT, "the picture on B", () -> b.http().get("/api/v1/files/" + imgId, b.admin()).status() == 200);
+        HttpResponse<byte[]> thumbOnA = get(a, "/api/v1/files/" + imgId + "/thumbnail", a.admin());
+        HttpResponse<byte[]> thumbOnB = get(b, "/api/v1/files/" + imgId + "/thumbnail", b.admin());
+        assertEquals(200, thumbOnB.statusCode());
+        assertArrayEquals(thumbOnA.body(), thumbOnB.body());
+        HttpResponse<byte[]> imgOnB = get(b, "/api/v1/files/" + imgId + "/content", b.admin());
+        assertEquals("image/png", imgOnB.headers().firstValue("content-type").orElse(""), "the origin's sniffed type");
+        assertTrue(imgOnB.headers().firstValue("content-disposition").orElse("").startsWith("inline;"));
+
         // Deleted on A: gone there, and on B once the delete arrived.
         assertEquals(204, a.http().delete("/api/v1/messages/" + messageId, a.admin()).status());
         assertEquals(404, get(a, "/api/v1/files/" + fileId + "/content", a.admin()).statusCode());
