@@ -139,6 +139,8 @@ export async function loadLatest(chatId) {
   try {
     const r = await api(`/api/v1/chats/${chatId}/messages`, {query: {limit: 50}});
     for (const m of r.messages) l.upsert(m, 0);
+    // Senders outside the workspace (remote authors of an org-shared channel) are looked up once each.
+    for (const id of new Set(r.messages.filter(m => !m.bot && !state.users.has(m.senderId)).map(m => m.senderId))) refreshUser(id);
     l.hasMoreBefore = r.hasMore;
     l.loaded = true;
     l.fromCache = false;

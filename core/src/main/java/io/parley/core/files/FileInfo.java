@@ -14,12 +14,17 @@ import java.util.UUID;
  * @param contentType sniffed from the bytes on upload, never taken from the client
  * @param width image width when Parley could decode the image (it then has a thumbnail), else null
  * @param thumbSha256 the thumbnail's content address, or null
+ * @param originPod null for an upload to this pod; else the pod whose org-shared message carries the file: only its
+ *     metadata is here, the bytes stay there and are fetched on download (no blob here, outside the quota)
  */
 public record FileInfo(UUID id, UUID workspaceId, UUID uploaderId, String name, String contentType, long size,
                        String sha256, Integer width, Integer height, String thumbSha256, Instant createdAt,
-                       UUID chatId, UUID messageId, Instant deletedAt) {
+                       UUID chatId, UUID messageId, Instant deletedAt, String originPod) {
     /** {@return whether a message has claimed the file} */
     public boolean attached() { return messageId != null; }
+
+    /** {@return whether the bytes live on another pod} */
+    public boolean remote() { return originPod != null; }
 
     /** {@return whether the file is deleted} */
     public boolean deleted() { return deletedAt != null; }

@@ -105,7 +105,7 @@ public final class FileService {
         }
         FileInfo f = new FileInfo(Uuid7.next(), workspaceId, userId, name, seen.contentType(), stored.size(), stored.sha256(),
                 thumb == null ? null : seen.width(), thumb == null ? null : seen.height(), thumb, clock.instant(),
-                null, null, null);
+                null, null, null, null);
         files.insert(f);
         return f;
     }
@@ -143,6 +143,23 @@ public final class FileService {
             chats.requireReadable(userId, f.chatId());
         } catch (ParleyException e) {
             throw noSuchFile();
+        }
+        return f;
+    }
+
+    /**
+     * {@return a remote file (an attachment of an org-shared message whose bytes stay on {@code originPod}) the caller may
+     * read} Named by its origin too, it is no secret that it exists: a caller who may not read its chat is refused.
+     *
+     * @throws ParleyException NOT_FOUND (no such live remote file of that pod), FORBIDDEN (the caller may not read its chat)
+     */
+    public FileInfo remoteFile(UUID userId, String originPod, UUID fileId) {
+        FileInfo f = files.byId(fileId).filter(x -> !x.deleted() && x.attached() && x.remote() && x.originPod().equals(originPod))
+                .orElseThrow(FileService::noSuchFile);
+        try {
+            chats.requireReadable(userId, f.chatId());
+        } catch (ParleyException e) {
+            throw ParleyException.forbidden("you may not read the chat of this file");
         }
         return f;
     }

@@ -35,9 +35,12 @@ final class FileRoutes implements Routes {
     private static final String SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
     private final Services services;
+    private final io.parley.server.federation.OrgChannels orgs;
 
-    FileRoutes(Services services) {
+    /** @param orgs the org layer, which fetches remote files from their origin pod; null when it is not wired */
+    FileRoutes(Services services, io.parley.server.federation.OrgChannels orgs) {
         this.services = services;
+        this.orgs = orgs;
     }
 
     @Override
@@ -46,7 +49,8 @@ final class FileRoutes implements Routes {
                 Endpoint.upload("/api/v1/workspaces/{wsId}/files", this::upload),
                 Endpoint.get("/api/v1/files/{fileId}", this::get),
                 Endpoint.get("/api/v1/files/{fileId}/content", this::content),
-                Endpoint.get("/api/v1/files/{fileId}/thumbnail", this::thumbnail));
+                Endpoint.get("/api/v1/files/{fileId}/thumbnail", this::thumbnail),
+                Endpoint.get("/api/v1/files/remote/{origin}/{fileId}", this::remoteContent));
     }
 
     private FileService files() {
@@ -104,11 +108,27 @@ final class FileRoutes implements Routes {
 
     private HttpResponse content(HttpRequest request) {
         Principal caller = authenticate(services.auth(), request);
-        FileInfo f = files().file(caller.userId(), uuidPath(request, "fileId"));
+        return content(request, files().file(caller.userId(), uuidPath(request, "fileId")));
+    }
+
+    /** A remote file named by its origin pod: 403 (not 404) to a caller who may not read its chat. */
+    private HttpResponse remoteContent(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        return content(request, files().remoteFile(caller.userId(), request.pathParam("origin"), uuidPath(request, "fileId")));
+    }
+
+    /** The bytes of a file the caller may read: from the blob store, or (a remote file) from its origin pod, checked. */
+    private HttpResponse content(HttpRequest request, FileInfo f) {
         if (f.sha256().equals(unquote(request.header("if-none-match")))) return notModified(f.sha256());
         boolean inline = INLINE.contains(f.contentType()) && !ApiSupport.boolQuery(request, "download");
-        return downloadHeaders(HttpResponse.stream(inline ? f.contentType() : safeType(f.contentType()), files().content(f), f.size()), f.sha256())
+        InputStream bytes = f.remote() ? new java.io.ByteArrayInputStream(remote().remoteFileBytes(f, false)) : files().content(f);
+        return downloadHeaders(HttpResponse.stream(inline ? f.contentType() : safeType(f.contentType()), bytes, f.size()), f.sha256())
                 .withHeader("Content-Disposition", disposition(inline ? "inline" : "attachment", f.name()));
+    }
+
+    private io.parley.server.federation.OrgChannels remote() {
+        if (orgs == null) throw ParleyException.unavailable("remote files are not available on this server", 60, null);
+        return orgs;
     }
 
     private HttpResponse thumbnail(HttpRequest request) throws IOException {
@@ -117,8 +137,12 @@ final class FileRoutes implements Routes {
         if (f.thumbSha256() == null) throw ParleyException.notFound("the file has no thumbnail");
         if (f.thumbSha256().equals(unquote(request.header("if-none-match")))) return notModified(f.thumbSha256());
         byte[] png;
-        try (InputStream in = files().thumbnail(f)) {
-            png = in.readAllBytes(); // a thumbnail is a few kilobytes
+        if (f.remote()) {
+            png = remote().remoteFileBytes(f, true);
+        } else {
+            try (InputStream in = files().thumbnail(f)) {
+                png = in.readAllBytes(); // a thumbnail is a few kilobytes
+            }
         }
         return downloadHeaders(new HttpResponse(200, "image/png", png, Map.of()), f.thumbSha256());
     }

@@ -36,7 +36,7 @@ public final class RestApi {
                    io.parley.server.federation.OrgChannels orgs) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
-                new UserRoutes(services),
+                new UserRoutes(services, orgs),
                 new WorkspaceRoutes(services),
                 new AdminRoutes(services),
                 new PodAdminRoutes(services, peering),
@@ -44,7 +44,7 @@ public final class RestApi {
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services, orgs),
-                new FileRoutes(services),
+                new FileRoutes(services, orgs),
                 new WebhookRoutes(services, publicUrl),
                 new SearchRoutes(services),
                 new PushRoutes(services, push),

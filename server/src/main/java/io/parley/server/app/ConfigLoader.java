@@ -37,7 +37,7 @@ public final class ConfigLoader {
             Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                         "send_queue_max", "token_refresh_lead", "revocation_sweep")),
             Map.entry("pod", Set.of("id", "public_url", "heartbeat_interval", "dead_after_missed", "grace", "max_clock_skew",
-                        "request_window", "clock_offset")),
+                        "request_window", "clock_offset", "org_resync_interval")),
             Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                         "allow_insecure_endpoints")),
             Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
@@ -281,10 +281,14 @@ public final class ConfigLoader {
         Duration skew = duration("pod.max_clock_skew", d.maxClockSkew());
         Duration window = duration("pod.request_window", d.requestWindow());
         Duration offset = signedDuration("pod.clock_offset", d.clockOffset());
+        Duration resync = duration("pod.org_resync_interval", d.orgResyncInterval());
         if (interval.compareTo(Duration.ofMinutes(10)) > 0) problems.add("pod.heartbeat_interval must be at most 10m");
+        if (resync.compareTo(Duration.ofSeconds(1)) < 0 || resync.compareTo(Duration.ofHours(1)) > 0) {
+            problems.add("pod.org_resync_interval must be between 1s and 1h");
+        }
         if (window.compareTo(Duration.ofHours(1)) > 0) problems.add("pod.request_window must be at most 1h");
         if (skew.compareTo(window) >= 0) problems.add("pod.max_clock_skew must be shorter than pod.request_window");
-        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset);
+        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

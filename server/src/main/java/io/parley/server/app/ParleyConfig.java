@@ -86,10 +86,11 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      *     simulates a skewed host; 0)
      */
     public record Pod(String id, String publicUrl, Duration heartbeatInterval, int deadAfterMissed, Duration grace,
-                      Duration maxClockSkew, Duration requestWindow, Duration clockOffset) {
+                      Duration maxClockSkew, Duration requestWindow, Duration clockOffset, Duration orgResyncInterval) {
         /** The defaults with this id. */
         public Pod(String id) {
-            this(id, "", Duration.ofSeconds(1), 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ZERO);
+            this(id, "", Duration.ofSeconds(1), 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ZERO,
+                    Duration.ofSeconds(60));
         }
     }
 

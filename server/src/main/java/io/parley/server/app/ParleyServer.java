@@ -105,7 +105,7 @@ public final class ParleyServer implements AutoCloseable {
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
         orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
-                wiring.hlc());
+                wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs).register(router);
         new WebClientRoutes().register(router);
@@ -139,9 +139,12 @@ public final class ParleyServer implements AutoCloseable {
     /** {@return the pod layer (identity, links, health; for tests and later features)} */
     public io.parley.server.federation.Federation federation() { return federation; }
 
+    /** {@return the org-shared channels layer (for tests)} */
+    public io.parley.server.federation.OrgChannels orgs() { return orgs; }
+
     private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
         return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
-                p.maxClockSkew(), p.requestWindow(), p.clockOffset());
+                p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval());
     }
 
     /** {@return the domain services (for the CLI and tests)} */

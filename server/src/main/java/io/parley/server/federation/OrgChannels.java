@@ -64,16 +64,27 @@ public final class OrgChannels implements AutoCloseable {
     private final OrgInbound inbound;
     private final OrgDelivery delivery;
     private final OrgDigest digests;
+    private final OrgFiles files;
+    private final UserStore users;
+    private final DeliveryLease lease;
     private final String me;
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
     private final AutoCloseable subscription;
+    private final AutoCloseable aliveListener;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-org-sweep").daemon().unstarted(r));
 
+    /**
+     * @param files the file rules (null when files are off on this node: remote posts then come without their files and
+     *     this pod's files are not served to others)
+     * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
+     *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator
+     */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc) {
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore) {
         this.federation = federation;
+        this.users = users;
         this.store = store;
         this.chatService = chatService;
         this.chats = chats;
@@ -81,29 +92,92 @@ public final class OrgChannels implements AutoCloseable {
         this.bus = bus;
         this.me = federation.identity().id();
         this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), federation.client(), federation.health(),
-                messages, chats, bus, hlc, federation.clock());
+                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes());
         this.delivery = new OrgDelivery(me, store, federation.peers(), federation.client(), federation.health(), users, inbound,
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
         this.digests = new OrgDigest(me, store);
+        this.lease = new DeliveryLease(store, sharedStore, federation.clock(), delivery::active);
+        delivery.active(lease.held());
         orgs.register(federation.routes());
         inbound.register(federation.routes());
+        this.files = new OrgFiles(store, federation.client(), messages, files);
+        this.files.register(federation.routes());
         refreshChats();
+        // A peer back ALIVE may have missed org changes meanwhile (their sync failed): send it every org's state again.
+        this.aliveListener = federation.health().addListener((peer, from, to) -> {
+            if (to == PeerState.ALIVE && from != PeerState.ALIVE && lease.held()) {
+                try {
+                    orgs.resync(peer);
+                } catch (RuntimeException e) {
+                    log.warn("org re-sync with pod {} failed; the periodic one will retry", peer, e);
+                }
+            }
+        });
         // Local posting never waits: a committed event of an org chat only wakes the lanes.
         this.subscription = bus.subscribe(event -> {
             if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAll();
         });
     }
 
+    /** A remote author as a local reader sees them: the shadow user and the pod they are from. */
+    public record RemoteUser(io.parley.core.auth.User user, String pod) {}
+
+    /**
+     * {@return a remote author (a shadow user) if the caller may see them: the caller may read an org-shared chat in
+     * which they posted or reacted} Empty otherwise, or if the user is not a shadow.
+     */
+    public java.util.Optional<RemoteUser> visibleRemoteUser(UUID callerId, UUID userId) {
+        java.util.Optional<String> pod = store.remotePodOf(userId);
+        if (pod.isEmpty()) return java.util.Optional.empty();
+        for (UUID chatId : store.orgChatsOf(userId)) {
+            Chat chat = chats.byId(chatId).orElse(null);
+            if (chat != null && chatService.canRead(callerId, chat)) {
+                return users.byId(userId).map(u -> new RemoteUser(u, pod.get()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * {@return the bytes of a remote file (an attachment of an org channel's message from another pod), or of its
+     * thumbnail, fetched from its origin pod and checked} The caller has checked that the local user may read it.
+     */
+    public byte[] remoteFileBytes(io.parley.core.files.FileInfo file, boolean thumbnail) {
+        return files.fetch(file, thumbnail);
+    }
+
     /** Starts the sweep: lanes that are due, and the unreachable indicator. */
     public void start() {
+        lease.tick();
+        long resync = federation.settings().orgResyncInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.MILLISECONDS);
         long ms = SWEEP.toMillis();
         timer.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(lease::tick, DeliveryLease.RENEW.toMillis(), DeliveryLease.RENEW.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends every org's state again to its members (the holder of the lease does, for the pod). */
+    private void resync() {
+        try {
+            if (lease.held()) orgs.resync(null);
+        } catch (RuntimeException e) {
+            log.warn("org re-sync failed; it runs again next round", e);
+        }
+    }
+
+    /** {@return whether this node runs the pod's org delivery lanes (one node of a scaled-out pod does; the others stand by)} */
+    public boolean deliveryActive() {
+        return lease.held();
     }
 
     private void sweep() {
         try {
             refreshChats();
+            if (!lease.held()) { // a standby: the lease holder runs the lanes and publishes the indicator (on the shared bus)
+                lastUnreachable.clear();
+                return;
+            }
             delivery.wakeAll();
             for (OrgStore.OrgChannel ch : store.channels()) {
                 if (ch.chatId() == null) continue;
@@ -224,10 +298,12 @@ public final class OrgChannels implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
+            aliveListener.close();
             subscription.close();
         } catch (Exception ignored) {
             // the bus is closing too
         }
         delivery.close();
+        lease.close(); // after the lanes stopped: the next holder starts from the cursors they left
     }
 }

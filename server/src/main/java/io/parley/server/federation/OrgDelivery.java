@@ -72,6 +72,8 @@ final class OrgDelivery implements AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AutoCloseable listener;
     private volatile boolean closed;
+    /** False on a node that stands by (another node of the pod holds the {@link DeliveryLease}): no lane runs. */
+    private volatile boolean active = true;
 
     OrgDelivery(String me, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, UserStore users,
                 OrgInbound inbound, Clock clock) {
@@ -104,6 +106,8 @@ final class OrgDelivery implements AutoCloseable {
         volatile Instant lastSuccess;
         final Map<String, Long> pathSuccesses = new ConcurrentHashMap<>();
         final Set<String> notMapped = ConcurrentHashMap.newKeySet();
+        /** Channels the peer is known (and noted in the store) to map. */
+        final Set<String> mapped = ConcurrentHashMap.newKeySet();
 
         Lane(String peer) { this.peer = peer; }
 
@@ -135,9 +139,15 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
+    /** Runs the lanes (this node holds the pod's delivery lease) or stops them after their current batch. */
+    void active(boolean on) {
+        active = on;
+        if (on) wakeAll();
+    }
+
     /** Wakes a peer's lane unless it is backing off. */
     void wake(String peer) {
-        if (closed || peer.equals(me)) return;
+        if (closed || !active || peer.equals(me)) return;
         Lane lane = lanes.computeIfAbsent(peer, Lane::new);
         if (System.currentTimeMillis() < lane.notBefore) return;
         lane.again.set(true);
@@ -159,7 +169,7 @@ final class OrgDelivery implements AutoCloseable {
 
     private void run(Lane lane) {
         try {
-            while (lane.again.getAndSet(false) && !closed) {
+            while (lane.again.getAndSet(false) && !closed && active) {
                 if (!drain(lane)) break;
             }
         } catch (RuntimeException e) {
@@ -193,6 +203,7 @@ final class OrgDelivery implements AutoCloseable {
                         break; // the peer has not mapped it yet: keep the cursor, go on with the other channels
                     }
                     lane.notMapped.remove(ch.id());
+                    if (lane.mapped.add(ch.id())) store.markMapped(lane.peer, ch.id(), clock.instant()); // its files may be served to it
                 }
                 store.advance(lane.peer, ch.id(), upTo, clock.instant());
                 if (entries.size() < BATCH) break;
@@ -207,6 +218,7 @@ final class OrgDelivery implements AutoCloseable {
         for (OrgStore.LogEntry e : entries) if (e.remotePod() == null) actorIds.add(e.actorId());
         Map<UUID, User> byId = new HashMap<>();
         for (User u : users.byIds(actorIds)) byId.put(u.id(), u);
+        Map<UUID, List<OrgWire.FileMeta>> files = files(entries);
         List<OrgWire.Event> out = new ArrayList<>();
         for (OrgStore.LogEntry e : entries) {
             if (e.remotePod() != null) continue; // a remote user's op: its origin sends it
@@ -226,7 +238,31 @@ final class OrgDelivery implements AutoCloseable {
             boolean text = op.equals("post") || op.equals("edit");
             out.add(new OrgWire.Event(e.seq(), op, e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(), author,
                     text ? (e.deleted() ? "" : e.content()) : null, e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(),
-                    e.emoji(), null));
+                    e.emoji(), op.equals("post") ? files.get(e.messageId()) : null));
+        }
+        return out;
+    }
+
+    /** {@return the metadata of the local files of the posts among these entries, by message} (the bytes stay here) */
+    private Map<UUID, List<OrgWire.FileMeta>> files(List<OrgStore.LogEntry> entries) {
+        Map<UUID, UUID> messageOf = new HashMap<>();
+        for (OrgStore.LogEntry e : entries) {
+            if (e.remotePod() != null || !"MESSAGE_POSTED".equals(e.type()) || e.deleted() || e.attachmentsJson() == null
+                    || e.attachmentsJson().length() <= 2) continue;
+            try {
+                for (var a : io.parley.server.http.Json.MAPPER.readTree(e.attachmentsJson())) {
+                    if (a.hasNonNull("id")) messageOf.put(UUID.fromString(a.get("id").asText()), e.messageId());
+                }
+            } catch (java.io.IOException | IllegalArgumentException ex) {
+                log.warn("message {} has unreadable attachments; it is sent without them", e.messageId());
+            }
+        }
+        if (messageOf.isEmpty()) return Map.of();
+        Map<UUID, List<OrgWire.FileMeta>> out = new HashMap<>();
+        for (io.parley.core.files.FileInfo f : store.files(messageOf.keySet())) {
+            if (f.remote() || f.deleted()) continue;
+            out.computeIfAbsent(messageOf.get(f.id()), k -> new ArrayList<>()).add(new OrgWire.FileMeta(f.id(), f.name(), f.contentType(),
+                    f.size(), f.sha256(), f.thumbSha256(), f.width(), f.height()));
         }
         return out;
     }

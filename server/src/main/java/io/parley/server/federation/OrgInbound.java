@@ -68,9 +68,11 @@ final class OrgInbound {
     private final Bus bus;
     private final HybridClock hlc;
     private final Clock clock;
+    /** The largest remote file accepted (this pod's own upload limit): a larger one is not offered to local readers. */
+    private final long maxFileBytes;
 
     OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
-               ChatStore chats, Bus bus, HybridClock hlc, Clock clock) {
+               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes) {
         this.me = identity.id();
         this.identity = identity;
         this.store = store;
@@ -82,6 +84,7 @@ final class OrgInbound {
         this.bus = bus;
         this.hlc = hlc;
         this.clock = clock;
+        this.maxFileBytes = maxFileBytes;
     }
 
     void register(PodRoutes routes) {
@@ -187,6 +190,7 @@ final class OrgInbound {
                 if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("a post comes from its message's origin pod");
                 requireContent(e.content());
                 if ((e.threadRoot() == null) != (e.threadRootPod() == null)) throw ParleyException.invalid("threadRoot and threadRootPod go together");
+                validateFiles(e.files());
             }
             case "edit" -> {
                 if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("only the author's pod edits a message");
@@ -198,6 +202,42 @@ final class OrgInbound {
             }
             default -> throw ParleyException.invalid("unknown op '" + e.op() + "'");
         }
+    }
+
+    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$");
+    private static final java.util.regex.Pattern SHA = java.util.regex.Pattern.compile("^[0-9a-f]{64}$");
+
+    private static void validateFiles(List<OrgWire.FileMeta> files) {
+        if (files == null) return;
+        if (files.size() > io.parley.core.files.FileService.MAX_ATTACHMENTS) throw ParleyException.invalid("too many files on a message");
+        for (OrgWire.FileMeta f : files) {
+            if (f == null || f.id() == null || f.contentType() == null || !TYPE.matcher(f.contentType()).matches() || f.size() <= 0
+                    || f.sha256() == null || !SHA.matcher(f.sha256()).matches()
+                    || (f.thumbSha256() != null && !SHA.matcher(f.thumbSha256()).matches())
+                    || (f.width() != null && (f.width() < 1 || f.width() > 100_000))
+                    || (f.height() != null && (f.height() < 1 || f.height() > 100_000))) {
+                throw ParleyException.invalid("every file needs id, contentType, size > 0 and sha256 (hex)");
+            }
+        }
+    }
+
+    /** Stores the metadata of a remote post's files; {@return the attachments the post claims} (bytes stay on the origin) */
+    private List<io.parley.core.chat.Attachment> remoteFiles(String origin, Chat chat, UUID actor, List<OrgWire.FileMeta> files, Instant now) {
+        if (files == null || files.isEmpty()) return List.of();
+        List<io.parley.core.chat.Attachment> out = new ArrayList<>();
+        for (OrgWire.FileMeta m : files) {
+            if (m.size() > maxFileBytes) {
+                log.info("a file of {} bytes from pod {} is over this pod's limit; its message is shown without it", m.size(), origin);
+                continue;
+            }
+            boolean thumb = m.thumbSha256() != null && m.width() != null && m.height() != null;
+            var f = new io.parley.core.files.FileInfo(m.id(), chat.workspaceId(), actor, io.parley.core.files.FileNames.sanitise(m.name()),
+                    m.contentType(), m.size(), m.sha256(), thumb ? m.width() : null, thumb ? m.height() : null, thumb ? m.thumbSha256() : null,
+                    now, null, null, null, origin);
+            if (store.insertRemoteFile(f)) out.add(f.attachment());
+            else log.warn("pod {} sent a file id that is taken here by another file; its message is shown without it", origin);
+        }
+        return out;
     }
 
     private static void requireContent(String content) {
@@ -238,7 +278,7 @@ final class OrgInbound {
                         waitFor = e.threadRoot();
                     } else {
                         cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
-                                Mentions.parse(e.content()), origin, e.hlc(), at, List.of(), null);
+                                Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
                         created.add(e.messageId());
                     }
                 }

@@ -1,6 +1,9 @@
 package io.parley.server.federation;
 
+import io.parley.core.files.FileInfo;
+
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -107,4 +110,32 @@ public interface OrgStore {
 
     /** {@return the ids of the chat's top-level messages in the merged order (posted hlc, origin pod, id), the latest {@code limit}} */
     List<UUID> mergedOrder(UUID chatId, int limit);
+
+    /** {@return the files with these ids (any state)}: what an outbound post says of its attachments */
+    List<FileInfo> files(Collection<UUID> ids);
+
+    /**
+     * Stores the metadata of a remote message's file (unattached; the post claims it) unless a row with its id exists.
+     * {@return whether the row is there and claimable by this post: a remote file of {@code file.originPod()}, of the same
+     * uploader and workspace, not attached nor deleted} (an id colliding with any other file is never taken over)
+     */
+    boolean insertRemoteFile(FileInfo file);
+
+    /** Notes that a peer maps an org channel (it said so, or applied a batch of it). */
+    void markMapped(String peer, String orgChannelId, Instant at);
+
+    /** {@return whether the peer is known to map the org channel} */
+    boolean peerMaps(String peer, String orgChannelId);
+
+    /** {@return the mapped org chats in which the user posted or reacted} (where a remote author is seen) */
+    Set<UUID> orgChatsOf(UUID userId);
+
+    /**
+     * Takes or renews a lease until {@code until}: it is taken if free, expired (before {@code now}) or held by
+     * {@code holder} already. {@return whether {@code holder} holds it now}
+     */
+    boolean acquireLease(String name, String holder, Instant now, Instant until);
+
+    /** Gives the lease up if {@code holder} holds it (a clean stop: another node need not wait for it to expire). */
+    void releaseLease(String name, String holder);
 }

@@ -14,6 +14,10 @@ final class OrgWire {
     static final String EVENTS = PodRoutes.PREFIX + "org/events";
     static final String RELAY = PodRoutes.PREFIX + "org/relay";
     static final String RELAYED = PodRoutes.PREFIX + "org/relayed";
+    /** The bytes of a file of an org channel's message, from its origin pod: {@code files/<file id>}, body {@link FileFetch}. */
+    static final String FILE = PodRoutes.PREFIX + "files/{fileId}";
+
+    static String filePath(UUID fileId) { return PodRoutes.PREFIX + "files/" + fileId; }
 
     /** An org's whole state as the sender knows it: members and channels. The receiver joins it with its own (union). */
     record OrgState(String id, String name, String homePod, List<String> members, List<ChannelOffer> channels) {}
@@ -26,8 +30,17 @@ final class OrgWire {
     /** Who did something, as the origin pod knows them. */
     record Author(UUID id, String handle, String name) {}
 
-    /** A file of a message: metadata only; the bytes stay on the origin pod. */
-    record FileMeta(UUID id, String name, String contentType, long size) {}
+    /**
+     * A file of a message: metadata only; the bytes stay on the origin pod, which serves them at {@link #FILE}.
+     *
+     * @param contentType as the origin sniffed it from the bytes
+     * @param sha256 the bytes' SHA-256 (hex): the receiver checks what it fetches against it
+     * @param thumbSha256 the thumbnail's SHA-256 when the origin has one (the thumbnail flag), else null
+     */
+    record FileMeta(UUID id, String name, String contentType, long size, String sha256, String thumbSha256, Integer width, Integer height) {}
+
+    /** The body of {@link #FILE}: the file's bytes, or its thumbnail's. */
+    record FileFetch(boolean thumbnail) {}
 
     /**
      * One op of an org channel's log, as its origin pod wrote it.

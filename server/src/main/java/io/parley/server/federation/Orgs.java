@@ -144,7 +144,10 @@ final class Orgs {
         routes.handle(OrgWire.SYNC, OrgWire.OrgState.class, (from, state) -> PodReply.ok(join(from, state)));
         routes.handle(OrgWire.MAPPED, OrgWire.Mapped.class, (from, m) -> {
             store.channel(m.orgChannelId()).ifPresent(ch -> {
-                if (store.members(ch.orgId()).contains(from)) wake.accept(from);
+                if (store.members(ch.orgId()).contains(from)) {
+                    store.markMapped(from, ch.id(), clock.instant());
+                    wake.accept(from);
+                }
             });
             return PodReply.noContent();
         });
@@ -221,6 +224,30 @@ final class Orgs {
             }
         });
         return out;
+    }
+
+    /**
+     * Sends every org's state again to its other members ({@code peer} only, if not null) without waiting, and joins
+     * their answers: a change whose sync was lost (the member was away, or refused it for a moment) is made up so.
+     * Called on a timer and when a peer comes back ALIVE.
+     */
+    void resync(String peer) {
+        for (OrgStore.Org o : store.orgs()) {
+            List<String> members = store.members(o.id());
+            if (!members.contains(me) || (peer != null && !members.contains(peer))) continue;
+            OrgWire.OrgState s = state(o.id());
+            for (String m : members) {
+                if (m.equals(me) || (peer != null && !peer.equals(m)) || peers.find(m).isEmpty()) continue;
+                client.sendAsync(m, OrgWire.SYNC, s).thenAccept(r -> {
+                    if (!(r instanceof PodResult.Ok ok)) return; // the next round tries again
+                    try {
+                        joinAnswer(m, ok.json(OrgWire.OrgState.class));
+                    } catch (RuntimeException e) {
+                        log.debug("org {}: pod {}'s answer to a re-sync was not joined: {}", o.id(), m, e.getMessage());
+                    }
+                });
+            }
+        }
     }
 
     private void joinAnswer(String from, OrgWire.OrgState s) {

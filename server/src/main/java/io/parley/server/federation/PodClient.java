@@ -84,18 +84,8 @@ public final class PodClient implements AutoCloseable {
      */
     public CompletableFuture<PodResult> sendAsync(PeerAddress to, String path, byte[] jsonBody, Duration deadline, Report report) {
         if (!path.startsWith(PodRoutes.PREFIX)) throw new IllegalArgumentException("pod paths start with " + PodRoutes.PREFIX);
-        long timestamp = clock.millis();
         String nonce = Signing.nonce();
-        byte[] signature = me.sign(Signing.request("POST", path, jsonBody, timestamp, nonce, to.id()));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(to.url() + path))
-                .timeout(deadline)
-                .header("Content-Type", "application/json")
-                .header(Signing.POD, me.id())
-                .header(Signing.TIMESTAMP, Long.toString(timestamp))
-                .header(Signing.NONCE, nonce)
-                .header(Signing.SIGNATURE, Ed25519.b64(signature))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody))
-                .build();
+        HttpRequest request = signed(to, path, jsonBody, deadline, nonce);
         long start = System.nanoTime();
         CompletableFuture<PodResult> result;
         try {
@@ -105,6 +95,70 @@ public final class PodClient implements AutoCloseable {
             result = CompletableFuture.completedFuture(new PodResult.Failed(Failure.ERROR, 0, null, "bad peer URL", Duration.ZERO));
         }
         return result.thenApply(r -> report(report, r));
+    }
+
+    private HttpRequest signed(PeerAddress to, String path, byte[] jsonBody, Duration deadline, String nonce) {
+        long timestamp = clock.millis();
+        byte[] signature = me.sign(Signing.request("POST", path, jsonBody, timestamp, nonce, to.id()));
+        return HttpRequest.newBuilder(URI.create(to.url() + path))
+                .timeout(deadline)
+                .header("Content-Type", "application/json")
+                .header(Signing.POD, me.id())
+                .header(Signing.TIMESTAMP, Long.toString(timestamp))
+                .header(Signing.NONCE, nonce)
+                .header(Signing.SIGNATURE, Ed25519.b64(signature))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody))
+                .build();
+    }
+
+    /**
+     * Sends to a linked peer and reads an answer of at most {@code maxBytes} (a file's bytes): a longer answer is cut off
+     * and refused ({@code too_large}), never held whole. Blocks; not reported to the health manager (a download is not a
+     * liveness signal). {@return the result, its body checked against the peer's reply signature}
+     */
+    public PodResult fetch(String peerId, String path, Object body, long maxBytes, Duration deadline) {
+        Optional<Peer> peer = peers.find(peerId);
+        if (peer.isEmpty()) {
+            return new PodResult.Failed(Failure.REJECTED, 0, "unknown_pod", "pod '" + peerId + "' is not linked", Duration.ZERO);
+        }
+        if (!path.startsWith(PodRoutes.PREFIX)) throw new IllegalArgumentException("pod paths start with " + PodRoutes.PREFIX);
+        PeerAddress to = peer.get().address();
+        String nonce = Signing.nonce();
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(signed(to, path, json(body), deadline, nonce), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PodResult.Failed(Failure.ERROR, 0, null, "interrupted", Duration.ZERO);
+        } catch (IllegalArgumentException e) {
+            return new PodResult.Failed(Failure.ERROR, 0, null, "bad peer URL", Duration.ZERO);
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = response.body()) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        if (bytes.length > maxBytes) {
+            return new PodResult.Failed(Failure.REJECTED, response.statusCode(), "too_large", "pod '" + peerId + "' sent more than "
+                    + maxBytes + " bytes", latency);
+        }
+        return outcome(to, nonce, new Buffered(response, bytes), null, latency);
+    }
+
+    /** A response whose streamed body was read (bounded) into memory. */
+    private record Buffered(HttpResponse<java.io.InputStream> r, byte[] body) implements HttpResponse<byte[]> {
+        @Override public int statusCode() { return r.statusCode(); }
+        @Override public HttpRequest request() { return r.request(); }
+        @Override public Optional<HttpResponse<byte[]>> previousResponse() { return Optional.empty(); }
+        @Override public java.net.http.HttpHeaders headers() { return r.headers(); }
+        @Override public Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+        @Override public URI uri() { return r.uri(); }
+        @Override public HttpClient.Version version() { return r.version(); }
     }
 
     private PodResult outcome(PeerAddress to, String nonce, HttpResponse<byte[]> response, Throwable error, Duration latency) {

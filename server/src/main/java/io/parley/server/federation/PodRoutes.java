@@ -67,6 +67,17 @@ public final class PodRoutes {
         handle(path, (from, body) -> handler.handle(from, parse(body, type)));
     }
 
+    /** A handler that sees the request (its path parameters) and answers any bytes; the answer is signed like every other. */
+    @FunctionalInterface
+    interface Raw {
+        HttpResponse handle(String fromPeer, HttpRequest request) throws Exception;
+    }
+
+    /** Routes {@code POST pattern} (with {@code {name}} segments) from linked peers to a raw handler. */
+    void handleRaw(String pattern, Raw handler) {
+        add(pattern, (request, signed) -> handler.handle(auth.verifyLinked(request, peers::key), request));
+    }
+
     /** Routes a call whose handler authenticates the sender itself. */
     void handleUnlinked(String path, Unlinked handler) {
         add(path, handler);

@@ -24,21 +24,24 @@ import java.util.UUID;
  */
 final class FilesTable {
     private static final String COLUMNS = "id, workspace_id, uploader_id, name, content_type, size, sha256, width, height,"
-            + " thumb_sha256, created_at, chat_id, message_id, deleted_at";
-    private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)";
+            + " thumb_sha256, created_at, chat_id, message_id, deleted_at, origin_pod";
+    private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM files WHERE id = ?";
-    private static final String USED = "SELECT COALESCE(SUM(size), 0) FROM files WHERE workspace_id = ? AND deleted_at IS NULL";
+    private static final String USED = "SELECT COALESCE(SUM(size), 0) FROM files WHERE workspace_id = ? AND deleted_at IS NULL"
+            + " AND origin_pod IS NULL"; // a remote file's bytes are stored on its origin pod
     // Claims only what is still unclaimed and the actor's: a concurrent claim of the same file updates nothing.
     private static final String CLAIM = "UPDATE files SET chat_id = ?, message_id = ? WHERE id = ? AND uploader_id = ?"
             + " AND message_id IS NULL AND deleted_at IS NULL";
     private static final String DELETE_FOR_MESSAGE = "UPDATE files SET deleted_at = ? WHERE message_id = ? AND deleted_at IS NULL";
     private static final String EXPIRE = "UPDATE files SET deleted_at = ? WHERE message_id IS NULL AND deleted_at IS NULL"
             + " AND created_at < ?";
-    // A blob may go when the rows naming it (as file or thumbnail) are all deleted.
+    // A blob may go when the rows naming it (as file or thumbnail) are all deleted. Remote files have no blob here.
     private static final String ORPHANS = "SELECT f.sha256 FROM files f WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= ?"
-            + " AND NOT EXISTS (SELECT 1 FROM files g WHERE g.deleted_at IS NULL AND (g.sha256 = f.sha256 OR g.thumb_sha256 = f.sha256))"
+            + " AND f.origin_pod IS NULL AND NOT EXISTS (SELECT 1 FROM files g WHERE g.deleted_at IS NULL AND g.origin_pod IS NULL"
+            + " AND (g.sha256 = f.sha256 OR g.thumb_sha256 = f.sha256))"
             + " UNION SELECT f.thumb_sha256 FROM files f WHERE f.deleted_at IS NOT NULL AND f.deleted_at <= ? AND f.thumb_sha256 IS NOT NULL"
-            + " AND NOT EXISTS (SELECT 1 FROM files g WHERE g.deleted_at IS NULL AND (g.sha256 = f.thumb_sha256 OR g.thumb_sha256 = f.thumb_sha256))";
+            + " AND f.origin_pod IS NULL AND NOT EXISTS (SELECT 1 FROM files g WHERE g.deleted_at IS NULL AND g.origin_pod IS NULL"
+            + " AND (g.sha256 = f.thumb_sha256 OR g.thumb_sha256 = f.thumb_sha256))";
 
     private FilesTable() {}
 
@@ -55,6 +58,7 @@ final class FilesTable {
             integer(ps, 9, f.height());
             ps.setString(10, f.thumbSha256());
             Cols.instant(ps, 11, f.createdAt());
+            ps.setString(12, f.originPod());
             ps.executeUpdate();
         }
     }
@@ -210,6 +214,6 @@ final class FilesTable {
         return new FileInfo(Cols.uuid(rs, "id"), Cols.uuid(rs, "workspace_id"), Cols.uuid(rs, "uploader_id"), rs.getString("name"),
                 rs.getString("content_type"), rs.getLong("size"), rs.getString("sha256"), integer(rs, "width"),
                 integer(rs, "height"), rs.getString("thumb_sha256"), Cols.instant(rs, "created_at"), Cols.uuid(rs, "chat_id"),
-                Cols.uuid(rs, "message_id"), Cols.instant(rs, "deleted_at"));
+                Cols.uuid(rs, "message_id"), Cols.instant(rs, "deleted_at"), rs.getString("origin_pod"));
     }
 }

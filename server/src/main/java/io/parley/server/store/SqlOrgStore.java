@@ -436,4 +436,97 @@ final class SqlOrgStore implements OrgStore {
             }
         });
     }
+
+    @Override
+    public List<io.parley.core.files.FileInfo> files(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) return List.of();
+        return db.read(c -> FilesTable.byIds(c, ids));
+    }
+
+    @Override
+    public boolean insertRemoteFile(io.parley.core.files.FileInfo f) {
+        if (f.originPod() == null) throw new IllegalArgumentException("not a remote file");
+        return db.write(c -> {
+            Optional<io.parley.core.files.FileInfo> existing = FilesTable.byId(c, f.id());
+            if (existing.isEmpty()) {
+                FilesTable.insert(c, f);
+                return true;
+            }
+            io.parley.core.files.FileInfo e = existing.get();
+            return f.originPod().equals(e.originPod()) && e.uploaderId().equals(f.uploaderId())
+                    && e.workspaceId().equals(f.workspaceId()) && !e.attached() && !e.deleted();
+        });
+    }
+
+    @Override
+    public void markMapped(String peer, String orgChannelId, Instant at) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_peer_mappings (peer_id, org_channel_id, mapped_at)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (peer_id, org_channel_id) DO NOTHING")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                Cols.instant(ps, 3, at);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean peerMaps(String peer, String orgChannelId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM org_peer_mappings WHERE peer_id = ? AND org_channel_id = ?")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<UUID> orgChatsOf(UUID userId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT oc.chat_id FROM org_channels oc WHERE oc.chat_id IS NOT NULL AND ("
+                    + "EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = ? AND m.chat_id = oc.chat_id)"
+                    + " OR EXISTS (SELECT 1 FROM org_reaction_marks r JOIN messages m ON m.id = r.message_id"
+                    + " WHERE r.user_id = ? AND m.chat_id = oc.chat_id))")) {
+                Cols.uuid(ps, 1, userId);
+                Cols.uuid(ps, 2, userId);
+                Set<UUID> out = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(Cols.uuid(rs, "chat_id"));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public boolean acquireLease(String name, String holder, Instant now, Instant until) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_leases (name, holder, expires_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+                    + " WHERE org_leases.holder = excluded.holder OR org_leases.expires_at < ?")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                Cols.instant(ps, 3, until);
+                Cols.instant(ps, 4, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void releaseLease(String name, String holder) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM org_leases WHERE name = ? AND holder = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
 }

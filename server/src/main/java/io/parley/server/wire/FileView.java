@@ -11,10 +11,11 @@ import java.util.UUID;
  * when, and the message and chat it is attached to (absent while it is not attached yet).
  */
 public record FileView(UUID id, String name, String contentType, long size, AttachmentView.Size image,
-                       AttachmentView.Size thumbnail, UUID uploaderId, Instant createdAt, UUID chatId, UUID messageId) {
+                       AttachmentView.Size thumbnail, UUID uploaderId, Instant createdAt, UUID chatId, UUID messageId,
+                       String originPod) {
     public static FileView of(FileInfo f) {
         Attachment a = f.attachment();
         return new FileView(a.id(), a.name(), a.contentType(), a.size(), AttachmentView.image(a), AttachmentView.thumbnail(a),
-                f.uploaderId(), f.createdAt(), f.chatId(), f.messageId());
+                f.uploaderId(), f.createdAt(), f.chatId(), f.messageId(), f.originPod());
     }
 }

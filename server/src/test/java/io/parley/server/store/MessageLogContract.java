@@ -346,7 +346,7 @@ abstract class MessageLogContract extends StoreContract {
 
     io.parley.core.files.FileInfo upload(Room r, UUID uploader, String name, String sha) {
         var f = new io.parley.core.files.FileInfo(id(), r.ws().id(), uploader, name, "text/plain", 100, sha, null, null, null, T0,
-                null, null, null);
+                null, null, null, null);
         stores.files().insert(f);
         return f;
     }
