@@ -284,7 +284,13 @@ public final class ConfigLoader {
         if (interval.compareTo(Duration.ofMinutes(10)) > 0) problems.add("pod.heartbeat_interval must be at most 10m");
         if (window.compareTo(Duration.ofHours(1)) > 0) problems.add("pod.request_window must be at most 1h");
         if (skew.compareTo(window) >= 0) problems.add("pod.max_clock_skew must be shorter than pod.request_window");
-        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset);
+        int maxResilient = integer("pod.max_resilient_channels", d.maxResilientChannels(), 0, 100_000);
+        long maxReplicated = size("pod.max_replicated_bytes", d.maxReplicatedBytes());
+        long rate = size("pod.replication_rate", d.replicationRate());
+        if (rate < 1) problems.add("pod.replication_rate must be at least 1 byte per second");
+        Duration lease = duration("pod.lease_duration", d.leaseDuration());
+        if (lease.compareTo(skew.multipliedBy(2)) <= 0) problems.add("pod.lease_duration must be longer than twice pod.max_clock_skew");
+        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, maxResilient, maxReplicated, rate, lease);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

@@ -109,6 +109,9 @@ public final class Federation implements AutoCloseable {
         }
     }
 
+    /** {@return the pod layer's settings} */
+    public PodSettings settings() { return settings; }
+
     /** {@return this pod's identity} */
     public PodIdentity identity() { return identity; }
 

@@ -6,6 +6,16 @@ import java.time.Duration;
  * The pod layer's settings (the {@code [pod]} section, validated by the config loader).
  *
  * @param clockOffset added to the pod layer's clock: a diagnostic and test knob that simulates a skewed host
+ * @param maxResilientChannels, maxReplicatedBytes, replicationRate the replication quotas (resilient channels)
+ * @param leaseDuration an acting primary's lease
  */
 public record PodSettings(String id, Duration heartbeatInterval, int deadAfterMissed, Duration grace, Duration maxClockSkew,
-                          Duration requestWindow, Duration clockOffset) {}
+                          Duration requestWindow, Duration clockOffset, int maxResilientChannels, long maxReplicatedBytes,
+                          long replicationRate, Duration leaseDuration) {
+    /** Without resilient-channel settings: the defaults (tests and older callers). */
+    public PodSettings(String id, Duration heartbeatInterval, int deadAfterMissed, Duration grace, Duration maxClockSkew,
+                       Duration requestWindow, Duration clockOffset) {
+        this(id, heartbeatInterval, deadAfterMissed, grace, maxClockSkew, requestWindow, clockOffset, 20, 1L << 30, 1L << 20,
+                Duration.ofSeconds(30));
+    }
+}
