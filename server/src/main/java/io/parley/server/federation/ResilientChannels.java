@@ -108,6 +108,7 @@ public final class ResilientChannels implements AutoCloseable {
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
+    private final AutoCloseable listener;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-resilient").daemon().unstarted(r));
 
@@ -131,6 +132,20 @@ public final class ResilientChannels implements AutoCloseable {
         }
         register(federation.routes());
         orgs.guardPosting(this::checkPosting);
+        // Anti-entropy: a pod that comes back gets the changes this pod made while it was away.
+        this.listener = federation.health().addListener((peer, from, to) -> {
+            if (to == PeerState.ALIVE) timer.execute(() -> resend(peer));
+        });
+    }
+
+    private void resend(String peer) {
+        try {
+            for (ResilientStore.Config c : store.configs()) {
+                if (c.involves(peer) && c.changedBy().equals(me)) federation.client().sendAsync(peer, ResilientWire.CONFIG, wire(c));
+            }
+        } catch (RuntimeException e) {
+            log.warn("resending resilient configurations to {} failed; the next return of the peer retries", peer, e);
+        }
     }
 
     /** Starts the feed and the elections. */
@@ -322,6 +337,11 @@ public final class ResilientChannels implements AutoCloseable {
             }
         }
         boolean changed = before.isEmpty() || before.get().term() != l.term() || !before.get().holder().equals(l.holder());
+        if (holder && !l.holder().equals(me)) {
+            // Handing back: the primary may have missed the changes made meanwhile; it gets them before the new lease.
+            ResilientStore.Config mine = store.config(id).orElse(c);
+            if (mine.changedBy().equals(me)) federation.client().send(c.primary(), ResilientWire.CONFIG, wire(mine));
+        }
         if (changed) log.info("resilient channel {}: lease term {} held by {} (primary {} is {})", id, l.term(), l.holder(), c.primary(),
                 primaryDead ? "down" : "back");
         long last = lastAnnounce.getOrDefault(id, 0L);
@@ -775,6 +795,11 @@ public final class ResilientChannels implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            listener.close();
+        } catch (Exception ignored) {
+            // removing a listener does not fail
+        }
         timer.shutdownNow();
     }
 }
