@@ -109,6 +109,7 @@ public final class ParleyServer implements AutoCloseable {
                 wiring.hlc());
         resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
                 wiring.stores().pods(), orgs, registry);
+        wiring.services().messages().gatePosting(orgs::checkPosting); // REST and WebSocket posts alike
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);

@@ -5,6 +5,7 @@ import io.parley.core.pod.PeerState;
 import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.TestServer;
+import io.parley.server.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -214,6 +215,12 @@ class ResilientChannelsTest {
             Http.Res r = c.http().post("/api/v1/chats/" + chatC + "/messages", Map.of("content", "refused"), c.admin());
             return r.status() == 409 && r.raw().contains("primary_unavailable");
         });
+        try (WsClient ws = WsClient.connect(c.server().wsUrl(), c.admin())) { // over WebSocket too
+            UUID id = ws.send("message.send", WsClient.payload().put("chatId", chatC.toString()).put("content", "refused too"));
+            JsonNode reply = ws.awaitReply(id);
+            assertEquals("error", reply.path("type").asText(), reply.toString());
+            assertTrue(reply.toString().contains("primary_unavailable"), reply.toString());
+        }
         assertEquals(200, configure(b, s, Map.of("postingWhilePrimaryDown", true)).status());
         Await.until(WAIT, "pod-c to take posts again", () -> resilience(c, s).get("postingWhilePrimaryDown").asBoolean());
         Orgs3.post(c, chatC, "C after allowing again");
