@@ -128,7 +128,9 @@ public final class ResilientChannels implements AutoCloseable {
         this.leaseSettings = new LeaseSettings(s.leaseDuration(), s.maxClockSkew());
         this.leases = new LeaseElection(me, leaseSettings, Eligibility.fromHealth(federation.health(), me, s.maxClockSkew()), federation.clock());
         for (ResilientStore.Config c : store.configs()) {
-            if (c.involves(me)) quota.addResilientChannel(c.orgChannelId());
+            if (!c.involves(me)) continue;
+            quota.addResilientChannel(c.orgChannelId());
+            quota.preload(c.orgChannelId(), store.storedBytes(c.orgChannelId())); // what this pod keeps counts after a restart
         }
         register(federation.routes());
         orgs.guardPosting(this::checkPosting);
