@@ -36,7 +36,8 @@ final class ResilientRoutes implements Routes {
                 Endpoint.get(base + "/resilience", this::get),
                 Endpoint.delete(base + "/resilience", this::disable),
                 Endpoint.get(base + "/replica", this::replica),
-                Endpoint.post(base + "/restore", this::restore));
+                Endpoint.post(base + "/restore", this::restore),
+                Endpoint.post(base + "/reconcile", this::reconcile));
     }
 
     private ResilientChannels resilient() {
@@ -65,6 +66,11 @@ final class ResilientRoutes implements Routes {
     private HttpResponse replica(HttpRequest request) {
         Principal caller = authenticate(services.auth(), request);
         return HttpResponse.ok(resilient().replica(caller, request.pathParam("orgChannelId")));
+    }
+
+    private HttpResponse reconcile(HttpRequest request) {
+        Principal caller = authenticate(services.auth(), request);
+        return HttpResponse.ok(resilient().reconcile(caller, request.pathParam("orgChannelId")));
     }
 
     private HttpResponse restore(HttpRequest request) {

@@ -209,6 +209,14 @@ public final class OrgChannels implements AutoCloseable {
     /** @throws ParleyException if posting in the chat is refused now (a resilient channel whose primary is down) */
     public void checkPosting(UUID chatId) { postingGuard.accept(chatId); }
 
+    /** {@return the mapped chat's state as a replica, for digest comparison (resilient channels' reconciliation)} */
+    io.parley.core.pod.ChannelReplica replicaOf(OrgStore.OrgChannel ch) {
+        return digests.replica(ch.id(), ch.chatId());
+    }
+
+    /** Wakes the outbox lane of a peer (after its cursor was reset). */
+    void wake(String peer) { delivery.wake(peer); }
+
     /** Applies restored ops of one origin (resilient channels' restore). */
     OrgWire.BatchReply applyRestored(String origin, OrgStore.OrgChannel ch, List<OrgWire.Event> events) {
         return inbound.applyRestored(origin, ch, events);

@@ -89,6 +89,12 @@ public final class ResilientChannels implements AutoCloseable {
     /** What a replica holds of a channel, opened. */
     public record ReplicaView(String orgChannelId, int ops, String digest, List<ReplicatedMessage> messages) {}
 
+    /** How this pod's copy compared with one other pod's: {@code status} equal, differs (both resend), not_mapped or failed. */
+    public record Comparison(String pod, String status, int differing, int onlyHere, int onlyThere) {}
+
+    /** What a reconciliation found. */
+    public record Reconciled(String orgChannelId, String digest, List<Comparison> pods) {}
+
     /** What a restore did. */
     public record Restored(String orgChannelId, String from, int ops, String digest) {}
 
@@ -725,6 +731,81 @@ public final class ResilientChannels implements AutoCloseable {
         };
     }
 
+    // ---- reconciliation ----
+
+    private Map<String, String> messageDigests(OrgStore.OrgChannel ch) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        orgs.replicaOf(ch).messageDigests().forEach((k, v) -> out.put(k.originPod() + "/" + k.messageId(), v));
+        return out;
+    }
+
+    /**
+     * Compares this pod's copy with every other pod of the replica set that maps the channel, message by message
+     * ({@code ChannelReplica.messageDigests}); where they differ both sides send each other their own ops again
+     * (each resets its outbox cursor for the other; applying is idempotent and commutative, so resending
+     * everything is safe and the merge fixes what either lacked).
+     */
+    public Reconciled reconcile(Principal caller, String id) {
+        requireAdmin(caller);
+        OrgStore.OrgChannel ch = orgChannel(id);
+        if (ch.chatId() == null) throw ParleyException.invalid("the org channel is not mapped on this pod");
+        ResilientStore.Config c = store.config(id).orElseThrow(() -> ParleyException.notFound("the channel is not resilient"));
+        Map<String, String> mine = messageDigests(ch);
+        List<Comparison> out = new ArrayList<>();
+        for (Candidate cand : candidates(c)) {
+            String pod = cand.pod();
+            if (pod.equals(me)) continue;
+            // A pod that lost its copy of the configuration (a wiped pod) gets it again from whoever made the last change.
+            if (c.changedBy().equals(me)) federation.client().send(pod, ResilientWire.CONFIG, wire(c));
+            PodResult r = federation.client().send(pod, ResilientWire.DIGESTS, new ResilientWire.DigestsCall(id));
+            if (!(r instanceof PodResult.Ok ok)) {
+                out.add(new Comparison(pod, "failed", 0, 0, 0));
+                continue;
+            }
+            ResilientWire.DigestsReply theirs = ok.json(ResilientWire.DigestsReply.class);
+            if (theirs.digest() == null) {
+                out.add(new Comparison(pod, "not_mapped", 0, 0, 0));
+                continue;
+            }
+            Map<String, String> other = theirs.messages() == null ? Map.of() : theirs.messages();
+            int differing = 0, onlyHere = 0, onlyThere = 0;
+            for (var e : mine.entrySet()) {
+                String o = other.get(e.getKey());
+                if (o == null) onlyHere++;
+                else if (!o.equals(e.getValue())) differing++;
+            }
+            for (String k : other.keySet()) if (!mine.containsKey(k)) onlyThere++;
+            if (differing + onlyHere + onlyThere == 0) {
+                out.add(new Comparison(pod, "equal", 0, 0, 0));
+                continue;
+            }
+            log.info("resilient channel {}: {} and {} differ on {} messages ({} only here, {} only there); both resend their ops",
+                    id, me, pod, differing + onlyHere + onlyThere, onlyHere, onlyThere);
+            store.resetOrgCursor(pod, id);
+            orgs.wake(pod);
+            federation.client().sendAsync(pod, ResilientWire.RESEND, new ResilientWire.Resend(id));
+            out.add(new Comparison(pod, "differs", differing, onlyHere, onlyThere));
+        }
+        return new Reconciled(id, orgs.replicaOf(ch).digest(), out);
+    }
+
+    private ResilientWire.DigestsReply onDigests(String from, ResilientWire.DigestsCall call) {
+        designatedConfig(call.orgChannelId(), from, false);
+        OrgStore.OrgChannel ch = orgChannel(call.orgChannelId());
+        if (ch.chatId() == null) return new ResilientWire.DigestsReply(null, Map.of());
+        return new ResilientWire.DigestsReply(orgs.replicaOf(ch).digest(), messageDigests(ch));
+    }
+
+    private ResilientWire.Ack onResend(String from, ResilientWire.Resend call) {
+        designatedConfig(call.orgChannelId(), from, false);
+        OrgStore.OrgChannel ch = orgChannel(call.orgChannelId());
+        if (ch.chatId() == null) return new ResilientWire.Ack("not_mapped");
+        store.resetOrgCursor(from, ch.id());
+        orgs.wake(from);
+        log.info("resilient channel {}: resending this pod's ops to {} (reconciliation)", ch.id(), from);
+        return new ResilientWire.Ack("ok");
+    }
+
     // ---- restore ----
 
     /**
@@ -792,6 +873,8 @@ public final class ResilientChannels implements AutoCloseable {
         routes.handle(ResilientWire.CONFIG, ResilientWire.Config.class, (from, c) -> PodReply.ok(onConfig(from, c)));
         routes.handle(ResilientWire.LEASE, ResilientWire.LeaseMsg.class, (from, l) -> PodReply.ok(onLease(from, l)));
         routes.handle(ResilientWire.PULL, ResilientWire.Pull.class, (from, p) -> PodReply.ok(onPull(from, p)));
+        routes.handle(ResilientWire.DIGESTS, ResilientWire.DigestsCall.class, (from, c) -> PodReply.ok(onDigests(from, c)));
+        routes.handle(ResilientWire.RESEND, ResilientWire.Resend.class, (from, c) -> PodReply.ok(onResend(from, c)));
         routes.handle(ResilientWire.REVOKE, ResilientWire.Revoke.class, (from, r) -> PodReply.ok(onRevoke(from, r)));
     }
 

@@ -67,6 +67,9 @@ public interface ResilientStore {
     /** {@return the bytes stored for the channel} */
     long storedBytes(String orgChannelId);
 
+    /** Resets the org outbox cursor of a peer for a channel, so the outbox sends it this pod's ops again from the start. */
+    void resetOrgCursor(String peer, String orgChannelId);
+
     /** {@return the chat's log after {@code afterSeq}, every op (remote users' too), at most {@code limit}} */
     List<FeedEntry> feed(UUID chatId, long afterSeq, int limit);
 }

@@ -1,6 +1,7 @@
 package io.parley.server.federation;
 
 import java.util.List;
+import java.util.Map;
 
 /** The pod-to-pod calls of resilient channels (all signed, under {@code /pod/v1/replica/}). */
 final class ResilientWire {
@@ -11,6 +12,8 @@ final class ResilientWire {
     static final String LEASE = PodRoutes.PREFIX + "replica/lease";
     static final String PULL = PodRoutes.PREFIX + "replica/pull";
     static final String REVOKE = PodRoutes.PREFIX + "replica/revoke";
+    static final String DIGESTS = PodRoutes.PREFIX + "replica/digests";
+    static final String RESEND = PodRoutes.PREFIX + "replica/resend";
 
     private ResilientWire() {}
 
@@ -48,4 +51,12 @@ final class ResilientWire {
     record PullReply(List<Op> ops, boolean more) {}
 
     record Revoke(String orgChannelId) {}
+
+    record DigestsCall(String orgChannelId) {}
+
+    /** A mapped channel's digest and per-message digests ("originPod/messageId" → hex); {@code digest} null if not mapped there. */
+    record DigestsReply(String digest, Map<String, String> messages) {}
+
+    /** Asks the receiver to send the caller its own ops of the channel again from the start (its cursor for the caller reset). */
+    record Resend(String orgChannelId) {}
 }

@@ -229,6 +229,18 @@ final class SqlResilientStore implements ResilientStore {
     }
 
     @Override
+    public void resetOrgCursor(String peer, String orgChannelId) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM org_cursors WHERE peer_id = ? AND org_channel_id = ?")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public List<FeedEntry> feed(UUID chatId, long afterSeq, int limit) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(FEED)) {

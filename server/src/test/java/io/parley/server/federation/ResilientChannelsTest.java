@@ -289,6 +289,15 @@ class ResilientChannelsTest {
         UUID chatC2 = UUID.fromString(m.body().get("channel").get("chatId").asText());
         assertTrue(Orgs3.contents(c2, chatC2).isEmpty(), "nothing is replayed to a pod the others think has it all");
 
+        // Reconciliation finds the difference; the other side resends its own ops (A's reach C), but C's own
+        // ops of before the wipe exist only in copies elsewhere: that is what restore is for.
+        Http.Res rec = a.http().post(s.path() + "/reconcile", Map.of(), a.admin());
+        assertEquals(200, rec.status(), rec.raw());
+        assertTrue(rec.raw().contains("\"pod\":\"pod-c\",\"status\":\"differs\""), rec.raw());
+        assertTrue(rec.raw().contains("\"pod\":\"pod-b\",\"status\":\"equal\""), rec.raw());
+        Await.until(WAIT, "A's messages to reach the wiped pod again", () -> Orgs3.contents(c2, chatC2).contains("root from A"));
+        assertTrue(Orgs3.contents(c2, chatC2).size() < Orgs3.contents(a, chatA).size(), "C's own old ops are still missing");
+
         Http.Res restored = c2.http().post(s.path() + "/restore", Map.of("from", "pod-b"), c2.admin());
         assertEquals(200, restored.status(), restored.raw());
         assertTrue(restored.body().get("ops").asInt() > 0, restored.raw());
