@@ -336,6 +336,7 @@ public final class ResilientChannels implements AutoCloseable {
         Optional<Lease> before = leases.current(id);
         boolean holder = before.isPresent() && before.get().holder().equals(me);
         if (!primaryDead && !holder) return;
+        if (!holder && selfSkewed(c)) return; // a pod whose own clock is the odd one out takes no lease; it only observes
         Optional<Lease> now = leases.elect(id, candidates(c));
         if (now.isEmpty()) return;
         Lease l = now.get();
@@ -356,6 +357,22 @@ public final class ResilientChannels implements AutoCloseable {
         if (changed || (l.holder().equals(me) && System.currentTimeMillis() - last > leaseSettings.leaseDuration().toMillis() / 4)) {
             announce(c, l);
         }
+    }
+
+    /**
+     * {@return whether this pod's clock is the one that is off: more than half of the other pods of the channel whose
+     * offset was measured (a dead primary's last measurement counts) are beyond pod.max_clock_skew from here} A pod
+     * cannot see its own skew directly; the other pods exclude it from the election through their Eligibility.
+     */
+    private boolean selfSkewed(ResilientStore.Config c) {
+        int measured = 0;
+        int skewed = 0;
+        for (Candidate cand : candidates(c)) {
+            if (cand.pod().equals(me) || federation.clocks().offset(cand.pod()).isEmpty()) continue;
+            measured++;
+            if (federation.clockSkewed(cand.pod())) skewed++;
+        }
+        return measured > 0 && skewed * 2 > measured;
     }
 
     private void announce(ResilientStore.Config c, Lease l) {

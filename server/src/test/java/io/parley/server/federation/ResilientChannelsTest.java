@@ -253,6 +253,22 @@ class ResilientChannelsTest {
     }
 
     @Test
+    void aReplicaWithASkewedClockIsNotElected() throws Exception {
+        Pods.Pod a = pod("pod-a", Map.of());
+        Pods.Pod b = pod("pod-b", Map.of("pod.clock_offset", "1500ms")); // ranks first by id, but its clock is off
+        Pods.Pod c = pod("pod-c", Map.of());
+        linkedThree(a, b, c);
+        Await.until(WAIT, "the skew to be measured", () -> c.federation().clockSkewed("pod-b") && b.federation().clockSkewed("pod-c"));
+        Orgs3.Shared s = Orgs3.share("skew", a, b, c);
+        assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c"))).status());
+        a.server().stop();
+        Await.until(WAIT, "pod-c to act as primary on both replicas", () -> "pod-c".equals(resilience(c, s).get("actingPrimary").asText())
+                && "pod-c".equals(resilience(b, s).get("actingPrimary").asText()));
+        assertEquals(409, configure(b, s, Map.of("topic", "from the skewed pod")).status());
+        assertEquals(200, configure(c, s, Map.of("topic", "from pod-c")).status());
+    }
+
+    @Test
     void aWipedPodRestoresTheChannelFromAReplica() throws Exception {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of());
