@@ -77,6 +77,7 @@ public final class ResilientChannels implements AutoCloseable {
     static final String CLASS_MESSAGES = "messages";
     static final Duration TICK = Duration.ofMillis(250);
     static final int FEED_BATCH = 200;
+    static final Duration REOFFER = Duration.ofSeconds(3);
     /** Restored ops take their client ids from seqs above this, so they never meet a live op's. */
     static final long RESTORE_SEQ_BASE = 1L << 62;
 
@@ -149,7 +150,7 @@ public final class ResilientChannels implements AutoCloseable {
     private void resend(String peer) {
         try {
             for (ResilientStore.Config c : store.configs()) {
-                if (c.involves(peer) && c.changedBy().equals(me)) federation.client().sendAsync(peer, ResilientWire.CONFIG, wire(c));
+                if (c.involves(peer) && c.changedBy().equals(me)) sendConfig(c, peer);
             }
         } catch (RuntimeException e) {
             log.warn("resending resilient configurations to {} failed; the next return of the peer retries", peer, e);
@@ -167,7 +168,10 @@ public final class ResilientChannels implements AutoCloseable {
             try {
                 if (!c.involves(me)) continue;
                 elect(c);
-                if (c.primary().equals(me)) feed(c);
+                if (c.primary().equals(me)) {
+                    reoffer(c);
+                    feed(c);
+                }
             } catch (RuntimeException e) {
                 log.warn("resilient channel {}: a round failed; it runs again shortly", c.orgChannelId(), e);
             }
@@ -432,6 +436,7 @@ public final class ResilientChannels implements AutoCloseable {
                 ResilientCrypto.publicText(mine.getPublic()), Ed25519.b64(salt), Ed25519.b64(wrapped)));
         boolean done = k instanceof PodResult.Ok;
         store.recordOffer(new ResilientStore.Offer(id, replica, done ? "accepted" : "failed", done ? null : "key_not_taken", now));
+        if (done) store.resetCursor(id, replica); // a replica that accepts holds nothing yet (or lost what it held)
         if (done) log.info("resilient channel {}: pod {} accepted to replicate it and holds its key", id, replica);
     }
 
@@ -524,7 +529,18 @@ public final class ResilientChannels implements AutoCloseable {
             throw new ParleyException(ErrorCode.NOT_PRIMARY, "pod '" + from + "' does not act as primary at term " + w.term());
         }
         adopt(w);
-        return new ResilientWire.Ack("ok");
+        // A designated replica without the key (it lost its storage) asks to be offered the channel again.
+        boolean needsOffer = w.replicas().contains(me) && key(w.orgChannelId()).isEmpty() && !pendingExchange.containsKey(w.orgChannelId());
+        return new ResilientWire.Ack(needsOffer ? "needs_offer" : "ok");
+    }
+
+    /** Sends the configuration to a pod and offers the channel again if it says it lost it. */
+    private void sendConfig(ResilientStore.Config c, String pod) {
+        PodResult r = federation.client().send(pod, ResilientWire.CONFIG, wire(c));
+        if (r instanceof PodResult.Ok ok && "needs_offer".equals(ok.json(ResilientWire.Ack.class).status()) && key(c.orgChannelId()).isPresent()) {
+            log.info("resilient channel {}: pod {} lost its replica; offering it again", c.orgChannelId(), pod);
+            handshake(c, pod);
+        }
     }
 
     private ResilientWire.Ack onRevoke(String from, ResilientWire.Revoke r) {
@@ -634,6 +650,24 @@ public final class ResilientChannels implements AutoCloseable {
                     log.warn("resilient channel {}: pod {} no longer holds it (not_designated); offer it again with PUT", id, replica);
                 }
             }
+        }
+    }
+
+    /**
+     * Offers the channel again to replicas whose handshake failed (unreachable) or that answered {@code not_designated}
+     * (they lost their copy), once they are usable, at most every {@link #REOFFER}: missing replicas are recreated.
+     * Refusals by policy (quota, membership) wait for the admin.
+     */
+    private void reoffer(ResilientStore.Config c) {
+        String id = c.orgChannelId();
+        if (key(id).isEmpty()) return;
+        for (ResilientStore.Offer o : store.offers(id)) {
+            if (!c.replicas().contains(o.pod())) continue;
+            boolean retry = "failed".equals(o.status()) || ("refused".equals(o.status()) && "not_designated".equals(o.reason()));
+            if (!retry || !federation.health().usable(o.pod())) continue;
+            if (federation.clock().instant().isBefore(o.at().plus(REOFFER))) continue;
+            log.info("resilient channel {}: offering it again to pod {} (last: {} {})", id, o.pod(), o.status(), o.reason());
+            handshake(c, o.pod());
         }
     }
 
@@ -773,7 +807,7 @@ public final class ResilientChannels implements AutoCloseable {
             String pod = cand.pod();
             if (pod.equals(me)) continue;
             // A pod that lost its copy of the configuration (a wiped pod) gets it again from whoever made the last change.
-            if (c.changedBy().equals(me)) federation.client().send(pod, ResilientWire.CONFIG, wire(c));
+            if (c.changedBy().equals(me)) sendConfig(c, pod);
             PodResult r = federation.client().send(pod, ResilientWire.DIGESTS, new ResilientWire.DigestsCall(id));
             if (!(r instanceof PodResult.Ok ok)) {
                 out.add(new Comparison(pod, "failed", 0, 0, 0));

@@ -59,6 +59,9 @@ public interface ResilientStore {
 
     void advance(String orgChannelId, String pod, long seq);
 
+    /** Starts a replica's feed over (it accepted the channel anew, holding nothing). */
+    void resetCursor(String orgChannelId, String pod);
+
     /** Stores ops (existing seqs kept); {@return the bytes newly stored} */
     long store(String orgChannelId, List<SealedOp> ops);
 

@@ -179,6 +179,18 @@ final class SqlResilientStore implements ResilientStore {
     }
 
     @Override
+    public void resetCursor(String id, String pod) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM resilient_cursors WHERE org_channel_id = ? AND pod_id = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, pod);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public long store(String id, List<SealedOp> ops) {
         return db.write(c -> {
             long added = 0;

@@ -319,6 +319,14 @@ class ResilientChannelsTest {
         assertTrue(restored.body().get("ops").asInt() > 0, restored.raw());
         assertEquals(expected, Orgs3.digest(c2, s));
         assertEquals(Orgs3.merged(a, chatA), Orgs3.merged(c2, chatC2));
+        // The primary offers the wiped replica its place again and feeds it the whole log.
+        int held = replica(b, s).get("ops").asInt();
+        Await.until(WAIT, "the wiped pod to be a full replica again", () -> {
+            Http.Res r = c2.http().get(s.path() + "/replica", c2.admin());
+            return r.status() == 200 && r.body().get("ops").asInt() >= held;
+        });
+        assertEquals("accepted:", offer(resilience(a, s), "pod-c"));
+        assertEquals(replica(b, s).get("digest"), replica(c2, s).get("digest"));
         // Restoring again changes nothing (merging is idempotent); the restored messages are searchable.
         assertEquals(200, c2.http().post(s.path() + "/restore", Map.of(), c2.admin()).status());
         assertEquals(expected, Orgs3.digest(c2, s));
