@@ -242,7 +242,10 @@ public final class ResilientChannels implements AutoCloseable {
         Map<String, String> accepted = new LinkedHashMap<>();
         for (ResilientStore.Offer o : store.offers(id)) accepted.put(o.pod(), o.status());
         for (String p : tell) {
-            if (reps.contains(p) && !"accepted".equals(accepted.get(p)) && key(id).isPresent()) {
+            // The primary knows every handshake's outcome; an acting primary offers only the replicas it adds.
+            boolean offer = primary.equals(me) ? !"accepted".equals(accepted.get(p))
+                    : before.map(b -> !b.replicas().contains(p)).orElse(true) && !p.equals(primary);
+            if (reps.contains(p) && offer && key(id).isPresent()) {
                 handshake(next, p);
             } else {
                 federation.client().sendAsync(p, ResilientWire.CONFIG, wire(next));
