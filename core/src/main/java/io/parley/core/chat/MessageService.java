@@ -87,6 +87,17 @@ public final class MessageService {
         this.podId = podId;
     }
 
+    private volatile java.util.function.Consumer<UUID> postingGate = chatId -> { };
+
+    /**
+     * Installs a check every post by a user passes after the permission check (REST and WebSocket alike): the pod
+     * layer refuses posts in a resilient channel whose primary is down when the channel says so. It throws a
+     * {@link io.parley.core.error.ParleyException} to refuse.
+     */
+    public void gatePosting(java.util.function.Consumer<UUID> gate) {
+        this.postingGate = java.util.Objects.requireNonNull(gate, "gate");
+    }
+
     /**
      * Sends a message, or a thread reply when {@code replyTo} is set.
      *
@@ -112,6 +123,7 @@ public final class MessageService {
      */
     public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, Draft draft) {
         Chat chat = chatService.requirePostable(userId, chatId);
+        postingGate.accept(chatId);
         String text = draft.attachments().isEmpty() ? content(draft.content()) : optionalContent(draft.content());
         take(userId, RateAction.MESSAGE, ErrorCode.RATE_LIMITED, "too many messages");
         if (draft.urgent()) take(userId, RateAction.URGENT, ErrorCode.URGENT_LIMIT, "too many urgent messages");

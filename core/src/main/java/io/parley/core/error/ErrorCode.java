@@ -58,6 +58,12 @@ public enum ErrorCode {
     PEER_UNREACHABLE("peer_unreachable", 502, true),
     /** An org channel id this pod does not know (pod-to-pod org calls, and the org admin API). */
     UNKNOWN_ORG_CHANNEL("unknown_org_channel", 404, false),
+    /** A replicated op or call for a resilient channel this pod was not designated a replica of. */
+    NOT_DESIGNATED("not_designated", 403, false),
+    /** A change of a resilient channel on a pod that is neither its primary nor its acting primary (the error names who is). */
+    NOT_PRIMARY("not_primary", 409, false),
+    /** Posting in a resilient channel whose primary is down, and the channel does not allow it meanwhile. */
+    PRIMARY_UNAVAILABLE("primary_unavailable", 409, true),
     /** A bug on our side; nothing the client can fix. */
     INTERNAL("internal", 500, true);
 

@@ -109,6 +109,18 @@ public final class ReplicationQuota {
         return answer;
     }
 
+    /**
+     * Counts bytes already kept for a channel (read from storage at start), outside the rate: they were admitted
+     * before. It may leave the pod over its byte limit (a lowered limit); new batches are then refused.
+     */
+    public synchronized void preload(String channelId, long bytes) {
+        Objects.requireNonNull(channelId, "channelId");
+        if (bytes < 0) throw new IllegalArgumentException("bytes must not be negative");
+        if (bytes == 0) return;
+        totalBytes += bytes;
+        bytesByChannel.merge(channelId, bytes, Long::sum);
+    }
+
     /** Releases bytes of a channel that were garbage-collected or revoked. */
     public synchronized void release(String channelId, long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("bytes must not be negative");

@@ -51,6 +51,16 @@ class ReplicationQuotaTest {
     }
 
     @Test
+    void preloadedBytesCountAgainstTheVolumeButNotTheRate() {
+        quota.preload("a", 7000);
+        assertEquals(7000, quota.usage().replicatedBytes());
+        assertTrue(quota.admit("b", 1000).admitted(), "the rate bucket is untouched");
+        assertFalse(quota.admit("b", 2001).admitted(), "7000 + 1000 + 2001 is over the volume");
+        quota.removeResilientChannel("a");
+        assertEquals(1000, quota.usage().replicatedBytes());
+    }
+
+    @Test
     void theRateThrottlesWithARetryDelayAndRefills() {
         assertTrue(quota.admit("a", 2000).admitted()); // the whole burst
         ReplicationQuota.Admission throttled = quota.admit("a", 500);

@@ -34,6 +34,13 @@ public final class RestApi {
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
                    java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering,
                    io.parley.server.federation.OrgChannels orgs) {
+        this(services, push, prefs, unread, publicUrl, peering, orgs, null);
+    }
+
+    /** With resilient channels ({@code resilient}, or null when they are not wired: their routes answer 503). */
+    public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering,
+                   io.parley.server.federation.OrgChannels orgs, io.parley.server.federation.ResilientChannels resilient) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services, orgs),
@@ -41,6 +48,7 @@ public final class RestApi {
                 new AdminRoutes(services),
                 new PodAdminRoutes(services, peering),
                 new OrgRoutes(services, orgs),
+                new ResilientRoutes(services, resilient),
                 new ChannelRoutes(services),
                 new DmRoutes(services),
                 new MessageRoutes(services, orgs),

@@ -37,7 +37,8 @@ public final class ConfigLoader {
             Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                         "send_queue_max", "token_refresh_lead", "revocation_sweep")),
             Map.entry("pod", Set.of("id", "public_url", "heartbeat_interval", "dead_after_missed", "grace", "max_clock_skew",
-                        "request_window", "clock_offset", "org_resync_interval")),
+                        "request_window", "clock_offset", "org_resync_interval", "max_resilient_channels",
+                        "max_replicated_bytes", "replication_rate", "lease_duration")),
             Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                         "allow_insecure_endpoints")),
             Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
@@ -288,7 +289,13 @@ public final class ConfigLoader {
         }
         if (window.compareTo(Duration.ofHours(1)) > 0) problems.add("pod.request_window must be at most 1h");
         if (skew.compareTo(window) >= 0) problems.add("pod.max_clock_skew must be shorter than pod.request_window");
-        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync);
+        int maxResilient = integer("pod.max_resilient_channels", d.maxResilientChannels(), 0, 100_000);
+        long maxReplicated = size("pod.max_replicated_bytes", d.maxReplicatedBytes());
+        long rate = size("pod.replication_rate", d.replicationRate());
+        if (rate < 1) problems.add("pod.replication_rate must be at least 1 byte per second");
+        Duration lease = duration("pod.lease_duration", d.leaseDuration());
+        if (lease.compareTo(skew.multipliedBy(2)) <= 0) problems.add("pod.lease_duration must be longer than twice pod.max_clock_skew");
+        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync, maxResilient, maxReplicated, rate, lease);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

@@ -84,13 +84,18 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      *     remembered this long (30s)
      * @param clockOffset added to this pod's clock in everything pod-to-pod (a diagnostic and test knob that
      *     simulates a skewed host; 0)
+     * @param maxResilientChannels resilient channels this pod hosts as primary or replica (20)
+     * @param maxReplicatedBytes bytes of other pods' replicated logs this pod keeps (1 GiB)
+     * @param replicationRate replicated bytes per second this pod takes in (1 MiB/s; bursts of 8 times that)
+     * @param leaseDuration how long an acting primary's lease lasts without renewal (30s)
      */
     public record Pod(String id, String publicUrl, Duration heartbeatInterval, int deadAfterMissed, Duration grace,
-                      Duration maxClockSkew, Duration requestWindow, Duration clockOffset, Duration orgResyncInterval) {
+                      Duration maxClockSkew, Duration requestWindow, Duration clockOffset, Duration orgResyncInterval,
+                      int maxResilientChannels, long maxReplicatedBytes, long replicationRate, Duration leaseDuration) {
         /** The defaults with this id. */
         public Pod(String id) {
             this(id, "", Duration.ofSeconds(1), 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ZERO,
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60), 20, 1L << 30, 1L << 20, Duration.ofSeconds(30));
         }
     }
 

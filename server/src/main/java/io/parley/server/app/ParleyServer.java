@@ -39,6 +39,7 @@ public final class ParleyServer implements AutoCloseable {
     private Gateway gateway;
     private io.parley.server.federation.Federation federation;
     private io.parley.server.federation.OrgChannels orgs;
+    private io.parley.server.federation.ResilientChannels resilient;
     private InetSocketAddress address;
     private volatile boolean draining;
 
@@ -106,8 +107,11 @@ public final class ParleyServer implements AutoCloseable {
         orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
                 wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES);
+        resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
+                wiring.stores().pods(), orgs, registry);
+        wiring.services().messages().gatePosting(orgs::checkPosting); // REST and WebSocket posts alike
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
-                this::url, federation.peering(), orgs).register(router);
+                this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);
         wiring.webPush().start();
 
@@ -116,6 +120,7 @@ public final class ParleyServer implements AutoCloseable {
         address = gateway.start(config.server().host(), config.server().port());
         federation.start();
         orgs.start();
+        resilient.start();
         return this;
     }
 
@@ -144,7 +149,8 @@ public final class ParleyServer implements AutoCloseable {
 
     private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
         return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
-                p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval());
+                p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval(), p.maxResilientChannels(),
+                p.maxReplicatedBytes(), p.replicationRate(), p.leaseDuration());
     }
 
     /** {@return the domain services (for the CLI and tests)} */
@@ -159,6 +165,7 @@ public final class ParleyServer implements AutoCloseable {
         if (wiring == null) return;
         draining = true;
         log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
+        if (resilient != null) resilient.close();
         if (orgs != null) orgs.close();
         if (federation != null) federation.close();
         if (gateway != null) gateway.close();

@@ -109,6 +109,9 @@ public final class Federation implements AutoCloseable {
         }
     }
 
+    /** {@return the pod layer's settings} */
+    public PodSettings settings() { return settings; }
+
     /** {@return this pod's identity} */
     public PodIdentity identity() { return identity; }
 
@@ -135,9 +138,6 @@ public final class Federation implements AutoCloseable {
 
     /** {@return the pod layer's clock (the node's, with the clock_offset knob)} */
     public Clock clock() { return clock; }
-
-    /** {@return the pod layer's settings} */
-    public PodSettings settings() { return settings; }
 
     /** {@return the "pods" section of /health: each peer's state, score and skew flag} */
     public Map<String, Object> healthSection() {

@@ -273,6 +273,29 @@ public final class OrgChannels implements AutoCloseable {
         return new ChannelView(ch.id(), ch.orgId(), ch.name(), ch.offeredBy(), ch.isPrivate(), ch.chatId(), last, peers);
     }
 
+    // ---- hooks of resilient channels ----
+
+    private volatile java.util.function.Consumer<UUID> postingGuard = chatId -> { };
+
+    /** Installs the check a post in an org chat passes first (resilient channels: {@code primary_unavailable}). */
+    public void guardPosting(java.util.function.Consumer<UUID> guard) { this.postingGuard = guard; }
+
+    /** @throws ParleyException if posting in the chat is refused now (a resilient channel whose primary is down) */
+    public void checkPosting(UUID chatId) { postingGuard.accept(chatId); }
+
+    /** {@return the mapped chat's state as a replica, for digest comparison (resilient channels' reconciliation)} */
+    io.parley.core.pod.ChannelReplica replicaOf(OrgStore.OrgChannel ch) {
+        return digests.replica(ch.id(), ch.chatId());
+    }
+
+    /** Wakes the outbox lane of a peer (after its cursor was reset). */
+    void wake(String peer) { delivery.wake(peer); }
+
+    /** Applies restored ops of one origin (resilient channels' restore). */
+    OrgWire.BatchReply applyRestored(String origin, OrgStore.OrgChannel ch, List<OrgWire.Event> events) {
+        return inbound.applyRestored(origin, ch, events);
+    }
+
     // ---- for the chat's members ----
 
     /** {@return the chat's org status} @throws ParleyException FORBIDDEN unless the caller may read it; NOT_FOUND if not org-shared */

@@ -245,6 +245,17 @@ final class OrgInbound {
         if (content.length() > Message.MAX_CONTENT) throw new ParleyException(ErrorCode.CONTENT_TOO_LONG, "content is too long");
     }
 
+    /**
+     * Applies ops pulled from a replica to restore the channel (resilient channels): the same checks and merge rules
+     * as a delivered batch of {@code origin}'s, without an envelope (the replica's signed answer carried them).
+     */
+    OrgWire.BatchReply applyRestored(String origin, OrgStore.OrgChannel ch, List<OrgWire.Event> events) {
+        if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
+        for (OrgWire.Event e : events) validate(e, origin);
+        Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
+        return apply(origin, ch, chat, events);
+    }
+
     /** What one submitted op is waiting on. */
     private record Submitted(OrgWire.Event event, UUID actor, CompletableFuture<LogResult> result) {}
 

@@ -69,6 +69,15 @@ public final class PodIdentity {
     /** {@return the signature of the data} */
     byte[] sign(byte[] data) { return Ed25519.sign(keys.getPrivate(), data); }
 
+    /**
+     * {@return 32 bytes derived from this pod's private key for one purpose (HKDF-SHA256)} Used to wrap secrets this
+     * pod keeps in its database (the keys of resilient channels), so a copy of the database alone does not open them.
+     */
+    public byte[] derivedSecret(String purpose) {
+        return Hkdf.sha256(keys.getPrivate().getEncoded(), ("parley-pod-secret\n" + id).getBytes(StandardCharsets.UTF_8),
+                purpose.getBytes(StandardCharsets.UTF_8), 32);
+    }
+
     @Override
     public String toString() { return "PodIdentity[" + id + ", " + fingerprint() + "]"; }
 }

@@ -36,6 +36,7 @@ public final class Stores implements AutoCloseable {
     private final io.parley.core.webhook.WebhookStore webhooks;
     private final io.parley.server.federation.PodStore pods;
     private final io.parley.server.federation.OrgStore orgs;
+    private final io.parley.server.federation.ResilientStore resilient;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -54,6 +55,7 @@ public final class Stores implements AutoCloseable {
         this.webhooks = new SqlWebhookStore(db);
         this.pods = new SqlPodStore(db);
         this.orgs = new SqlOrgStore(db);
+        this.resilient = new SqlResilientStore(db);
     }
 
     /**
@@ -135,6 +137,9 @@ public final class Stores implements AutoCloseable {
 
     /** {@return orgs and org-shared channels} */
     public io.parley.server.federation.OrgStore orgs() { return orgs; }
+
+    /** {@return resilient channels: configuration, keys, replica cursors and sealed replica logs} */
+    public io.parley.server.federation.ResilientStore resilient() { return resilient; }
 
     public StoreKind kind() { return db.kind(); }
 

@@ -105,6 +105,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void podSettingsAreReadFromTheFileAndValidated(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("parley.toml");
+        Files.writeString(file, """
+                [pod]
+                id = "pod-a"
+                heartbeat_interval = "500ms"
+                org_resync_interval = "30s"
+                max_resilient_channels = 5
+                lease_duration = "20s"
+                """);
+        ParleyConfig c = ConfigLoader.load(file, Map.of(), Map.of());
+        assertAll(
+                () -> assertEquals("pod-a", c.pod().id()),
+                () -> assertEquals(Duration.ofMillis(500), c.pod().heartbeatInterval()),
+                () -> assertEquals(Duration.ofSeconds(30), c.pod().orgResyncInterval()),
+                () -> assertEquals(5, c.pod().maxResilientChannels()),
+                () -> assertEquals(Duration.ofSeconds(20), c.pod().leaseDuration()));
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
+                Map.of("pod.lease_duration", "3s", "pod.org_resync_interval", "2h"), Map.of()));
+        String all = String.join("\n", e.problems());
+        assertAll(
+                () -> assertTrue(all.contains("pod.lease_duration must be longer than twice pod.max_clock_skew"), all),
+                () -> assertTrue(all.contains("pod.org_resync_interval must be between 1s and 1h"), all));
+    }
+
+    @Test
     void theStorePasswordStaysOutOfToString() throws Exception {
         ParleyConfig c = ConfigLoader.load(null, Map.of("store.password", "hunter2"), Map.of());
         assertTrue(!c.store().toString().contains("hunter2"));

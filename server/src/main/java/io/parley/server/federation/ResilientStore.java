@@ -1,0 +1,78 @@
+package io.parley.server.federation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What resilient channels keep (V70): each channel's configuration, handshake outcomes, the wrapped channel key,
+ * the replica feed's cursors and a replica's sealed copy of the log. Implemented by
+ * {@code io.parley.server.store.SqlResilientStore}.
+ */
+public interface ResilientStore {
+    /**
+     * A resilient channel's configuration.
+     *
+     * @param version grows with every change; with {@code changedBy} it orders two changes (last writer wins)
+     * @param term the lease term of the acting primary that made the change, 0 if the primary made it
+     */
+    record Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
+                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, Instant updatedAt) {
+        public Config {
+            replicas = List.copyOf(replicas);
+        }
+
+        /** {@return whether the pod is the primary or a designated replica} */
+        public boolean involves(String pod) { return primary.equals(pod) || replicas.contains(pod); }
+    }
+
+    /** A handshake outcome with one pod. */
+    record Offer(String orgChannelId, String pod, String status, String reason, Instant at) {}
+
+    /** A stored replicated op, still sealed. */
+    record SealedOp(long seq, long hlc, long bytes, String sealed) {}
+
+    /** An entry of the primary's chat log with the author's home identity, for the replica feed. */
+    record FeedEntry(long seq, String type, UUID messageId, UUID actorId, String actorHandle, String actorName, String actorRemotePod,
+                     UUID actorRemoteId, String emoji, long hlc, Instant at, String content, UUID threadRootId, String threadRootPod,
+                     String originPod, boolean deleted) {}
+
+    Optional<Config> config(String orgChannelId);
+
+    List<Config> configs();
+
+    void saveConfig(Config config);
+
+    /** Forgets the channel: configuration, offers, key, cursors and stored ops. {@return the bytes released} */
+    long forget(String orgChannelId);
+
+    void recordOffer(Offer offer);
+
+    List<Offer> offers(String orgChannelId);
+
+    Optional<String> wrappedKey(String orgChannelId);
+
+    void saveKey(String orgChannelId, String wrapped);
+
+    long cursor(String orgChannelId, String pod);
+
+    void advance(String orgChannelId, String pod, long seq);
+
+    /** Starts a replica's feed over (it accepted the channel anew, holding nothing). */
+    void resetCursor(String orgChannelId, String pod);
+
+    /** Stores ops (existing seqs kept); {@return the bytes newly stored} */
+    long store(String orgChannelId, List<SealedOp> ops);
+
+    List<SealedOp> storedAfter(String orgChannelId, long afterSeq, int limit);
+
+    /** {@return the bytes stored for the channel} */
+    long storedBytes(String orgChannelId);
+
+    /** Resets the org outbox cursor of a peer for a channel, so the outbox sends it this pod's ops again from the start. */
+    void resetOrgCursor(String peer, String orgChannelId);
+
+    /** {@return the chat's log after {@code afterSeq}, every op (remote users' too), at most {@code limit}} */
+    List<FeedEntry> feed(UUID chatId, long afterSeq, int limit);
+}

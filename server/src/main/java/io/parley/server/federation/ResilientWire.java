@@ -1,0 +1,62 @@
+package io.parley.server.federation;
+
+import java.util.List;
+import java.util.Map;
+
+/** The pod-to-pod calls of resilient channels (all signed, under {@code /pod/v1/replica/}). */
+final class ResilientWire {
+    static final String OFFER = PodRoutes.PREFIX + "replica/offer";
+    static final String KEY = PodRoutes.PREFIX + "replica/key";
+    static final String OPS = PodRoutes.PREFIX + "replica/ops";
+    static final String CONFIG = PodRoutes.PREFIX + "replica/config";
+    static final String LEASE = PodRoutes.PREFIX + "replica/lease";
+    static final String PULL = PodRoutes.PREFIX + "replica/pull";
+    static final String REVOKE = PodRoutes.PREFIX + "replica/revoke";
+    static final String DIGESTS = PodRoutes.PREFIX + "replica/digests";
+    static final String RESEND = PodRoutes.PREFIX + "replica/resend";
+
+    private ResilientWire() {}
+
+    /** A channel's configuration as it travels; {@code term} is the sender's lease term (0 from the primary). */
+    record Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
+                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term) {}
+
+    /** The replication handshake's first step: what the replica is asked to hold. */
+    record Offer(Config config, long expectedBytes) {}
+
+    /** The replica's answer: accepted with its ephemeral X25519 public key, or refused with a reason. */
+    record OfferReply(boolean accepted, String reason, String x25519) {}
+
+    /** The channel key, wrapped with HKDF(X25519(primary's ephemeral, replica's ephemeral)). */
+    record KeyCall(String orgChannelId, String x25519, String salt, String wrapped) {}
+
+    /** A plain answer. */
+    record Ack(String status) {}
+
+    /** One op of the primary's log as the replica keeps it: its seq there, the pod it came from and the op. */
+    record Op(long seq, String origin, OrgWire.Event event) {}
+
+    /** Ops sealed with the channel key (base64url of nonce ‖ AES-GCM), associated data "channel\nseq". */
+    record Sealed(long seq, long hlc, String sealed) {}
+
+    record Ops(String orgChannelId, List<Sealed> ops) {}
+
+    /** {@code applied}, or {@code throttled} (keep them, retry after {@code retryAfterMs}; {@code limitedBy} says which quota). */
+    record OpsReply(String status, long stored, long retryAfterMs, String limitedBy) {}
+
+    record LeaseMsg(String orgChannelId, String holder, long term, long expiresAt) {}
+
+    record Pull(String orgChannelId, long afterSeq, int limit) {}
+
+    record PullReply(List<Op> ops, boolean more) {}
+
+    record Revoke(String orgChannelId) {}
+
+    record DigestsCall(String orgChannelId) {}
+
+    /** A mapped channel's digest and per-message digests ("originPod/messageId" → hex); {@code digest} null if not mapped there. */
+    record DigestsReply(String digest, Map<String, String> messages) {}
+
+    /** Asks the receiver to send the caller its own ops of the channel again from the start (its cursor for the caller reset). */
+    record Resend(String orgChannelId) {}
+}

@@ -1,0 +1,276 @@
+package io.parley.server.store;
+
+import io.parley.server.federation.ResilientStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link ResilientStore} over JDBC (V70 tables; one SQL text for SQLite and PostgreSQL). */
+final class SqlResilientStore implements ResilientStore {
+    private static final String CONFIG_COLS = "org_channel_id, org_id, primary_pod, replicas, replication_class, posting_while_down, topic,"
+            + " version, changed_by, term, updated_at";
+    private static final String FEED = "SELECT e.seq, e.type, e.message_id, e.actor_id, u.handle, u.display_name, ru.pod_id AS remote_pod,"
+            + " ru.remote_id, e.emoji, e.hlc, e.created_at, m.content, m.thread_root_id, rt.origin_pod AS root_pod, m.origin_pod, m.deleted_at"
+            + " FROM chat_events e JOIN messages m ON m.id = e.message_id"
+            + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
+            + " LEFT JOIN users u ON u.id = e.actor_id"
+            + " LEFT JOIN org_remote_users ru ON ru.user_id = e.actor_id"
+            + " WHERE e.chat_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
+
+    private final Db db;
+
+    SqlResilientStore(Db db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Config> config(String orgChannelId) {
+        return db.read(c -> configs(c, " WHERE org_channel_id = ?", orgChannelId).stream().findFirst());
+    }
+
+    @Override
+    public List<Config> configs() {
+        return db.read(c -> configs(c, "", null));
+    }
+
+    private static List<Config> configs(Connection c, String where, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFIG_COLS + " FROM resilient_channels" + where + " ORDER BY org_channel_id")) {
+            if (arg != null) ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Config> out = new ArrayList<>();
+                while (rs.next()) {
+                    String reps = rs.getString("replicas");
+                    out.add(new Config(rs.getString("org_channel_id"), rs.getString("org_id"), rs.getString("primary_pod"),
+                            reps.isEmpty() ? List.of() : Arrays.asList(reps.split(",")), rs.getString("replication_class"),
+                            Cols.bool(rs, "posting_while_down"), rs.getString("topic"), rs.getLong("version"), rs.getString("changed_by"),
+                            rs.getLong("term"), Cols.instant(rs, "updated_at")));
+                }
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public void saveConfig(Config k) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_channels (" + CONFIG_COLS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (org_channel_id) DO UPDATE SET org_id = excluded.org_id, primary_pod = excluded.primary_pod,"
+                    + " replicas = excluded.replicas, replication_class = excluded.replication_class,"
+                    + " posting_while_down = excluded.posting_while_down, topic = excluded.topic, version = excluded.version,"
+                    + " changed_by = excluded.changed_by, term = excluded.term, updated_at = excluded.updated_at")) {
+                ps.setString(1, k.orgChannelId());
+                ps.setString(2, k.orgId());
+                ps.setString(3, k.primary());
+                ps.setString(4, String.join(",", k.replicas()));
+                ps.setString(5, k.replicationClass());
+                Cols.bool(ps, 6, k.postingWhilePrimaryDown());
+                ps.setString(7, k.topic());
+                ps.setLong(8, k.version());
+                ps.setString(9, k.changedBy());
+                ps.setLong(10, k.term());
+                Cols.instant(ps, 11, k.updatedAt());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long forget(String id) {
+        return db.write(c -> {
+            long bytes = storedBytes(c, id);
+            for (String t : List.of("resilient_channels", "resilient_offers", "resilient_keys", "resilient_cursors", "replica_log")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE org_channel_id = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            return bytes;
+        });
+    }
+
+    @Override
+    public void recordOffer(Offer o) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_offers (org_channel_id, pod_id, status, reason, at) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (org_channel_id, pod_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at")) {
+                ps.setString(1, o.orgChannelId());
+                ps.setString(2, o.pod());
+                ps.setString(3, o.status());
+                ps.setString(4, o.reason());
+                Cols.instant(ps, 5, o.at());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Offer> offers(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pod_id, status, reason, at FROM resilient_offers WHERE org_channel_id = ? ORDER BY pod_id")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Offer> out = new ArrayList<>();
+                    while (rs.next()) out.add(new Offer(id, rs.getString(1), rs.getString(2), rs.getString(3), Cols.instant(rs, "at")));
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> wrappedKey(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT wrapped FROM resilient_keys WHERE org_channel_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveKey(String id, String wrapped) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_keys (org_channel_id, wrapped) VALUES (?, ?)"
+                    + " ON CONFLICT (org_channel_id) DO UPDATE SET wrapped = excluded.wrapped")) {
+                ps.setString(1, id);
+                ps.setString(2, wrapped);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long cursor(String id, String pod) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM resilient_cursors WHERE org_channel_id = ? AND pod_id = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, pod);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void advance(String id, String pod, long seq) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_cursors (org_channel_id, pod_id, seq) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (org_channel_id, pod_id) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > resilient_cursors.seq")) {
+                ps.setString(1, id);
+                ps.setString(2, pod);
+                ps.setLong(3, seq);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void resetCursor(String id, String pod) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM resilient_cursors WHERE org_channel_id = ? AND pod_id = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, pod);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long store(String id, List<SealedOp> ops) {
+        return db.write(c -> {
+            long added = 0;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO replica_log (org_channel_id, seq, hlc, bytes, sealed) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (org_channel_id, seq) DO NOTHING")) {
+                for (SealedOp op : ops) {
+                    ps.setString(1, id);
+                    ps.setLong(2, op.seq());
+                    ps.setLong(3, op.hlc());
+                    ps.setLong(4, op.bytes());
+                    ps.setString(5, op.sealed());
+                    if (ps.executeUpdate() > 0) added += op.bytes();
+                }
+            }
+            return added;
+        });
+    }
+
+    @Override
+    public List<SealedOp> storedAfter(String id, long afterSeq, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hlc, bytes, sealed FROM replica_log WHERE org_channel_id = ? AND seq > ?"
+                    + " ORDER BY seq LIMIT ?")) {
+                ps.setString(1, id);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<SealedOp> out = new ArrayList<>();
+                    while (rs.next()) out.add(new SealedOp(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long storedBytes(String id) {
+        return db.read(c -> storedBytes(c, id));
+    }
+
+    private static long storedBytes(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(bytes), 0) FROM replica_log WHERE org_channel_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    @Override
+    public void resetOrgCursor(String peer, String orgChannelId) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM org_cursors WHERE peer_id = ? AND org_channel_id = ?")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<FeedEntry> feed(UUID chatId, long afterSeq, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(FEED)) {
+                Cols.uuid(ps, 1, chatId);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<FeedEntry> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new FeedEntry(rs.getLong("seq"), rs.getString("type"), Cols.uuid(rs, "message_id"), Cols.uuid(rs, "actor_id"),
+                                rs.getString("handle"), rs.getString("display_name"), rs.getString("remote_pod"), Cols.uuid(rs, "remote_id"),
+                                rs.getString("emoji"), rs.getLong("hlc"), Cols.instant(rs, "created_at"), rs.getString("content"),
+                                Cols.uuid(rs, "thread_root_id"), rs.getString("root_pod"), rs.getString("origin_pod"),
+                                Cols.instant(rs, "deleted_at") != null));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+}
