@@ -243,6 +243,24 @@ final class SqlOrgStore implements OrgStore {
     }
 
     @Override
+    public java.util.Set<UUID> presentMessages(java.util.Collection<UUID> ids) {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        if (ids.isEmpty()) return out;
+        db.read(c -> {
+            for (List<UUID> chunk : Cols.chunks(ids, 500)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM messages WHERE id IN (" + Cols.placeholders(chunk.size()) + ")")) {
+                    for (int k = 0; k < chunk.size(); k++) Cols.uuid(ps, k + 1, chunk.get(k));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(Cols.uuid(rs, "id"));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
     public Optional<UUID> shadowOf(String pod, UUID remoteId) {
         return db.read(c -> shadow(c, pod, remoteId));
     }
