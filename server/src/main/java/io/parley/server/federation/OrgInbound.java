@@ -313,7 +313,9 @@ final class OrgInbound {
             // Nothing is lost: the sender keeps its cursor and sends the batch again; what was applied is a duplicate then.
             throw ParleyException.unavailable("the store could not take the batch; send it again", 2, null);
         }
+        Set<UUID> awaited = posted.isEmpty() ? Set.of() : store.awaited(posted); // one read, not a write transaction per post
         for (UUID id : posted) {
+            if (!awaited.contains(id)) continue;
             for (OrgStore.Pending p : store.unpark(id)) {
                 OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
                 OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
