@@ -142,8 +142,7 @@ final class PodTrio implements AutoCloseable {
     private final List<Load> running = new CopyOnWriteArrayList<>();
 
     /**
-     * Starts, links and shares. {@code storeArgs} gives a pod its store arguments (absent: SQLite in its data dir);
-     * {@code extraEnv} more environment for a pod.
+     * Starts, links and shares. {@code storeArgs} gives a pod its store arguments (absent: SQLite in its data dir).
      */
     PodTrio(Map<String, List<String>> storeArgs) throws Exception {
         dir = Chaos.tempDir();
