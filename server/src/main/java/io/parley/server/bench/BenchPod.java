@@ -60,6 +60,8 @@ final class BenchPod implements AutoCloseable {
         pb.environment().putAll(env);
         Files.createDirectories(dataDir);
         process = pb.start();
+        Process started = process; // a bench stopped by Ctrl-C or a timeout must not leave its pods running
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bench-pod-stop").unstarted(started::destroyForcibly));
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         Path log = dataDir.resolveSibling(id + ".log");
         Thread.ofPlatform().daemon(true).name("bench-pod-output").start(() -> {

@@ -165,9 +165,14 @@ final class PodTrio implements AutoCloseable {
             }));
         }
         for (Thread t : starting) t.join();
-        if (!failures.isEmpty()) throw new AssertionError("a pod did not start", failures.getFirst());
-        for (var e : INVITES.entrySet()) link(pod(e.getKey()), pod(e.getValue()));
-        share();
+        try {
+            if (!failures.isEmpty()) throw new AssertionError("a pod did not start", failures.getFirst());
+            for (var e : INVITES.entrySet()) link(pod(e.getKey()), pod(e.getValue()));
+            share();
+        } catch (Throwable t) {
+            close(); // the caller gets no trio to close: stop the processes here, or they outlive the test
+            throw t;
+        }
     }
 
     Pod pod(String id) { return pods.get(id); }
