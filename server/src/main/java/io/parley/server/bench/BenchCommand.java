@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code parley bench}: load-tests a running Parley over real HTTP and WebSockets. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = WebhookBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {WebhookBenchCommand.class, PodsBenchCommand.class},
         description = {"Load-test a running Parley: prepares users and chats over REST, opens one WebSocket per user,",
                 "sends at a target rate and reports throughput, latency and lost/duplicated/out-of-order deliveries.",
                 "Exits 1 if any message was lost or duplicated, 2 if setup failed."})

@@ -116,7 +116,7 @@ public final class OrgChannels implements AutoCloseable {
         });
         // Local posting never waits: a committed event of an org chat only wakes the lanes.
         this.subscription = bus.subscribe(event -> {
-            if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAll();
+            if (event instanceof BusEvent.Committed c && orgChats.contains(c.event().chatId())) delivery.wakeAllSoon();
         });
     }
 

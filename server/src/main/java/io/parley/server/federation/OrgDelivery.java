@@ -51,7 +51,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OrgDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrgDelivery.class);
-    static final int BATCH = 500;
+    static final int BATCH = 1000;
+    /** Content bytes of one batch at most, so the signed, base64'd envelope stays well under the 1 MiB request limit. */
+    static final int BATCH_CONTENT_BYTES = 384 * 1024;
+    /** What one op costs in the batch besides its content (ids, author, stamps), roughly. */
+    private static final int OP_OVERHEAD_BYTES = 320;
     static final Duration BASE_BACKOFF = Duration.ofMillis(250);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration RELAY_DEADLINE = Duration.ofSeconds(15);
@@ -160,6 +164,30 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
+    private final AtomicBoolean wakeAllPending = new AtomicBoolean();
+
+    /**
+     * Wakes every lane soon, off the caller's thread, coalescing: while one wake-all is pending, more calls add
+     * nothing. No wake is lost: the pending flag is cleared before the task reads the members and wakes the lanes,
+     * so an event after that schedules another, and a lane woken while running drains again. For the bus, where a
+     * replayed batch commits hundreds of events in a burst: one wake-all (two reads) for the burst, not per event.
+     */
+    void wakeAllSoon() {
+        if (closed || !wakeAllPending.compareAndSet(false, true)) return;
+        try {
+            executor.execute(() -> {
+                wakeAllPending.set(false);
+                try {
+                    wakeAll();
+                } catch (RuntimeException e) {
+                    log.warn("waking the org delivery lanes failed; the sweep wakes them later", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            wakeAllPending.set(false);
+        }
+    }
+
     /** Wakes every lane of every org member (the sweep, or an event in an org chat). */
     void wakeAll() {
         Set<String> all = new HashSet<>();
@@ -190,8 +218,9 @@ final class OrgDelivery implements AutoCloseable {
             if (!m.contains(lane.peer) || !m.contains(me)) continue;
             while (true) {
                 long cursor = store.cursor(lane.peer, ch.id());
-                List<OrgStore.LogEntry> entries = store.logAfter(ch.chatId(), cursor, BATCH);
-                if (entries.isEmpty()) break;
+                List<OrgStore.LogEntry> read = store.logAfter(ch.chatId(), cursor, BATCH);
+                if (read.isEmpty()) break;
+                List<OrgStore.LogEntry> entries = bounded(read);
                 long upTo = entries.getLast().seq();
                 List<OrgWire.Event> events = events(entries);
                 if (!events.isEmpty()) {
@@ -206,10 +235,21 @@ final class OrgDelivery implements AutoCloseable {
                     if (lane.mapped.add(ch.id())) store.markMapped(lane.peer, ch.id(), clock.instant()); // its files may be served to it
                 }
                 store.advance(lane.peer, ch.id(), upTo, clock.instant());
-                if (entries.size() < BATCH) break;
+                if (read.size() < BATCH && entries.size() == read.size()) break;
             }
         }
         return true;
+    }
+
+    /** {@return the first entries whose content fits {@link #BATCH_CONTENT_BYTES} (at least one): the rest go in the next batch} */
+    static List<OrgStore.LogEntry> bounded(List<OrgStore.LogEntry> entries) {
+        long bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            OrgStore.LogEntry e = entries.get(i);
+            bytes += OP_OVERHEAD_BYTES + (e.content() == null ? 0 : 3L * e.content().length()); // UTF-8: at most 3 bytes a char
+            if (bytes > BATCH_CONTENT_BYTES && i > 0) return entries.subList(0, i);
+        }
+        return entries;
     }
 
     /** {@return the ops of these log entries that this pod originated, as they travel} */

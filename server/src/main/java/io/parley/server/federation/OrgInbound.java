@@ -267,6 +267,14 @@ final class OrgInbound {
         Map<String, Long> marks = new HashMap<>();
         List<Submitted> submitted = new ArrayList<>();
         Instant now = clock.instant();
+        // Posts are most of a replayed backlog: which of their ids (and thread roots) are here is one query, not one per op.
+        Set<UUID> asked = new HashSet<>();
+        for (OrgWire.Event e : events) {
+            if (!e.op().equals("post")) continue;
+            asked.add(e.messageId());
+            if (e.threadRoot() != null) asked.add(e.threadRoot());
+        }
+        Set<UUID> present = store.presentMessages(asked);
         for (OrgWire.Event e : events) {
             hlc.observe(e.hlc());
             UUID actor = actors.computeIfAbsent(e.author().id(),
@@ -275,8 +283,9 @@ final class OrgInbound {
             Instant at = Instant.ofEpochMilli(e.at());
             UUID waitFor = null;
             LogCommand cmd = null;
-            Optional<Message> target = created.contains(e.messageId()) ? Optional.empty() : messages.message(e.messageId());
-            boolean here = created.contains(e.messageId()) || target.isPresent();
+            boolean post = e.op().equals("post");
+            Optional<Message> target = created.contains(e.messageId()) || post ? Optional.empty() : messages.message(e.messageId());
+            boolean here = created.contains(e.messageId()) || target.isPresent() || (post && present.contains(e.messageId()));
             if (target.isPresent() && !target.get().chatId().equals(chat.id())) {
                 duplicates++; // an id of another chat: never touched from here
                 continue;
@@ -285,7 +294,7 @@ final class OrgInbound {
                 case "post" -> {
                     if (here) {
                         duplicates++;
-                    } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && messages.message(e.threadRoot()).isEmpty()) {
+                    } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && !present.contains(e.threadRoot())) {
                         waitFor = e.threadRoot();
                     } else {
                         cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
@@ -355,7 +364,9 @@ final class OrgInbound {
             // Nothing is lost: the sender keeps its cursor and sends the batch again; what was applied is a duplicate then.
             throw ParleyException.unavailable("the store could not take the batch; send it again", 2, null);
         }
+        Set<UUID> awaited = posted.isEmpty() ? Set.of() : store.awaited(posted); // one read, not a write transaction per post
         for (UUID id : posted) {
+            if (!awaited.contains(id)) continue;
             for (OrgStore.Pending p : store.unpark(id)) {
                 OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
                 OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));

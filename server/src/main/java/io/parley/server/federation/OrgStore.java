@@ -102,6 +102,12 @@ public interface OrgStore {
 
     void setReactionMark(UUID messageId, UUID userId, String emoji, boolean present, long hlc);
 
+    /** {@return which of these message ids parked ops wait for (a read: most batches park nothing)} */
+    java.util.Set<UUID> awaited(java.util.Collection<UUID> messageIds);
+
+    /** {@return which of these message ids are stored here (in any chat, tombstones included): one query per few hundred ids} */
+    java.util.Set<UUID> presentMessages(java.util.Collection<UUID> ids);
+
     /** {@return every message of the chat (replies and tombstones included) as it stands} */
     List<MessageRow> messages(UUID chatId);
 

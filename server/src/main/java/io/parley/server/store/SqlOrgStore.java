@@ -243,6 +243,34 @@ final class SqlOrgStore implements OrgStore {
     }
 
     @Override
+    public java.util.Set<UUID> awaited(java.util.Collection<UUID> messageIds) {
+        return idsIn("SELECT DISTINCT waits_for FROM org_pending WHERE waits_for IN (", messageIds);
+    }
+
+    @Override
+    public java.util.Set<UUID> presentMessages(java.util.Collection<UUID> ids) {
+        return idsIn("SELECT id FROM messages WHERE id IN (", ids);
+    }
+
+    /** {@return the ids the query (ending in {@code IN (}) selects in its first column for these ids, a chunk at a time} */
+    private java.util.Set<UUID> idsIn(String sqlUpToIn, java.util.Collection<UUID> ids) {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        if (ids.isEmpty()) return out;
+        db.read(c -> {
+            for (List<UUID> chunk : Cols.chunks(ids, 500)) {
+                try (PreparedStatement ps = c.prepareStatement(sqlUpToIn + Cols.placeholders(chunk.size()) + ")")) {
+                    for (int k = 0; k < chunk.size(); k++) Cols.uuid(ps, k + 1, chunk.get(k));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(UUID.fromString(rs.getString(1)));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
     public Optional<UUID> shadowOf(String pod, UUID remoteId) {
         return db.read(c -> shadow(c, pod, remoteId));
     }

@@ -36,11 +36,30 @@ final class Load implements AutoCloseable {
     private volatile boolean running = true;
 
     Load(String wsUrl, String token, List<UUID> chats, int connections, int window) {
-        for (int i = 0; i < connections; i++) senders.add(new Sender(i, wsUrl, token, chats, window));
+        this(wsUrl, token, chats, connections, window, 0);
+    }
+
+    /** A paced load: {@code perSecond} sends a second over all connections (0: as fast as the window allows). */
+    Load(String wsUrl, String token, List<UUID> chats, int connections, int window, int perSecond) {
+        long gap = perSecond <= 0 ? 0 : 1_000_000_000L * connections / perSecond;
+        for (int i = 0; i < connections; i++) senders.add(new Sender(i, wsUrl, token, chats, window, gap));
         for (Sender s : senders) s.thread.start();
     }
 
     int ackCount() { return acked.size(); }
+
+    /** {@return whether any of its connections is still open} */
+    boolean open() {
+        for (Sender s : senders) if (!s.closed.isDone()) return true;
+        return false;
+    }
+
+    /** {@return the sends not answered yet} */
+    int inFlight() {
+        int n = 0;
+        for (Sender s : senders) n += s.chatOf.size();
+        return n;
+    }
 
     List<Acked> acked() { return List.copyOf(acked); }
 
@@ -95,8 +114,11 @@ final class Load implements AutoCloseable {
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         final StringBuilder text = new StringBuilder();
 
-        Sender(int index, String url, String token, List<UUID> chats, int window) {
+        final long gapNanos;
+
+        Sender(int index, String url, String token, List<UUID> chats, int window, long gapNanos) {
             this.chats = chats;
+            this.gapNanos = gapNanos;
             this.window = new Semaphore(window);
             this.ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                     .header("Authorization", "Bearer " + token)
@@ -106,7 +128,13 @@ final class Load implements AutoCloseable {
 
         void run() {
             long n = 0;
+            long next = System.nanoTime();
             while (running && !closed.isDone()) {
+                if (gapNanos > 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    next = Math.max(next + gapNanos, System.nanoTime() - 10 * gapNanos); // catch up a little after a stall, not in a burst
+                }
                 try {
                     if (!window.tryAcquire(200, TimeUnit.MILLISECONDS)) continue;
                 } catch (InterruptedException e) {
