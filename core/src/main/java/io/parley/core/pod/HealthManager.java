@@ -173,6 +173,16 @@ public final class HealthManager {
         }
     }
 
+    /** {@return whether some peer is DEAD now} Cheap: no score is computed (a check on the send path). */
+    public boolean anyDead() {
+        for (Peer p : peers.values()) {
+            synchronized (p) {
+                if (p.state == PeerState.DEAD) return true;
+            }
+        }
+        return false;
+    }
+
     /** {@return the health of every peer tracked, by peer id} */
     public List<PeerHealth> all() {
         List<PeerHealth> out = new ArrayList<>();

@@ -109,7 +109,7 @@ public final class ParleyServer implements AutoCloseable {
                 wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES);
         resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
                 wiring.stores().pods(), orgs, registry);
-        wiring.services().messages().gatePosting(orgs::checkPosting); // REST and WebSocket posts alike
+        wiring.services().messages().gatePosting(resilient::checkPosting); // REST and WebSocket posts alike
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);

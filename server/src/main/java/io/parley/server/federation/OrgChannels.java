@@ -275,14 +275,6 @@ public final class OrgChannels implements AutoCloseable {
 
     // ---- hooks of resilient channels ----
 
-    private volatile java.util.function.Consumer<UUID> postingGuard = chatId -> { };
-
-    /** Installs the check a post in an org chat passes first (resilient channels: {@code primary_unavailable}). */
-    public void guardPosting(java.util.function.Consumer<UUID> guard) { this.postingGuard = guard; }
-
-    /** @throws ParleyException if posting in the chat is refused now (a resilient channel whose primary is down) */
-    public void checkPosting(UUID chatId) { postingGuard.accept(chatId); }
-
     /** {@return the mapped chat's state as a replica, for digest comparison (resilient channels' reconciliation)} */
     io.parley.core.pod.ChannelReplica replicaOf(OrgStore.OrgChannel ch) {
         return digests.replica(ch.id(), ch.chatId());

@@ -140,7 +140,6 @@ public final class ResilientChannels implements AutoCloseable {
             quota.preload(c.orgChannelId(), store.storedBytes(c.orgChannelId())); // what this pod keeps counts after a restart
         }
         register(federation.routes());
-        orgs.guardPosting(this::checkPosting);
         // Anti-entropy: a pod that comes back gets the changes this pod made while it was away.
         this.listener = federation.health().addListener((peer, from, to) -> {
             if (to == PeerState.ALIVE) timer.execute(() -> resend(peer));
@@ -316,7 +315,14 @@ public final class ResilientChannels implements AutoCloseable {
     }
 
     /** The posting check of resilient chats (OrgChannels calls it before a post). */
-    private void checkPosting(UUID chatId) {
+    /**
+     * The gate every post passes (REST and WebSocket alike, in MessageService).
+     *
+     * @throws ParleyException PRIMARY_UNAVAILABLE in a resilient channel whose primary is down, when it says so
+     */
+    public void checkPosting(UUID chatId) {
+        // The send path's common case reads nothing: only a DEAD peer can be a primary that refuses posts.
+        if (!federation.health().anyDead()) return;
         Optional<OrgStore.OrgChannel> ch = orgStore.channelOfChat(chatId);
         if (ch.isEmpty()) return;
         Optional<ResilientStore.Config> c = store.config(ch.get().id());

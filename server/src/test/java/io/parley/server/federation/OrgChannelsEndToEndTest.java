@@ -62,9 +62,7 @@ class OrgChannelsEndToEndTest {
         Pods.Pod a = pod("pod-a");
         Pods.Pod b = pod("pod-b");
         Pods.Pod c = pod("pod-c");
-        Pods.link(a, b);
-        Pods.link(a, c);
-        Pods.link(b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);
         // Every pod knows the org and its three members.
@@ -146,9 +144,7 @@ class OrgChannelsEndToEndTest {
         Pods.Pod a = pod("pod-a");
         Pods.Pod b = pod("pod-b");
         Pods.Pod c = pod("pod-c");
-        Pods.link(a, b);
-        Pods.link(a, c);
-        Pods.link(b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         OrgWire.Event ev = new OrgWire.Event(1, "post", io.parley.core.id.Uuid7.next(), "pod-a", 1L << 20, System.currentTimeMillis(),
                 new OrgWire.Author(UUID.randomUUID(), "mallory", "Mallory"), "forged", null, null, null, null);
@@ -195,9 +191,7 @@ class OrgChannelsEndToEndTest {
         Pods.Pod a = pod("pod-a");
         Pods.Pod b = pod("pod-b");
         Pods.Pod c = pod("pod-c");
-        Pods.link(a, b);
-        Pods.link(a, c);
-        Pods.link(b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);
         Orgs3.post(a, chatA, "before");

@@ -101,9 +101,7 @@ class PodLinkEndToEndTest {
         Pods.Pod a = pod("pod-a");
         Pods.Pod b = pod("pod-b");
         Pods.Pod c = pod("pod-c");
-        Pods.link(a, b);
-        Pods.link(a, c);
-        Pods.link(b, c);
+        Pods.linkAll(a, b, c);
         for (Pods.Pod p : List.of(a, b, c)) {
             Http.Res r = p.http().get("/api/v1/admin/pod/peers", p.admin());
             assertEquals(2, r.body().get("peers").size(), p.id() + ": " + r.raw());

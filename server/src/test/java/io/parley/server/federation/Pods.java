@@ -78,6 +78,13 @@ public final class Pods {
     }
 
     /** Links two pods through their admin APIs ({@code inviter} invites) and waits until each sees the other alive. */
+    /** Links every pair of the pods, each earlier one inviting each later one. */
+    public static void linkAll(Pod... pods) throws InterruptedException {
+        for (int i = 0; i < pods.length; i++) {
+            for (int j = i + 1; j < pods.length; j++) link(pods[i], pods[j]);
+        }
+    }
+
     public static void link(Pod inviter, Pod accepter) throws InterruptedException {
         Http.Res r = accepter.accept(inviter.invite().get("invitation").asText());
         assertEquals(201, r.status(), r.raw());

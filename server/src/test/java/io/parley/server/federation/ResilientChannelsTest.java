@@ -80,19 +80,12 @@ class ResilientChannelsTest {
         return Pods.metric(p.metrics(), name, label, value);
     }
 
-    private static Pods.Pod linkedThree(Pods.Pod a, Pods.Pod b, Pods.Pod c) throws InterruptedException {
-        Pods.link(a, b);
-        Pods.link(a, c);
-        Pods.link(b, c);
-        return a;
-    }
-
     @Test
     void handshakeSealsTheReplicaAndRefusesWhatWasNotDesignated() throws Exception {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of());
         Pods.Pod c = pod("pod-c", Map.of());
-        linkedThree(a, b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("resilient", a, b, c);
         String marker = "plaintext-marker-" + UUID.randomUUID();
         Orgs3.post(a, s.chats().get(0), marker);
@@ -156,7 +149,7 @@ class ResilientChannelsTest {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of("pod.replication_rate", "1000")); // bursts of 8000 bytes
         Pods.Pod c = pod("pod-c", Map.of("pod.max_resilient_channels", "0"));
-        linkedThree(a, b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("quota", a, b, c);
         Http.Res put = configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c")));
         assertEquals(200, put.status(), put.raw());
@@ -181,7 +174,7 @@ class ResilientChannelsTest {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of());
         Pods.Pod c = pod("pod-c", Map.of());
-        linkedThree(a, b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("failover", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);
         assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c"), "postingWhilePrimaryDown", true)).status());
@@ -257,7 +250,7 @@ class ResilientChannelsTest {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of("pod.clock_offset", "1500ms")); // ranks first by id, but its clock is off
         Pods.Pod c = pod("pod-c", Map.of());
-        linkedThree(a, b, c);
+        Pods.linkAll(a, b, c);
         Await.until(WAIT, "the skew to be measured", () -> c.federation().clockSkewed("pod-b") && b.federation().clockSkewed("pod-c"));
         Orgs3.Shared s = Orgs3.share("skew", a, b, c);
         assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c"))).status());
@@ -273,7 +266,7 @@ class ResilientChannelsTest {
         Pods.Pod a = pod("pod-a", Map.of());
         Pods.Pod b = pod("pod-b", Map.of());
         Pods.Pod c = pod("pod-c", Map.of());
-        linkedThree(a, b, c);
+        Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("restore", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);
         assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c"))).status());
