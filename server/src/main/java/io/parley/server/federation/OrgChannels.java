@@ -173,13 +173,14 @@ public final class OrgChannels implements AutoCloseable {
 
     private void sweep() {
         try {
-            refreshChats();
+            List<OrgStore.OrgChannel> channels = store.channels(); // one read per sweep: the chat set and the indicator
+            refreshChats(channels);
             if (!lease.held()) { // a standby: the lease holder runs the lanes and publishes the indicator (on the shared bus)
                 lastUnreachable.clear();
                 return;
             }
             delivery.wakeAll();
-            for (OrgStore.OrgChannel ch : store.channels()) {
+            for (OrgStore.OrgChannel ch : channels) {
                 if (ch.chatId() == null) continue;
                 List<String> now = unreachable(ch);
                 List<String> before = lastUnreachable.put(ch.id(), now);
@@ -197,8 +198,12 @@ public final class OrgChannels implements AutoCloseable {
     }
 
     private void refreshChats() {
+        refreshChats(store.channels());
+    }
+
+    private void refreshChats(List<OrgStore.OrgChannel> channels) {
         Set<UUID> ids = ConcurrentHashMap.newKeySet();
-        for (OrgStore.OrgChannel ch : store.channels()) if (ch.chatId() != null) ids.add(ch.chatId());
+        for (OrgStore.OrgChannel ch : channels) if (ch.chatId() != null) ids.add(ch.chatId());
         orgChats = ids;
     }
 
