@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * been sent the chat's log. A lane reads the log after the cursor (up to {@link #BATCH} entries), keeps the ops this
  * pod originated (those of local users; ops of remote users' shadows came from elsewhere and their origin sends
  * them), sends them as one signed batch and advances the cursor only when the peer answered that it applied them.
+ * Up to {@link #IN_FLIGHT} batches of a channel are on their way at once, so a backlog replays at the pace of the
+ * slower side rather than of the round trip plus both sides' work.
  * A restart, a crash or a long outage therefore loses nothing: the lane resumes from the cursor and the backlog
  * replays in order from the durable log.
  *
@@ -47,11 +51,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * heartbeats bring it back ALIVE. A lane is woken by committed events of org chats, by a peer mapping a channel,
  * and by the periodic sweep; posting never waits on it.
  *
- * <p>Threads: each lane runs on a virtual thread, at most one per peer at a time.
+ * <p>Threads: each lane runs on a virtual thread, at most one per peer at a time; each batch in flight is sent from
+ * a virtual thread of its own.
  */
 final class OrgDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrgDelivery.class);
     static final int BATCH = 1000;
+    /** Batches of one channel on their way to a peer at once (see {@link #drain(Lane, OrgStore.OrgChannel, List)}). */
+    static final int IN_FLIGHT = 2;
     /** Content bytes of one batch at most, so the signed, base64'd envelope stays well under the 1 MiB request limit. */
     static final int BATCH_CONTENT_BYTES = 384 * 1024;
     /** What one op costs in the batch besides its content (ids, author, stamps), roughly. */
@@ -120,7 +127,7 @@ final class OrgDelivery implements AutoCloseable {
             notBefore = 0;
         }
 
-        void failed(String why) {
+        synchronized void failed(String why) {
             failures = Math.min(failures + 1, 1_000);
             long base = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(failures - 1, 16));
             long delay = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5));
@@ -132,7 +139,7 @@ final class OrgDelivery implements AutoCloseable {
             }
         }
 
-        void succeeded(String path) {
+        synchronized void succeeded(String path) {
             if (failures > 0) log.info("org delivery to pod {} works again (via {}) after {} failures", peer, path, failures);
             failures = 0;
             notBefore = 0;
@@ -209,6 +216,12 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
+    /** One batch of a channel's log on its way: the seq the cursor moves to once it is answered, and the answer. */
+    private record Step(long upTo, boolean sent, CompletableFuture<Optional<OrgWire.BatchReply>> reply) {}
+
+    /** The answer standing for a batch with nothing to send (only ops that came from other pods). */
+    private static final Optional<OrgWire.BatchReply> NOTHING_TO_SEND = Optional.of(new OrgWire.BatchReply("applied", 0, 0, 0));
+
     /** Sends the peer everything it has not been sent; {@return false if a failure stopped it} */
     private boolean drain(Lane lane) {
         Map<String, List<String>> members = new HashMap<>();
@@ -216,29 +229,64 @@ final class OrgDelivery implements AutoCloseable {
             if (ch.chatId() == null) continue;
             List<String> m = members.computeIfAbsent(ch.orgId(), store::members);
             if (!m.contains(lane.peer) || !m.contains(me)) continue;
+            if (!drain(lane, ch, m)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Sends one channel's log after the peer's cursor, {@link #IN_FLIGHT} batches at a time: the next batch is read,
+     * sealed and sent while the peer applies the one before (it submits them to its log in the order they arrive and
+     * settles them in that order). The cursor moves only over answered batches, in order: if one fails, the batches
+     * behind it are waited for and then sent again from the cursor (the peer takes them as duplicates).
+     * {@return false if a failure stopped the lane}
+     */
+    private boolean drain(Lane lane, OrgStore.OrgChannel ch, List<String> members) {
+        ArrayDeque<Step> flight = new java.util.ArrayDeque<>();
+        long readAfter = store.cursor(lane.peer, ch.id());
+        boolean more = true;
+        try {
             while (true) {
-                long cursor = store.cursor(lane.peer, ch.id());
-                List<OrgStore.LogEntry> read = store.logAfter(ch.chatId(), cursor, BATCH);
-                if (read.isEmpty()) break;
-                List<OrgStore.LogEntry> entries = bounded(read);
-                long upTo = entries.getLast().seq();
-                List<OrgWire.Event> events = events(entries);
-                if (!events.isEmpty()) {
-                    OrgWire.Batch batch = new OrgWire.Batch(ch.orgId(), ch.id(), me, lane.peer, events);
-                    Optional<OrgWire.BatchReply> reply = deliver(lane, ch.orgId(), m, batch);
-                    if (reply.isEmpty()) return false;
+                while (more && flight.size() < IN_FLIGHT) {
+                    List<OrgStore.LogEntry> read = store.logAfter(ch.chatId(), readAfter, BATCH);
+                    if (read.isEmpty()) {
+                        more = false;
+                        break;
+                    }
+                    List<OrgStore.LogEntry> entries = bounded(read);
+                    readAfter = entries.getLast().seq();
+                    more = read.size() == BATCH || entries.size() < read.size();
+                    List<OrgWire.Event> events = events(entries);
+                    if (events.isEmpty()) {
+                        flight.add(new Step(readAfter, false, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
+                    } else {
+                        OrgWire.Batch batch = new OrgWire.Batch(ch.orgId(), ch.id(), me, lane.peer, events);
+                        flight.add(new Step(readAfter, true, CompletableFuture.supplyAsync(() -> deliver(lane, ch.orgId(), members, batch), executor)));
+                    }
+                }
+                Step step = flight.poll();
+                if (step == null) return true;
+                Optional<OrgWire.BatchReply> reply = step.reply().join();
+                if (reply.isEmpty()) return false;
+                if (step.sent()) {
                     if (!reply.get().wasApplied()) {
                         lane.notMapped.add(ch.id());
-                        break; // the peer has not mapped it yet: keep the cursor, go on with the other channels
+                        return true; // the peer has not mapped it yet: keep the cursor, go on with the other channels
                     }
                     lane.notMapped.remove(ch.id());
                     if (lane.mapped.add(ch.id())) store.markMapped(lane.peer, ch.id(), clock.instant()); // its files may be served to it
                 }
-                store.advance(lane.peer, ch.id(), upTo, clock.instant());
-                if (read.size() < BATCH && entries.size() == read.size()) break;
+                store.advance(lane.peer, ch.id(), step.upTo(), clock.instant());
+            }
+        } finally {
+            for (Step left : flight) { // after a failure or a refusal: let them finish, their answers no longer count
+                try {
+                    left.reply().join();
+                } catch (RuntimeException ignored) {
+                    // already counted by deliver, or the lane is closing
+                }
             }
         }
-        return true;
     }
 
     /** {@return the first entries whose content fits {@link #BATCH_CONTENT_BYTES} (at least one): the rest go in the next batch} */

@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Receives org channel ops from other pods and applies them to the local chat log through the normal
@@ -39,8 +41,8 @@ import java.util.concurrent.CompletionException;
  * exactly as local ones do (one delivery path).
  *
  * <p><b>Checks</b>, before anything is written: the sender is a member of the org and is the batch's origin (or,
- * on {@link OrgWire#RELAYED}, a member relaying it); the envelope's signature verifies with the origin's key and
- * names this pod as recipient; the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
+ * on {@link OrgWire#RELAYED}, a member relaying it); a relayed envelope's signature verifies with the origin's key
+ * and names this pod as recipient (a direct one came in a request the origin signed); the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
  * the answer is {@code not_mapped} and the sender keeps its cursor); every field of every op is well-formed.
  *
  * <p><b>Idempotence and merge rules.</b> A post whose message id is here already is a duplicate. Every op gets a
@@ -50,7 +52,8 @@ import java.util.concurrent.CompletionException;
  * whose message (or thread root) is not here yet is parked and applied when it arrives.
  *
  * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
- * FIFO), then awaited together: a batch costs a few group commits, not one per op.
+ * FIFO), then awaited together: a batch costs a few group commits, not one per op. The next batch of the same origin
+ * and channel may be submitted while this one commits (see {@code Stream}).
  */
 final class OrgInbound {
     private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
@@ -157,7 +160,10 @@ final class OrgInbound {
         } catch (IllegalArgumentException e) {
             throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope's signature is not base64url");
         }
-        if (!Ed25519.verify(key, envelopeSigned(env.origin(), me, body), sig)) {
+        // A direct delivery's request is signed by the origin itself over a digest of this very body (InboundAuth
+        // checked it), and the batch names its recipient: the envelope's own signature adds nothing there, and its
+        // check costs as much as the request's. A relayed envelope is checked, since only it speaks for the origin.
+        if (relayed && !Ed25519.verify(key, envelopeSigned(env.origin(), me, body), sig)) {
             log.warn("an org envelope said to be from pod {} (passed on by {}) does not verify; refused", env.origin(), from);
             throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope is not signed by its origin pod for this pod");
         }
@@ -259,13 +265,129 @@ final class OrgInbound {
     /** What one submitted op is waiting on. */
     private record Submitted(OrgWire.Event event, UUID actor, CompletableFuture<LogResult> result) {}
 
+    /**
+     * One origin's ops for one org channel that are submitted to the log and not yet settled, shared by the batches
+     * of that (origin, channel) that overlap: the origin sends its next batch while this pod commits the previous one
+     * ({@link OrgDelivery#IN_FLIGHT}). A batch is <em>submitted</em> under {@link #submitting} — its ops reach the log
+     * writer (FIFO) in that order, so a chat's ops keep their order — and <em>settled</em> outside it, after the
+     * previous batch settled. While a batch is unsettled its posts and reaction marks are here, because its successor
+     * is built before they are committed: an edit or reaction on such a post is applied, not parked; a reaction is
+     * checked against the newer mark. If a batch fails, every batch submitted behind it fails too (it may have relied
+     * on the failed one's posts); the origin keeps its cursor and sends them all again, and what did commit is a
+     * duplicate then.
+     */
+    private static final class Stream {
+        final ReentrantLock submitting = new ReentrantLock();
+        final Set<UUID> posts = ConcurrentHashMap.newKeySet();
+        final Map<String, Long> marks = new ConcurrentHashMap<>();
+        /** Completes, true or false, when the batch submitted last has settled, with whether it and all before it applied. */
+        CompletableFuture<Boolean> tail = CompletableFuture.completedFuture(true);
+    }
+
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+
+    /** One batch being applied: what it submitted, and what it lent its stream until it settles. */
+    private static final class Work {
+        final Set<UUID> created = new HashSet<>();
+        /** Every post of the batch, new or a duplicate: parked ops may wait for any of them. */
+        final List<UUID> posts = new ArrayList<>();
+        /** The reaction marks looked up or raised by this batch. */
+        final Map<String, Long> marks = new HashMap<>();
+        /** The marks this batch raised in its stream. */
+        final Map<String, Long> raised = new HashMap<>();
+        final List<Submitted> submitted = new ArrayList<>();
+        int duplicates;
+        int parked;
+    }
+
     private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events) {
-        int duplicates = 0;
-        int parked = 0;
-        Set<UUID> created = new HashSet<>();
+        Stream stream = streams.computeIfAbsent(origin + "\n" + ch.id(), k -> new Stream());
+        Work w = new Work();
+        CompletableFuture<Boolean> before;
+        CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        stream.submitting.lock();
+        try {
+            before = stream.tail;
+            stream.tail = settled;
+            try {
+                submit(origin, ch, chat, events, stream, w);
+            } catch (RuntimeException e) {
+                settle(stream, w);
+                settled.complete(false);
+                throw e;
+            }
+        } finally {
+            stream.submitting.unlock();
+        }
+        int applied = 0;
+        RuntimeException failure = null;
+        List<Submitted> reacted = new ArrayList<>();
+        for (Submitted s : w.submitted) {
+            try {
+                LogResult r = s.result().join();
+                if (!r.duplicate() && !r.events().isEmpty()) applied++;
+                else w.duplicates++;
+                for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev)); // committed: local readers see it whatever follows
+                if (s.event().op().startsWith("react.")) reacted.add(s);
+            } catch (CompletionException ce) {
+                Throwable c = ce.getCause();
+                if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
+                    w.duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
+                    if (s.event().op().startsWith("react.")) reacted.add(s);
+                } else if (failure == null) {
+                    failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                }
+            }
+        }
+        boolean ok = failure == null && before.join();
+        try {
+            if (ok) {
+                for (Submitted s : reacted) {
+                    store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
+                }
+            }
+        } catch (RuntimeException e) {
+            ok = false;
+        } finally {
+            settle(stream, w);
+            settled.complete(ok);
+        }
+        if (!ok) {
+            // Nothing is lost: the sender keeps its cursor and sends the batch again; what was applied is a duplicate then.
+            throw ParleyException.unavailable("the store could not take the batch; send it again", 2, null);
+        }
+        int parked = w.parked;
+        boolean parkedAgain = false;
+        Set<UUID> awaited = w.posts.isEmpty() ? Set.of() : store.awaited(w.posts); // one read, not a write transaction per post
+        for (UUID id : w.posts) {
+            if (!awaited.contains(id)) continue;
+            for (OrgStore.Pending p : store.unpark(id)) {
+                OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
+                try {
+                    OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
+                    applied += r.applied();
+                    parked += r.parked();
+                } catch (RuntimeException ex) {
+                    store.park(p, clock.instant()); // it waits again, for this post: the retry of this batch unparks it
+                    parkedAgain = true;
+                }
+            }
+        }
+        if (parkedAgain) throw ParleyException.unavailable("ops that waited for this batch could not be applied yet; send it again", 2, null);
+        if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, w.duplicates, parked);
+        return new OrgWire.BatchReply("applied", applied, w.duplicates, parked);
+    }
+
+    /** Takes a settled batch's posts and marks back from its stream (they are committed now, or failed). */
+    private static void settle(Stream stream, Work w) {
+        stream.posts.removeAll(w.created);
+        for (var m : w.raised.entrySet()) stream.marks.remove(m.getKey(), m.getValue());
+    }
+
+    /** Builds the batch's log commands and submits them in order (the caller holds the stream's lock). */
+    private void submit(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events, Stream stream, Work w) {
+        Set<UUID> created = w.created;
         Map<UUID, UUID> actors = new HashMap<>();
-        Map<String, Long> marks = new HashMap<>();
-        List<Submitted> submitted = new ArrayList<>();
         Instant now = clock.instant();
         // Posts are most of a replayed backlog: which of their ids (and thread roots) are here is one query, not one per op.
         Set<UUID> asked = new HashSet<>();
@@ -274,7 +396,8 @@ final class OrgInbound {
             asked.add(e.messageId());
             if (e.threadRoot() != null) asked.add(e.threadRoot());
         }
-        Set<UUID> present = store.presentMessages(asked);
+        Set<UUID> present = new HashSet<>(store.presentMessages(asked));
+        for (UUID id : asked) if (stream.posts.contains(id)) present.add(id); // submitted by an unsettled batch
         for (OrgWire.Event e : events) {
             hlc.observe(e.hlc());
             UUID actor = actors.computeIfAbsent(e.author().id(),
@@ -284,27 +407,30 @@ final class OrgInbound {
             UUID waitFor = null;
             LogCommand cmd = null;
             boolean post = e.op().equals("post");
-            Optional<Message> target = created.contains(e.messageId()) || post ? Optional.empty() : messages.message(e.messageId());
-            boolean here = created.contains(e.messageId()) || target.isPresent() || (post && present.contains(e.messageId()));
+            boolean pending = created.contains(e.messageId()) || stream.posts.contains(e.messageId());
+            Optional<Message> target = pending || post ? Optional.empty() : messages.message(e.messageId());
+            boolean here = pending || target.isPresent() || (post && present.contains(e.messageId()));
             if (target.isPresent() && !target.get().chatId().equals(chat.id())) {
-                duplicates++; // an id of another chat: never touched from here
+                w.duplicates++; // an id of another chat: never touched from here
                 continue;
             }
             switch (e.op()) {
                 case "post" -> {
+                    w.posts.add(e.messageId());
                     if (here) {
-                        duplicates++;
+                        w.duplicates++;
                     } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && !present.contains(e.threadRoot())) {
                         waitFor = e.threadRoot();
                     } else {
                         cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
                                 Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
                         created.add(e.messageId());
+                        stream.posts.add(e.messageId());
                     }
                 }
                 case "edit" -> {
                     if (!here) waitFor = e.messageId();
-                    else if (target.isPresent() && !target.get().senderId().equals(actor)) duplicates++; // only the author edits
+                    else if (target.isPresent() && !target.get().senderId().equals(actor)) w.duplicates++; // only the author edits
                     else cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
                             Mentions.parse(e.content()), e.hlc(), at);
                 }
@@ -317,11 +443,15 @@ final class OrgInbound {
                         waitFor = e.messageId();
                     } else {
                         String markKey = e.messageId() + "\n" + actor + "\n" + e.emoji();
-                        long mark = marks.computeIfAbsent(markKey, k -> store.reactionMark(e.messageId(), actor, e.emoji()));
+                        Long unsettled = stream.marks.get(markKey);
+                        long mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
+                                store.reactionMark(e.messageId(), actor, e.emoji())));
                         if (mark >= e.hlc()) {
-                            duplicates++;
+                            w.duplicates++;
                         } else {
-                            marks.put(markKey, e.hlc());
+                            w.marks.put(markKey, e.hlc());
+                            w.raised.put(markKey, e.hlc());
+                            stream.marks.merge(markKey, e.hlc(), Math::max);
                             cmd = new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
                                     e.op().equals("react.add"), e.hlc(), at);
                         }
@@ -330,51 +460,10 @@ final class OrgInbound {
             }
             if (waitFor != null) {
                 store.park(new OrgStore.Pending(clientId, ch.id(), origin, waitFor, new String(PodClient.json(e), StandardCharsets.UTF_8)), now);
-                parked++;
+                w.parked++;
             } else if (cmd != null) {
-                submitted.add(new Submitted(e, actor, messages.append(cmd)));
+                w.submitted.add(new Submitted(e, actor, messages.append(cmd)));
             }
         }
-        int applied = 0;
-        RuntimeException failure = null;
-        List<UUID> posted = new ArrayList<>();
-        for (Submitted s : submitted) {
-            try {
-                LogResult r = s.result().join();
-                if (!r.duplicate() && !r.events().isEmpty()) applied++;
-                else duplicates++;
-                for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev));
-                if (s.event().op().equals("post")) posted.add(s.event().messageId());
-                if (s.event().op().startsWith("react.")) {
-                    store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
-                }
-            } catch (CompletionException ce) {
-                Throwable c = ce.getCause();
-                if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
-                    duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
-                    if (s.event().op().startsWith("react.")) {
-                        store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
-                    }
-                } else if (failure == null) {
-                    failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
-                }
-            }
-        }
-        if (failure != null) {
-            // Nothing is lost: the sender keeps its cursor and sends the batch again; what was applied is a duplicate then.
-            throw ParleyException.unavailable("the store could not take the batch; send it again", 2, null);
-        }
-        Set<UUID> awaited = posted.isEmpty() ? Set.of() : store.awaited(posted); // one read, not a write transaction per post
-        for (UUID id : posted) {
-            if (!awaited.contains(id)) continue;
-            for (OrgStore.Pending p : store.unpark(id)) {
-                OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
-                OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
-                applied += r.applied();
-                parked += r.parked();
-            }
-        }
-        if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, duplicates, parked);
-        return new OrgWire.BatchReply("applied", applied, duplicates, parked);
     }
 }

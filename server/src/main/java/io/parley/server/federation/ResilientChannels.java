@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +111,6 @@ public final class ResilientChannels implements AutoCloseable {
     private final LeaseElection leases;
     private final LeaseSettings leaseSettings;
     private final MeterRegistry registry;
-    private final Map<String, KeyPair> pendingExchange = new ConcurrentHashMap<>();
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -484,7 +484,8 @@ public final class ResilientChannels implements AutoCloseable {
         }
         adopt(w);
         KeyPair pair = ResilientCrypto.x25519();
-        pendingExchange.put(id, pair);
+        // Kept in the store, sealed: the primary's key call may reach another node of this pod.
+        store.savePendingExchange(id, Ed25519.b64(ResilientCrypto.seal(kek(), pair.getPrivate().getEncoded(), "resilient-exchange\n" + id)), now);
         store.recordOffer(new ResilientStore.Offer(id, from, "accepted", "awaiting key", now));
         log.info("resilient channel {}: accepted to replicate it for pod {}", id, from);
         return new ResilientWire.OfferReply(true, null, ResilientCrypto.publicText(pair.getPublic()));
@@ -492,11 +493,17 @@ public final class ResilientChannels implements AutoCloseable {
 
     private ResilientWire.Ack onKey(String from, ResilientWire.KeyCall call) {
         ResilientStore.Config c = designatedConfig(call.orgChannelId(), from, true);
-        KeyPair pair = pendingExchange.remove(c.orgChannelId());
-        if (pair == null) throw ParleyException.invalid("no key exchange is pending for this channel; offer it again");
+        Optional<String> pending = store.takePendingExchange(c.orgChannelId());
+        if (pending.isEmpty()) throw ParleyException.invalid("no key exchange is pending for this channel; offer it again");
+        PrivateKey mine;
+        try {
+            mine = ResilientCrypto.privateOf(ResilientCrypto.open(kek(), Ed25519.unb64(pending.get()), "resilient-exchange\n" + c.orgChannelId()));
+        } catch (IllegalArgumentException e) {
+            throw ParleyException.invalid("the pending key exchange does not open with this pod's key; offer it again");
+        }
         byte[] key;
         try {
-            byte[] kek = ResilientCrypto.wrappingKey(pair.getPrivate(), ResilientCrypto.publicOf(call.x25519()), Ed25519.unb64(call.salt()),
+            byte[] kek = ResilientCrypto.wrappingKey(mine, ResilientCrypto.publicOf(call.x25519()), Ed25519.unb64(call.salt()),
                     c.orgChannelId() + "\n" + from + "\n" + me);
             key = ResilientCrypto.open(kek, Ed25519.unb64(call.wrapped()), c.orgChannelId());
         } catch (IllegalArgumentException e) {
@@ -539,7 +546,7 @@ public final class ResilientChannels implements AutoCloseable {
         }
         adopt(w);
         // A designated replica without the key (it lost its storage) asks to be offered the channel again.
-        boolean needsOffer = w.replicas().contains(me) && key(w.orgChannelId()).isEmpty() && !pendingExchange.containsKey(w.orgChannelId());
+        boolean needsOffer = w.replicas().contains(me) && key(w.orgChannelId()).isEmpty() && !store.hasPendingExchange(w.orgChannelId());
         return new ResilientWire.Ack(needsOffer ? "needs_offer" : "ok");
     }
 
@@ -563,7 +570,6 @@ public final class ResilientChannels implements AutoCloseable {
     private void forget(String id) {
         store.forget(id);
         keys.remove(id);
-        pendingExchange.remove(id);
         quota.removeResilientChannel(id);
     }
 

@@ -80,6 +80,15 @@ final class ResilientCrypto {
         }
     }
 
+    /** @throws IllegalArgumentException if the bytes are not an X25519 private key (PKCS#8) */
+    static PrivateKey privateOf(byte[] pkcs8) {
+        try {
+            return KeyFactory.getInstance("X25519").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("not an X25519 private key", e);
+        }
+    }
+
     static String publicText(PublicKey key) {
         return Ed25519.b64(key.getEncoded());
     }

@@ -55,6 +55,14 @@ public interface ResilientStore {
 
     void saveKey(String orgChannelId, String wrapped);
 
+    /** Keeps the replica's sealed half of a pending key exchange (replacing an earlier one). */
+    void savePendingExchange(String orgChannelId, String sealed, Instant at);
+
+    /** {@return the sealed half of the pending key exchange, removed: it is used once} */
+    Optional<String> takePendingExchange(String orgChannelId);
+
+    boolean hasPendingExchange(String orgChannelId);
+
     long cursor(String orgChannelId, String pod);
 
     void advance(String orgChannelId, String pod, long seq);

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -86,7 +87,8 @@ final class SqlResilientStore implements ResilientStore {
     public long forget(String id) {
         return db.write(c -> {
             long bytes = storedBytes(c, id);
-            for (String t : List.of("resilient_channels", "resilient_offers", "resilient_keys", "resilient_cursors", "replica_log")) {
+            for (String t : List.of("resilient_channels", "resilient_offers", "resilient_keys", "resilient_exchanges", "resilient_cursors",
+                    "replica_log")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE org_channel_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();
@@ -148,6 +150,52 @@ final class SqlResilientStore implements ResilientStore {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public void savePendingExchange(String id, String sealed, Instant at) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_exchanges (org_channel_id, sealed, created_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (org_channel_id) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at")) {
+                ps.setString(1, id);
+                ps.setString(2, sealed);
+                Cols.instant(ps, 3, at);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> takePendingExchange(String id) {
+        return db.write(c -> {
+            String sealed = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT sealed FROM resilient_exchanges WHERE org_channel_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) sealed = rs.getString(1);
+                }
+            }
+            if (sealed == null) return Optional.<String>empty();
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM resilient_exchanges WHERE org_channel_id = ? AND sealed = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, sealed);
+                if (ps.executeUpdate() == 0) return Optional.<String>empty(); // another node took it meanwhile
+            }
+            return Optional.of(sealed);
+        });
+    }
+
+    @Override
+    public boolean hasPendingExchange(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM resilient_exchanges WHERE org_channel_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
         });
     }
 

@@ -43,6 +43,49 @@ class ResilientPostgresTest {
         }
     }
 
+    /**
+     * On a scaled-out replica pod the primary's two handshake calls may reach two nodes: the offer one, the wrapped
+     * key another. The replica's half of the exchange is in the shared store, so the second node completes it.
+     */
+    @Test
+    void theKeyExchangeCompletesOnAnotherNodeOfTheReplicaPod() throws Exception {
+        try (PgTestSchema schema = PgTestSchema.create()) {
+            Map<String, String> pg = new HashMap<>(schema.serverConfig());
+            try (Pods.Pod a = Pods.start("pod-a"); Pods.Pod b = Pods.of("pod-b", TestServer.start(with(pg)));
+                 TestServer b2 = TestServer.start(with(pg))) {
+                Pods.link(a, b);
+                Orgs3.Shared s = Orgs3.share("two-nodes", a, b);
+                var key = b.federation().identity().publicKey();
+                PeerAddress nodeOne = new PeerAddress("pod-b", b.server().baseUrl(), key);
+                PeerAddress nodeTwo = new PeerAddress("pod-b", b2.baseUrl(), key);
+                var config = new ResilientWire.Config(s.orgChannelId(), s.orgId(), "pod-a", List.of("pod-b"), ResilientChannels.CLASS_MESSAGES,
+                        true, null, 1, "pod-a", 0);
+                PodResult offered = a.federation().client().sendAsync(nodeOne, ResilientWire.OFFER,
+                        PodClient.json(new ResilientWire.Offer(config, 0)), Duration.ofSeconds(10), PodClient.Report.NONE).join();
+                assertTrue(offered instanceof PodResult.Ok, offered.toString());
+                ResilientWire.OfferReply reply = ((PodResult.Ok) offered).json(ResilientWire.OfferReply.class);
+                assertTrue(reply.accepted(), reply.toString());
+                var mine = ResilientCrypto.x25519();
+                byte[] salt = ResilientCrypto.random(16);
+                byte[] kek = ResilientCrypto.wrappingKey(mine.getPrivate(), ResilientCrypto.publicOf(reply.x25519()), salt,
+                        s.orgChannelId() + "\npod-a\npod-b");
+                byte[] wrapped = ResilientCrypto.seal(kek, ResilientCrypto.random(32), s.orgChannelId());
+                byte[] call = PodClient.json(new ResilientWire.KeyCall(s.orgChannelId(), ResilientCrypto.publicText(mine.getPublic()),
+                        Ed25519.b64(salt), Ed25519.b64(wrapped)));
+                PodResult taken = a.federation().client().sendAsync(nodeTwo, ResilientWire.KEY, call, Duration.ofSeconds(10), PodClient.Report.NONE).join();
+                assertTrue(taken instanceof PodResult.Ok, "node two completes the exchange node one began: " + taken);
+                // Both nodes now show the channel's key held; the exchange was used once.
+                Http.Res view = new Http(b2.baseUrl()).get(s.path() + "/resilience", b.admin());
+                assertEquals(200, view.status(), view.raw());
+                List<String> outcomes = new ArrayList<>();
+                view.body().get("resilience").get("offers").forEach(o -> outcomes.add(o.path("status").asText() + ":" + o.path("reason").asText("")));
+                assertTrue(outcomes.contains("accepted:"), outcomes.toString());
+                PodResult again = a.federation().client().sendAsync(nodeOne, ResilientWire.KEY, call, Duration.ofSeconds(10), PodClient.Report.NONE).join();
+                assertTrue(again instanceof PodResult.Failed f && f.status() == 400, "a key exchange is used once: " + again);
+            }
+        }
+    }
+
     private static Map<String, String> with(Map<String, String> pg) {
         Map<String, String> o = new HashMap<>(pg);
         o.put("pod.id", "pod-b");
