@@ -54,8 +54,16 @@ final class LinkCut implements AutoCloseable {
                 }
                 in.setTcpNoDelay(true);
                 out.setTcpNoDelay(true);
-                live.add(in);
-                live.add(out);
+                synchronized (this) {
+                    // A connection accepted just before a cut must not outlive it: cut() swept the live set already.
+                    if (ss.isClosed() || server != ss) {
+                        in.close();
+                        out.close();
+                        continue;
+                    }
+                    live.add(in);
+                    live.add(out);
+                }
                 Thread.ofVirtual().start(() -> pipe(in, out));
                 Thread.ofVirtual().start(() -> pipe(out, in));
             } catch (IOException e) {

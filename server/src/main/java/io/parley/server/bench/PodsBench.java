@@ -76,7 +76,7 @@ final class PodsBench {
         env.put("PARLEY_POD_DEAD_AFTER_MISSED", Integer.toString(s.missed()));
         env.put("PARLEY_POD_GRACE", s.grace().toMillis() + "ms");
         env.put("PARLEY_LIMITS_MESSAGES_PER_SECOND", "1000000"); // capacity is measured, not the per-user limit
-        env.put("PARLEY_LOG_LEVEL", "WARN");
+        env.put("PARLEY_LOG_LEVEL", System.getenv().getOrDefault("BENCH_POD_LOG_LEVEL", "WARN"));
         env.put("PARLEY_AUTH_ARGON2_MEMORY_KIB", "1024");
         env.put("PARLEY_AUTH_ARGON2_ITERATIONS", "1");
         return env;

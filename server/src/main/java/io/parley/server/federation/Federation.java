@@ -87,7 +87,8 @@ public final class Federation implements AutoCloseable {
     /** Starts heartbeats (every interval) and the nonce purge (every request window). */
     public void start() {
         long hb = settings.heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::round, hb, hb, TimeUnit.MILLISECONDS);
+        // The first round at once: a restarted pod tells its peers it is back (their recovery probes take it from there).
+        timer.scheduleAtFixedRate(this::round, 0, hb, TimeUnit.MILLISECONDS);
         long purge = settings.requestWindow().toMillis();
         timer.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MILLISECONDS);
     }

@@ -1,6 +1,7 @@
 package io.parley.server.federation;
 
 import io.parley.core.pod.HealthManager;
+import io.parley.core.pod.PeerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * scaled-out pod is picked up within one interval. Every node heartbeats every peer on its own and keeps its
  * own view of their health (scores are local by design); a peer thus gets one heartbeat per node per interval.
  * A heartbeat still in flight when the next round starts is not doubled.
+ *
+ * <p><b>Recovery probes.</b> A peer that is not ALIVE needs {@code readmitAfter} answered heartbeats in a row to be
+ * re-admitted (the hysteresis). Waiting a whole interval between them would keep a pod that is back out of the
+ * lanes for seconds, with its backlog growing; so a peer that is not ALIVE is probed again a quarter interval after
+ * it answers, and at once when it calls this pod's heartbeat itself (a restarted pod's first act). The rule is the
+ * same — consecutive answers — only sooner; a peer that answers every other heartbeat still stays out.
  */
 final class Heartbeats {
     static final String PATH = PodRoutes.PREFIX + "heartbeat";
@@ -40,6 +47,9 @@ final class Heartbeats {
     private final Duration interval;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Set<String> linked = Set.of();
+    private volatile java.util.Map<String, Peer> byId = java.util.Map.of();
+    /** How soon a peer that is not ALIVE is probed again after it answered. */
+    private final Duration recoveryProbe;
 
     Heartbeats(PodClient client, PeerDirectory peers, HealthManager health, ClockSkew skew, PeerMetrics metrics, Clock clock,
                Duration interval) {
@@ -50,11 +60,15 @@ final class Heartbeats {
         this.metrics = metrics;
         this.clock = clock;
         this.interval = interval;
+        this.recoveryProbe = Duration.ofMillis(Math.max(20, interval.toMillis() / 4));
     }
 
     /** The inbound side: answers with this pod's clock. */
     void register(PodRoutes routes) {
-        routes.handle(PATH, Beat.class, (from, beat) -> PodReply.ok(new Echo(clock.millis())));
+        routes.handle(PATH, Beat.class, (from, beat) -> {
+            if (health.health(from).state() != PeerState.ALIVE) probe(from, Duration.ZERO); // it is back: see whether it answers too
+            return PodReply.ok(new Echo(clock.millis()));
+        });
     }
 
     /** One round: every linked peer is sent a heartbeat, then the health timers run. */
@@ -79,6 +93,9 @@ final class Heartbeats {
             }
         }
         linked = ids;
+        java.util.Map<String, Peer> index = new java.util.HashMap<>();
+        for (Peer p : current) index.put(p.id(), p);
+        byId = java.util.Map.copyOf(index);
         for (Peer p : current) {
             if (inFlight.add(p.id())) send(p);
         }
@@ -102,6 +119,7 @@ final class Heartbeats {
                         }
                         health.heartbeatOk(peer.id(), Duration.ofMillis(Math.max(0, t2 - t0)));
                         health.recordClockOffset(peer.id(), skew.sample(peer.id(), t0, echo.now(), t2));
+                        if (health.health(peer.id()).state() != PeerState.ALIVE) probe(peer.id(), recoveryProbe);
                     } else {
                         if (result instanceof PodResult.Failed f && log.isDebugEnabled()) {
                             log.debug("heartbeat to {} failed: {} {}", peer.id(), f.kind(), f.message());
@@ -109,6 +127,16 @@ final class Heartbeats {
                         health.heartbeatMissed(peer.id());
                     }
                 });
+    }
+
+    /** Sends the peer a heartbeat after {@code delay}, unless one is in flight then (a recovery probe). */
+    private void probe(String peer, Duration delay) {
+        java.util.concurrent.Executor later = delay.isZero() ? Runnable::run
+                : java.util.concurrent.CompletableFuture.delayedExecutor(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        later.execute(() -> {
+            Peer p = byId.get(peer);
+            if (p != null && linked.contains(peer) && inFlight.add(peer)) send(p);
+        });
     }
 
     /** Drops a peer that was unlinked (here or on another node). */

@@ -311,7 +311,7 @@ final class OrgInbound {
             stream.tail = settled;
             try {
                 submit(origin, ch, chat, events, stream, w);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 settle(stream, w);
                 settled.complete(false);
                 throw e;
@@ -320,27 +320,28 @@ final class OrgInbound {
             stream.submitting.unlock();
         }
         int applied = 0;
-        RuntimeException failure = null;
-        List<Submitted> reacted = new ArrayList<>();
-        for (Submitted s : w.submitted) {
-            try {
-                LogResult r = s.result().join();
-                if (!r.duplicate() && !r.events().isEmpty()) applied++;
-                else w.duplicates++;
-                for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev)); // committed: local readers see it whatever follows
-                if (s.event().op().startsWith("react.")) reacted.add(s);
-            } catch (CompletionException ce) {
-                Throwable c = ce.getCause();
-                if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
-                    w.duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
+        boolean ok = false;
+        try {
+            RuntimeException failure = null;
+            List<Submitted> reacted = new ArrayList<>();
+            for (Submitted s : w.submitted) {
+                try {
+                    LogResult r = s.result().join();
+                    if (!r.duplicate() && !r.events().isEmpty()) applied++;
+                    else w.duplicates++;
+                    for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev)); // committed: local readers see it whatever follows
                     if (s.event().op().startsWith("react.")) reacted.add(s);
-                } else if (failure == null) {
-                    failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                } catch (CompletionException ce) {
+                    Throwable c = ce.getCause();
+                    if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
+                        w.duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
+                        if (s.event().op().startsWith("react.")) reacted.add(s);
+                    } else if (failure == null) {
+                        failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                    }
                 }
             }
-        }
-        boolean ok = failure == null && before.join();
-        try {
+            ok = failure == null && before.join();
             if (ok) {
                 for (Submitted s : reacted) {
                     store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
@@ -348,7 +349,9 @@ final class OrgInbound {
             }
         } catch (RuntimeException e) {
             ok = false;
+            log.warn("org channel {}: a batch from pod {} failed to settle ({}); it is refused and sent again", ch.id(), origin, e.getClass().getSimpleName());
         } finally {
+            // Whatever happened, the batches behind this one must learn how it ended, or they would wait for ever.
             settle(stream, w);
             settled.complete(ok);
         }

@@ -86,8 +86,16 @@ final class TcpProxy implements AutoCloseable {
                 closeQuietly(client);
                 continue;
             }
-            sockets.add(client);
-            sockets.add(upstream);
+            synchronized (this) {
+                // Accepted just before a sever: it must not outlive it (sever swept the live sockets already).
+                if (ss.isClosed() || server != ss) {
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
+                sockets.add(client);
+                sockets.add(upstream);
+            }
             pipe(client, upstream);
             pipe(upstream, client);
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,31 @@ class PeerLivenessTest {
         System.out.printf("pod-b restarted: ALIVE after %d ms%n", (System.nanoTime() - restarted) / 1_000_000);
         assertEquals(a.federation().identity().publicKeyText(), back.server().federation().peers().find("pod-a").orElseThrow().publicKey(),
                 "the restarted pod kept its links");
+    }
+
+    /**
+     * Re-admission still takes answered heartbeats in a row (readmitAfter = 2), but a pod that is back is probed at
+     * once when it calls in and again a quarter interval after it answers. With 2 s heartbeats, two answers a whole
+     * interval apart would take at least 2 s; the probes bring the peer back well within one interval.
+     */
+    @Test
+    void aRestartedPodIsReadmittedWithinOneIntervalByRecoveryProbes() throws Exception {
+        Map<String, String> slow = Map.of("pod.heartbeat_interval", "2000ms", "pod.grace", "100ms");
+        Pods.Pod a = Pods.start("pod-a", slow);
+        open.add(a);
+        Pods.Pod b = Pods.start("pod-b", slow);
+        Pods.link(a, b);
+        b.server().stop();
+        Await.until(Duration.ofSeconds(30), "pod-a to declare pod-b dead",
+                () -> a.federation().health().health("pod-b").state() == PeerState.DEAD);
+        TestServer back = TestServer.restartOnSamePort(b.server());
+        open.add(back);
+        long restarted = System.nanoTime();
+        Await.until(Duration.ofSeconds(20), "pod-a to see pod-b alive again",
+                () -> a.federation().health().health("pod-b").state() == PeerState.ALIVE);
+        long ms = (System.nanoTime() - restarted) / 1_000_000;
+        System.out.printf("pod-b restarted (2 s heartbeats): ALIVE after %d ms%n", ms);
+        assertTrue(ms < 2000 - ALLOWANCE.toMillis() / 2, "re-admitted after " + ms + " ms; two heartbeats an interval apart take 2000 ms");
     }
 
     /** The times from a fault to SUSPECT and to DEAD. */
