@@ -38,7 +38,7 @@ public final class ConfigLoader {
                         "send_queue_max", "token_refresh_lead", "revocation_sweep")),
             Map.entry("pod", Set.of("id", "public_url", "heartbeat_interval", "dead_after_missed", "grace", "max_clock_skew",
                         "request_window", "clock_offset", "org_resync_interval", "max_resilient_channels",
-                        "max_replicated_bytes", "replication_rate", "lease_duration")),
+                        "max_replicated_bytes", "replication_rate", "lease_duration", "tls_pin")),
             Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                         "allow_insecure_endpoints")),
             Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
@@ -295,7 +295,12 @@ public final class ConfigLoader {
         if (rate < 1) problems.add("pod.replication_rate must be at least 1 byte per second");
         Duration lease = duration("pod.lease_duration", d.leaseDuration());
         if (lease.compareTo(skew.multipliedBy(2)) <= 0) problems.add("pod.lease_duration must be longer than twice pod.max_clock_skew");
-        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync, maxResilient, maxReplicated, rate, lease);
+        String pin = str("pod.tls_pin", d.tlsPin());
+        if (!pin.isEmpty()) {
+            if (!io.parley.server.federation.TlsPin.valid(pin)) problems.add("pod.tls_pin must be sha256/ and the base64 of 32 bytes (got '" + pin + "')");
+            if (!url.startsWith("https://")) problems.add("pod.tls_pin needs an https:// pod.public_url: a pin is a TLS certificate's key");
+        }
+        return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync, maxResilient, maxReplicated, rate, lease, pin);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

@@ -88,14 +88,17 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param maxReplicatedBytes bytes of other pods' replicated logs this pod keeps (1 GiB)
      * @param replicationRate replicated bytes per second this pod takes in (1 MiB/s; bursts of 8 times that)
      * @param leaseDuration how long an acting primary's lease lasts without renewal (30s)
+     * @param tlsPin {@code sha256/<base64>} of the public key of the TLS certificate this pod is served with at its
+     *     https public URL; peers that link to it pin their connections to that key (none: CA validation)
      */
     public record Pod(String id, String publicUrl, Duration heartbeatInterval, int deadAfterMissed, Duration grace,
                       Duration maxClockSkew, Duration requestWindow, Duration clockOffset, Duration orgResyncInterval,
-                      int maxResilientChannels, long maxReplicatedBytes, long replicationRate, Duration leaseDuration) {
+                      int maxResilientChannels, long maxReplicatedBytes, long replicationRate, Duration leaseDuration,
+                      String tlsPin) {
         /** The defaults with this id. */
         public Pod(String id) {
             this(id, "", Duration.ofSeconds(1), 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ZERO,
-                    Duration.ofSeconds(60), 20, 1L << 30, 1L << 20, Duration.ofSeconds(30));
+                    Duration.ofSeconds(60), 20, 1L << 30, 1L << 20, Duration.ofSeconds(30), "");
         }
     }
 

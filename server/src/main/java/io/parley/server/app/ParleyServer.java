@@ -150,7 +150,7 @@ public final class ParleyServer implements AutoCloseable {
     private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
         return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
                 p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval(), p.maxResilientChannels(),
-                p.maxReplicatedBytes(), p.replicationRate(), p.leaseDuration());
+                p.maxReplicatedBytes(), p.replicationRate(), p.leaseDuration(), p.tlsPin().isEmpty() ? null : p.tlsPin());
     }
 
     /** {@return the domain services (for the CLI and tests)} */

@@ -59,7 +59,7 @@ public final class Federation implements AutoCloseable {
         InboundAuth auth = new InboundAuth(identity.id(), store, clock, settings.requestWindow(), registry);
         this.routes = new PodRoutes(router, auth, identity, peers);
         this.heartbeats = new Heartbeats(client, peers, health, skew, new PeerMetrics(registry, health), clock, settings.heartbeatInterval());
-        this.peering = new Peering(identity, publicUrl, store, peers, client, health, skew, heartbeats, auth, clock);
+        this.peering = new Peering(identity, publicUrl, settings.tlsPin(), store, peers, client, health, skew, heartbeats, auth, clock);
         heartbeats.register(routes);
         peering.register(routes);
     }

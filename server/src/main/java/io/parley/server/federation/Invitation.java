@@ -14,8 +14,9 @@ import java.util.Base64;
  *
  * @param v the format version (1)
  * @param expiresAt epoch milliseconds after which the inviter refuses the token
+ * @param tlsPin the pin of the inviter's TLS certificate key ({@link TlsPin}; an https URL only), or null
  */
-public record Invitation(int v, String podId, String url, String publicKey, String token, long expiresAt) {
+public record Invitation(int v, String podId, String url, String publicKey, String token, long expiresAt, String tlsPin) {
     /** {@return the invitation string} */
     String encode() {
         try {
@@ -39,6 +40,9 @@ public record Invitation(int v, String podId, String url, String publicKey, Stri
         if (inv.podId() == null || !inv.podId().matches("^[a-z0-9][a-z0-9.-]{0,62}$")) throw invalid("the invitation's pod id is not valid");
         if (inv.url() == null || !inv.url().matches("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")) throw invalid("the invitation's URL is not valid");
         if (inv.token() == null || inv.token().length() < 16) throw invalid("the invitation has no token");
+        if (inv.tlsPin() != null && (!TlsPin.valid(inv.tlsPin()) || !inv.url().startsWith("https://"))) {
+            throw invalid("the invitation's TLS pin is not sha256/<base64> of 32 bytes for an https URL");
+        }
         try {
             Ed25519.publicKey(inv.publicKey());
         } catch (IllegalArgumentException | NullPointerException e) {

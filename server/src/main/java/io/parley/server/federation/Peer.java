@@ -9,8 +9,13 @@ import java.util.Objects;
  *
  * @param direction who made the invitation that linked it
  * @param scoreOverride the admin's fixed health score for it, or null
+ * @param tlsPin the pin of its TLS certificate's key, from its invitation or its accept call, or null
  */
-public record Peer(String id, String url, String publicKey, Instant linkedAt, Direction direction, Integer scoreOverride) {
+public record Peer(String id, String url, String publicKey, Instant linkedAt, Direction direction, Integer scoreOverride, String tlsPin) {
+    public Peer(String id, String url, String publicKey, Instant linkedAt, Direction direction, Integer scoreOverride) {
+        this(id, url, publicKey, linkedAt, direction, scoreOverride, null);
+    }
+
     /** Which side of the link made the invitation. */
     public enum Direction {
         /** This pod invited the peer. */
@@ -32,7 +37,7 @@ public record Peer(String id, String url, String publicKey, Instant linkedAt, Di
     }
 
     /** {@return where and as whom to reach it} */
-    public PeerAddress address() { return new PeerAddress(id, url, Ed25519.publicKey(publicKey)); }
+    public PeerAddress address() { return new PeerAddress(id, url, Ed25519.publicKey(publicKey), tlsPin); }
 
-    Peer withOverride(Integer score) { return new Peer(id, url, publicKey, linkedAt, direction, score); }
+    Peer withOverride(Integer score) { return new Peer(id, url, publicKey, linkedAt, direction, score, tlsPin); }
 }

@@ -41,16 +41,16 @@ public final class Peering {
     private static final Logger log = LoggerFactory.getLogger(Peering.class);
 
     /** The body of the peering call: the accepting pod and the token. */
-    record AcceptCall(String token, String podId, String url, String publicKey) {}
+    record AcceptCall(String token, String podId, String url, String publicKey, String tlsPin) {}
 
     /** The inviter's answer: itself. */
-    record AcceptAnswer(String podId, String url, String publicKey) {}
+    record AcceptAnswer(String podId, String url, String publicKey, String tlsPin) {}
 
     /** A new invitation: the string to hand over and when it stops working. */
     public record Created(String invitation, Instant expiresAt) {}
 
     /** A linked peer with its health, for the admin API. */
-    public record PeerView(String id, String url, String publicKey, String fingerprint, Instant linkedAt, String direction,
+    public record PeerView(String id, String url, String publicKey, String fingerprint, String tlsPin, Instant linkedAt, String direction,
                            String state, int score, int computedScore, Integer override, boolean usable, int missedHeartbeats,
                            Instant lastSeen, double p95LatencyMs, Long clockOffsetMs, boolean skewed) {}
 
@@ -64,9 +64,12 @@ public final class Peering {
     private final Heartbeats heartbeats;
     private final InboundAuth auth;
     private final Clock clock;
+    /** This pod's TLS key pin, carried by its invitations and accept calls, or null. */
+    private final String tlsPin;
 
-    Peering(PodIdentity me, Supplier<String> publicUrl, PodStore store, PeerDirectory peers, PodClient client,
+    Peering(PodIdentity me, Supplier<String> publicUrl, String tlsPin, PodStore store, PeerDirectory peers, PodClient client,
             HealthManager health, ClockSkew skew, Heartbeats heartbeats, InboundAuth auth, Clock clock) {
+        this.tlsPin = tlsPin;
         this.me = me;
         this.publicUrl = publicUrl;
         this.store = store;
@@ -89,7 +92,7 @@ public final class Peering {
         String token = Signing.nonce() + Signing.nonce();
         store.insertInvitation(new PodStore.Invitation(Uuid7.next(), Invitation.tokenHash(token), caller.userId(), now, expires));
         log.info("pod invitation created by user {}, valid until {}", caller.userId(), expires);
-        return new Created(new Invitation(1, me.id(), publicUrl.get(), me.publicKeyText(), token, expires.toEpochMilli()).encode(), expires);
+        return new Created(new Invitation(1, me.id(), publicUrl.get(), me.publicKeyText(), token, expires.toEpochMilli(), tlsPin).encode(), expires);
     }
 
     /** Presents another pod's invitation to it and, when it confirms, links it. {@return the new peer} */
@@ -104,8 +107,8 @@ public final class Peering {
             }
         });
         PublicKey key = Ed25519.publicKey(inv.publicKey());
-        AcceptCall call = new AcceptCall(inv.token(), me.id(), publicUrl.get(), me.publicKeyText());
-        PodResult r = client.sendAsync(new PeerAddress(inv.podId(), inv.url(), key), ACCEPT, PodClient.json(call), ACCEPT_TIMEOUT,
+        AcceptCall call = new AcceptCall(inv.token(), me.id(), publicUrl.get(), me.publicKeyText(), tlsPin);
+        PodResult r = client.sendAsync(new PeerAddress(inv.podId(), inv.url(), key, inv.tlsPin()), ACCEPT, PodClient.json(call), ACCEPT_TIMEOUT,
                 PodClient.Report.NONE).join();
         switch (r) {
             case PodResult.Failed f when f.code() != null && f.status() >= 400 && f.status() < 500 -> {
@@ -126,7 +129,7 @@ public final class Peering {
                 }
             }
         }
-        Peer peer = new Peer(inv.podId(), inv.url(), inv.publicKey(), clock.instant(), Peer.Direction.THEY_INVITED, null);
+        Peer peer = new Peer(inv.podId(), inv.url(), inv.publicKey(), clock.instant(), Peer.Direction.THEY_INVITED, null, inv.tlsPin());
         store.savePeer(peer);
         linked(peer);
         log.info("linked to pod {} at {} (key {}), which invited this pod", peer.id(), peer.url(), PodIdentity.fingerprint(peer.publicKey()));
@@ -186,13 +189,16 @@ public final class Peering {
         if (call.token() == null || call.url() == null || !call.url().matches("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")) {
             throw auth.reject(ErrorCode.INVALID_INVITATION, "token and an http(s) url are required");
         }
+        if (call.tlsPin() != null && (!TlsPin.valid(call.tlsPin()) || !call.url().startsWith("https://"))) {
+            throw auth.reject(ErrorCode.INVALID_INVITATION, "a TLS pin is sha256/<base64> of 32 bytes, for an https url");
+        }
         if (call.podId().equals(me.id())) throw auth.reject(ErrorCode.POD_ID_CONFLICT, "pod id '" + me.id() + "' is this pod's own");
         store.peer(call.podId()).ifPresent(existing -> {
             if (!existing.publicKey().equals(call.publicKey())) {
                 throw auth.reject(ErrorCode.POD_ID_CONFLICT, "a pod '" + call.podId() + "' is already linked with another key");
             }
         });
-        Peer peer = new Peer(call.podId(), call.url(), call.publicKey(), clock.instant(), Peer.Direction.WE_INVITED, null);
+        Peer peer = new Peer(call.podId(), call.url(), call.publicKey(), clock.instant(), Peer.Direction.WE_INVITED, null, call.tlsPin());
         switch (store.linkByInvitation(Invitation.tokenHash(call.token()), peer, clock.instant())) {
             case ACCEPTED -> { }
             case EXPIRED -> throw auth.reject(ErrorCode.EXPIRED_INVITATION, "the invitation expired");
@@ -202,7 +208,7 @@ public final class Peering {
         linked(peer);
         log.info("linked to pod {} at {} (key {}), which accepted this pod's invitation", peer.id(), peer.url(),
                 PodIdentity.fingerprint(peer.publicKey()));
-        return HttpResponse.ok(new AcceptAnswer(me.id(), publicUrl.get(), me.publicKeyText()));
+        return HttpResponse.ok(new AcceptAnswer(me.id(), publicUrl.get(), me.publicKeyText(), tlsPin));
     }
 
     private void linked(Peer peer) {
@@ -224,7 +230,7 @@ public final class Peering {
     private PeerView view(Peer p) {
         PeerHealth h = health.health(p.id());
         Long offset = skew.offset(p.id()).map(Duration::toMillis).orElse(null);
-        return new PeerView(p.id(), p.url(), p.publicKey(), PodIdentity.fingerprint(p.publicKey()), p.linkedAt(), p.direction().wire(),
+        return new PeerView(p.id(), p.url(), p.publicKey(), PodIdentity.fingerprint(p.publicKey()), p.tlsPin(), p.linkedAt(), p.direction().wire(),
                 h.state().name().toLowerCase(java.util.Locale.ROOT), h.score(), h.computedScore(), h.override(), h.usable(),
                 h.missedHeartbeats(), h.lastSeen(), h.p95LatencyMs(), offset, skew.skewed(p.id()));
     }

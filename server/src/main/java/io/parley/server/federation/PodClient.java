@@ -59,8 +59,22 @@ public final class PodClient implements AutoCloseable {
         this.health = health;
         this.peers = peers;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+        this.http = builder().build();
+    }
+
+    private HttpClient.Builder builder() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).executor(executor);
+    }
+
+    /** One client per pinned peer (its own TLS context and connections), made on first use. */
+    private final java.util.Map<String, HttpClient> pinned = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@return the client for this address: pinned to its TLS key if it has a pin} */
+    private HttpClient http(PeerAddress to) {
+        if (to.tlsPin() == null) return http;
+        if (!to.url().startsWith("https://")) throw new IllegalArgumentException("a TLS pin needs an https URL");
+        return pinned.computeIfAbsent(to.id() + "\n" + to.tlsPin(), k -> builder().sslContext(TlsPin.context(to.id(), to.tlsPin())).build());
     }
 
     /** Sends to a linked peer and waits; {@return the result} (REJECTED with code {@code unknown_pod} if not linked) */
@@ -89,7 +103,7 @@ public final class PodClient implements AutoCloseable {
         long start = System.nanoTime();
         CompletableFuture<PodResult> result;
         try {
-            result = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+            result = http(to).sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .handle((response, error) -> outcome(to, nonce, response, error, Duration.ofNanos(System.nanoTime() - start)));
         } catch (IllegalArgumentException e) {
             result = CompletableFuture.completedFuture(new PodResult.Failed(Failure.ERROR, 0, null, "bad peer URL", Duration.ZERO));
@@ -127,7 +141,7 @@ public final class PodClient implements AutoCloseable {
         long start = System.nanoTime();
         HttpResponse<java.io.InputStream> response;
         try {
-            response = http.send(signed(to, path, json(body), deadline, nonce), HttpResponse.BodyHandlers.ofInputStream());
+            response = http(to).send(signed(to, path, json(body), deadline, nonce), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {

@@ -9,10 +9,19 @@ import java.time.Duration;
  * @param orgResyncInterval how often every org's state (members, channel offers) is sent again to its members
  * @param maxResilientChannels, maxReplicatedBytes, replicationRate the replication quotas (resilient channels)
  * @param leaseDuration an acting primary's lease
+ * @param tlsPin this pod's TLS key pin (see {@link TlsPin}) that its invitations carry, or null
  */
 public record PodSettings(String id, Duration heartbeatInterval, int deadAfterMissed, Duration grace, Duration maxClockSkew,
                           Duration requestWindow, Duration clockOffset, Duration orgResyncInterval, int maxResilientChannels,
-                          long maxReplicatedBytes, long replicationRate, Duration leaseDuration) {
+                          long maxReplicatedBytes, long replicationRate, Duration leaseDuration, String tlsPin) {
+    /** Without a TLS pin. */
+    public PodSettings(String id, Duration heartbeatInterval, int deadAfterMissed, Duration grace, Duration maxClockSkew,
+                       Duration requestWindow, Duration clockOffset, Duration orgResyncInterval, int maxResilientChannels,
+                       long maxReplicatedBytes, long replicationRate, Duration leaseDuration) {
+        this(id, heartbeatInterval, deadAfterMissed, grace, maxClockSkew, requestWindow, clockOffset, orgResyncInterval, maxResilientChannels,
+                maxReplicatedBytes, replicationRate, leaseDuration, null);
+    }
+
     /** Without the org and resilient-channel settings: their defaults (tests and older callers). */
     public PodSettings(String id, Duration heartbeatInterval, int deadAfterMissed, Duration grace, Duration maxClockSkew,
                        Duration requestWindow, Duration clockOffset) {

@@ -13,12 +13,12 @@ import java.util.Optional;
 
 /** The {@code pod_peers} table: the pods this pod is linked to. */
 final class PodPeersTable {
-    private static final String COLS = "id, url, public_key, linked_at, direction, score_override";
+    private static final String COLS = "id, url, public_key, linked_at, direction, score_override, tls_pin";
     private static final String ALL = "SELECT " + COLS + " FROM pod_peers ORDER BY id";
     private static final String BY_ID = "SELECT " + COLS + " FROM pod_peers WHERE id = ?";
-    private static final String UPSERT = "INSERT INTO pod_peers (" + COLS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
+    private static final String UPSERT = "INSERT INTO pod_peers (" + COLS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
             + " SET url = excluded.url, public_key = excluded.public_key, linked_at = excluded.linked_at,"
-            + " direction = excluded.direction, score_override = excluded.score_override";
+            + " direction = excluded.direction, score_override = excluded.score_override, tls_pin = excluded.tls_pin";
     private static final String DELETE = "DELETE FROM pod_peers WHERE id = ?";
     private static final String OVERRIDE = "UPDATE pod_peers SET score_override = ? WHERE id = ?";
 
@@ -49,6 +49,7 @@ final class PodPeersTable {
             Cols.instant(ps, 4, p.linkedAt());
             ps.setString(5, p.direction().wire());
             score(ps, 6, p.scoreOverride());
+            ps.setString(7, p.tlsPin());
             ps.executeUpdate();
         }
     }
@@ -77,6 +78,6 @@ final class PodPeersTable {
         int score = rs.getInt("score_override");
         Integer override = rs.wasNull() ? null : score;
         return new Peer(rs.getString("id"), rs.getString("url"), rs.getString("public_key"), Cols.instant(rs, "linked_at"),
-                Peer.Direction.fromWire(rs.getString("direction")), override);
+                Peer.Direction.fromWire(rs.getString("direction")), override, rs.getString("tls_pin"));
     }
 }

@@ -1,0 +1,60 @@
+package io.parley.server.federation;
+
+import io.parley.core.pod.PeerState;
+import io.parley.server.Await;
+import io.parley.server.Http;
+import io.parley.server.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pod served over TLS behind a front (a self-signed certificate) names its certificate's key pin; a pod that
+ * links to it pins every request to that key: the link works through the self-signed front, and when another key
+ * is served at the same address the pinned pod refuses the connection and finds the peer unreachable.
+ */
+@Timeout(90)
+class PodTlsPinTest {
+    @Test
+    void requestsArePinnedToThePeersTlsKey() throws Exception {
+        try (TlsFront front = new TlsFront()) {
+            Map<String, String> tls = Map.of("pod.public_url", front.url(), "pod.tls_pin", front.pin());
+            try (Pods.Pod a = Pods.start("pod-a", tls); Pods.Pod b = Pods.start("pod-b")) {
+                front.target(java.net.URI.create(a.server().baseUrl()).getPort());
+                Pods.link(a, b); // b accepts a's invitation: its accept call and heartbeats go to a over TLS, pinned
+                Peer seen = b.federation().peers().find("pod-a").orElseThrow();
+                assertEquals(front.pin(), seen.tlsPin(), "the pin came with the invitation");
+                assertEquals(front.url(), seen.url());
+                Http.Res view = b.http().get("/api/v1/admin/pod/peers", b.admin());
+                assertTrue(view.raw().contains(front.pin()), view.raw());
+                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok());
+
+                // Another key at the same address: refused by the pin, however valid its certificate.
+                String was = front.pin();
+                front.replaceKey();
+                assertTrue(!was.equals(front.pin()));
+                PodResult r = b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis()));
+                assertTrue(r instanceof PodResult.Failed, "an impostor key is refused: " + r);
+                Await.until(Duration.ofSeconds(20), "pod-b to find pod-a unreachable",
+                        () -> b.federation().health().health("pod-a").state() == PeerState.DEAD);
+                // pod-a still reaches pod-b (plain HTTP, no pin there).
+                assertTrue(a.federation().client().send("pod-b", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok());
+            }
+        }
+    }
+
+    @Test
+    void aPinNeedsHttpsAndItsForm() {
+        assertThrows(IllegalStateException.class, () -> TestServer.start(Map.of("pod.id", "pod-x", "pod.public_url", "http://127.0.0.1:1",
+                "pod.tls_pin", "sha256/" + "A".repeat(43) + "=")), "a pin with an http URL is refused at start");
+        assertThrows(IllegalStateException.class, () -> TestServer.start(Map.of("pod.id", "pod-x", "pod.public_url", "https://127.0.0.1:1",
+                "pod.tls_pin", "md5/abc")), "a malformed pin is refused at start");
+        assertTrue(TlsPin.valid("sha256/" + "A".repeat(43) + "="));
+    }
+}
