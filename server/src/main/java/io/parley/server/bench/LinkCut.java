@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import javax.net.ServerSocketFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,25 +16,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * through here, so {@link #cut()} partitions the link in that direction (connects refused, live connections reset)
  * and {@link #restore()} heals it. Its target can be set after it listens ({@link #target}), since the pod's URL
  * must name the forwarder before the pod starts.
+ *
+ * <p>Its listening sockets come from a {@link ServerSocketFactory}: an {@code SSLServerSocketFactory} makes it a TLS
+ * front (the tests' pinned-link pod), and {@link #restore(ServerSocketFactory)} may switch to another one on the
+ * same port (another certificate).
  */
-final class LinkCut implements AutoCloseable {
+public final class LinkCut implements AutoCloseable {
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
     private volatile int targetPort;
     private volatile ServerSocket server;
+    private volatile ServerSocketFactory factory;
     private final int port;
 
     LinkCut() throws IOException {
+        this(ServerSocketFactory.getDefault());
+    }
+
+    public LinkCut(ServerSocketFactory factory) throws IOException {
+        this.factory = factory;
         this.port = listen(0);
     }
 
-    int port() { return port; }
+    public int port() { return port; }
 
     String url() { return "http://127.0.0.1:" + port; }
 
-    void target(int port) { this.targetPort = port; }
+    public void target(int port) { this.targetPort = port; }
 
     private synchronized int listen(int wanted) throws IOException {
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss = factory.createServerSocket();
         ss.setReuseAddress(true);
         ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 128);
         server = ss;
@@ -85,7 +96,7 @@ final class LinkCut implements AutoCloseable {
     }
 
     /** Refuses new connections and resets the live ones. */
-    synchronized void cut() {
+    public synchronized void cut() {
         close(server);
         for (Socket s : live) {
             try {
@@ -100,6 +111,13 @@ final class LinkCut implements AutoCloseable {
 
     synchronized void restore() throws IOException {
         if (server.isClosed()) listen(port);
+    }
+
+    /** Cuts the link and listens again on the same port with sockets from {@code next}. */
+    public synchronized void restore(ServerSocketFactory next) throws IOException {
+        cut();
+        factory = next;
+        listen(port);
     }
 
     private void close(AutoCloseable c) {

@@ -22,11 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * own view of their health (scores are local by design); a peer thus gets one heartbeat per node per interval.
  * A heartbeat still in flight when the next round starts is not doubled.
  *
- * <p><b>Recovery probes.</b> A peer that is not ALIVE needs {@code readmitAfter} answered heartbeats in a row to be
- * re-admitted (the hysteresis). Waiting a whole interval between them would keep a pod that is back out of the
- * lanes for seconds, with its backlog growing; so a peer that is not ALIVE is probed again a quarter interval after
- * it answers, and at once when it calls this pod's heartbeat itself (a restarted pod's first act). The rule is the
- * same — consecutive answers — only sooner; a peer that answers every other heartbeat still stays out.
+ * <p><b>Recovery probes.</b> A DEAD peer needs {@code readmitAfter} answered heartbeats in a row to be re-admitted
+ * (the hysteresis). Waiting a whole interval between them would keep a pod that is back out of the lanes for
+ * seconds, with its backlog growing; so a DEAD peer is probed again a quarter interval after it answers, and at once
+ * when it calls this pod's heartbeat itself (a restarted pod's first act). The rule is the same — consecutive
+ * answers — only sooner; a peer that answers every other heartbeat still stays out. A SUSPECT peer (a heartbeat or
+ * two missed, often just a loaded host) is not probed: extra heartbeats would only add to the load.
  */
 final class Heartbeats {
     static final String PATH = PodRoutes.PREFIX + "heartbeat";
@@ -66,7 +67,7 @@ final class Heartbeats {
     /** The inbound side: answers with this pod's clock. */
     void register(PodRoutes routes) {
         routes.handle(PATH, Beat.class, (from, beat) -> {
-            if (health.health(from).state() != PeerState.ALIVE) probe(from, Duration.ZERO); // it is back: see whether it answers too
+            if (health.health(from).state() == PeerState.DEAD) probe(from, Duration.ZERO); // it is back: see whether it answers too
             return PodReply.ok(new Echo(clock.millis()));
         });
     }
@@ -119,7 +120,7 @@ final class Heartbeats {
                         }
                         health.heartbeatOk(peer.id(), Duration.ofMillis(Math.max(0, t2 - t0)));
                         health.recordClockOffset(peer.id(), skew.sample(peer.id(), t0, echo.now(), t2));
-                        if (health.health(peer.id()).state() != PeerState.ALIVE) probe(peer.id(), recoveryProbe);
+                        if (health.health(peer.id()).state() == PeerState.DEAD) probe(peer.id(), recoveryProbe);
                     } else {
                         if (result instanceof PodResult.Failed f && log.isDebugEnabled()) {
                             log.debug("heartbeat to {} failed: {} {}", peer.id(), f.kind(), f.message());

@@ -26,7 +26,7 @@ class PodTlsPinTest {
         try (TlsFront front = new TlsFront()) {
             Map<String, String> tls = Map.of("pod.public_url", front.url(), "pod.tls_pin", front.pin());
             try (Pods.Pod a = Pods.start("pod-a", tls); Pods.Pod b = Pods.start("pod-b")) {
-                front.target(java.net.URI.create(a.server().baseUrl()).getPort());
+                front.target(a.server().baseUrl());
                 Pods.link(a, b); // b accepts a's invitation: its accept call and heartbeats go to a over TLS, pinned
                 Peer seen = b.federation().peers().find("pod-a").orElseThrow();
                 assertEquals(front.pin(), seen.tlsPin(), "the pin came with the invitation");
