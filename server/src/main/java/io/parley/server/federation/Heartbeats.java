@@ -49,7 +49,7 @@ final class Heartbeats {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Set<String> linked = Set.of();
     private volatile java.util.Map<String, Peer> byId = java.util.Map.of();
-    /** How soon a peer that is not ALIVE is probed again after it answered. */
+    /** How soon a DEAD peer is probed again after it answered. */
     private final Duration recoveryProbe;
 
     Heartbeats(PodClient client, PeerDirectory peers, HealthManager health, ClockSkew skew, PeerMetrics metrics, Clock clock,
