@@ -168,24 +168,35 @@ final class PodsBench {
         toA.restore();
         toB.restore();
         long t0 = System.nanoTime();
-        long[] firstMove = {0};
         long[] alive = {0};
-        await(Duration.ofMinutes(10), "pod-b to catch up after the link outage", () -> {
+        CatchUp up = catchUp("pod-b to catch up after the link outage", startCursor, () -> {
             if (alive[0] == 0 && alive(a, "pod-b")) alive[0] = System.nanoTime();
-            long[] c = a.cursor(orgChannelId, "pod-b");
-            if (firstMove[0] == 0 && c[0] > startCursor) firstMove[0] = System.nanoTime();
-            return c[0] >= c[1];
         });
-        long done = System.nanoTime();
+        long done = up.done();
         report("backlog of " + s.backlog() + " messages written on pod-a during a link outage",
                 String.format("in %.1f s (%.0f msgs/s)", written / 1e9, s.backlog() / (written / 1e9)));
         report("backlog replay to pod-b after a link outage (both pods up)", String.format("%.0f msgs/s from healing until caught up"
                         + " (%.1f s); %.0f msgs/s from the first batch applied (pod-a saw pod-b alive after %s ms, its first batch applied after %s ms)",
                 s.backlog() / ((done - t0) / 1e9), (done - t0) / 1e9,
-                firstMove[0] == 0 ? 0 : s.backlog() / ((done - firstMove[0]) / 1e9),
+                up.firstMove() == 0 ? 0 : s.backlog() / ((done - up.firstMove()) / 1e9),
                 alive[0] == 0 ? "?" : Long.toString((alive[0] - t0) / 1_000_000),
-                firstMove[0] == 0 ? "?" : Long.toString((firstMove[0] - t0) / 1_000_000)));
+                up.firstMove() == 0 ? "?" : Long.toString((up.firstMove() - t0) / 1_000_000)));
         await(Duration.ofMinutes(2), "equal digests after the link outage", () -> a.digest(orgChannelId).equals(b.digest(orgChannelId)));
+    }
+
+    /** When pod-a's cursor for pod-b first moved past where it was, and when it reached the log's end (nanoTime; 0: never moved). */
+    private record CatchUp(long firstMove, long done) {}
+
+    /** Polls pod-a's cursor for pod-b (running {@code eachPoll} first) until pod-b has the whole log. */
+    private CatchUp catchUp(String what, long startCursor, Runnable eachPoll) throws InterruptedException {
+        long[] firstMove = {0};
+        await(Duration.ofMinutes(10), what, () -> {
+            eachPoll.run();
+            long[] c = a.cursor(orgChannelId, "pod-b");
+            if (firstMove[0] == 0 && c[0] > startCursor) firstMove[0] = System.nanoTime();
+            return c[0] >= c[1];
+        });
+        return new CatchUp(firstMove[0], System.nanoTime());
     }
 
     // ---- 3. death → DEAD ----
@@ -208,21 +219,16 @@ final class PodsBench {
         b.start();
         toB.target(b.port());
         long back = System.nanoTime();
-        long[] firstMove = {0};
-        await(Duration.ofMinutes(10), "pod-b to catch up", () -> {
-            long[] c = a.cursor(orgChannelId, "pod-b");
-            if (firstMove[0] == 0 && c[0] > startCursor) firstMove[0] = System.nanoTime();
-            return c[0] >= c[1];
-        });
-        long done = System.nanoTime();
+        CatchUp up = catchUp("pod-b to catch up", startCursor, () -> { });
+        long done = up.done();
         double fromReturn = s.backlog() / ((done - back) / 1e9);
-        double fromFirst = firstMove[0] == 0 ? 0 : s.backlog() / ((done - firstMove[0]) / 1e9);
+        double fromFirst = up.firstMove() == 0 ? 0 : s.backlog() / ((done - up.firstMove()) / 1e9);
         report("backlog of " + s.backlog() + " messages written on pod-a while pod-b was down",
                 String.format("in %.1f s (%.0f msgs/s, faster than the real-time 100 msgs/s)", written / 1e9, s.backlog() / (written / 1e9)));
         report("backlog replay to pod-b", String.format("%.0f msgs/s from its return (listening, %d ms after start) until caught up"
                         + " (%.1f s); %.0f msgs/s from the first batch applied (pod-a saw it back after %d ms)",
                 fromReturn, (back - t0) / 1_000_000, (done - back) / 1e9, fromFirst,
-                firstMove[0] == 0 ? -1 : (firstMove[0] - back) / 1_000_000));
+                up.firstMove() == 0 ? -1 : (up.firstMove() - back) / 1_000_000));
         await(Duration.ofMinutes(2), "equal digests after the replay", () -> a.digest(orgChannelId).equals(b.digest(orgChannelId)));
     }
 

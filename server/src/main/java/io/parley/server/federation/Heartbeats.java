@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,8 +49,8 @@ final class Heartbeats {
     private final Clock clock;
     private final Duration interval;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private volatile Set<String> linked = Set.of();
-    private volatile java.util.Map<String, Peer> byId = java.util.Map.of();
+    /** The linked peers as of the last round, by id. */
+    private volatile Map<String, Peer> linked = Map.of();
     /** How soon a DEAD peer is probed again after it answered. */
     private final Duration recoveryProbe;
 
@@ -82,21 +84,19 @@ final class Heartbeats {
             health.tick();
             return;
         }
-        Set<String> ids = Set.copyOf(current.stream().map(Peer::id).toList());
-        for (String gone : linked) {
-            if (!ids.contains(gone)) forget(gone);
+        Map<String, Peer> now = new HashMap<>();
+        for (Peer p : current) now.put(p.id(), p);
+        for (String gone : linked.keySet()) {
+            if (!now.containsKey(gone)) forget(gone);
         }
         for (Peer p : current) {
-            if (!linked.contains(p.id())) {
+            if (!linked.containsKey(p.id())) {
                 health.watch(p.id());
                 if (p.scoreOverride() != null) health.override(p.id(), p.scoreOverride());
                 metrics.add(p.id());
             }
         }
-        linked = ids;
-        java.util.Map<String, Peer> index = new java.util.HashMap<>();
-        for (Peer p : current) index.put(p.id(), p);
-        byId = java.util.Map.copyOf(index);
+        linked = Map.copyOf(now);
         for (Peer p : current) {
             if (inFlight.add(p.id())) send(p);
         }
@@ -108,7 +108,7 @@ final class Heartbeats {
         client.sendAsync(peer.address(), PATH, PodClient.json(new Beat(t0)), interval, PodClient.Report.NONE)
                 .whenComplete((result, error) -> {
                     inFlight.remove(peer.id());
-                    if (!linked.contains(peer.id())) return; // unlinked meanwhile
+                    if (!linked.containsKey(peer.id())) return; // unlinked meanwhile
                     if (result instanceof PodResult.Ok ok) {
                         long t2 = clock.millis();
                         Echo echo;
@@ -135,16 +135,16 @@ final class Heartbeats {
         java.util.concurrent.Executor later = delay.isZero() ? Runnable::run
                 : java.util.concurrent.CompletableFuture.delayedExecutor(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         later.execute(() -> {
-            Peer p = byId.get(peer);
-            if (p != null && linked.contains(peer) && inFlight.add(peer)) send(p);
+            Peer p = linked.get(peer);
+            if (p != null && inFlight.add(peer)) send(p);
         });
     }
 
     /** Drops a peer that was unlinked (here or on another node). */
     void forget(String peer) {
-        Set<String> rest = new java.util.HashSet<>(linked);
+        Map<String, Peer> rest = new HashMap<>(linked);
         rest.remove(peer);
-        linked = Set.copyOf(rest);
+        linked = Map.copyOf(rest);
         health.forget(peer);
         skew.forget(peer);
         metrics.remove(peer);

@@ -31,11 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class OrgRelayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
+        open.close();
     }
 
     private static int freePort() throws Exception {
@@ -68,17 +68,14 @@ class OrgRelayTest {
 
     @Test
     void messagesGoAroundACutLinkThroughARelayAndConvergeAfterHealing() throws Exception {
-        Pods.Pod a = Pods.start("pod-a");
-        open.add(a);
+        Pods.Pod a = open.pod("pod-a");
         TcpProxy toA = new TcpProxy("127.0.0.1", a.server().port());
         open.add(toA);
-        Pods.Pod b = Pods.start("pod-b");
-        open.add(b);
+        Pods.Pod b = open.pod("pod-b");
         int cPort = freePort();
         TcpProxy toC = new TcpProxy("127.0.0.1", cPort);
         open.add(toC);
-        Pods.Pod c = Pods.start("pod-c", Map.of("server.port", Integer.toString(cPort), "pod.public_url", "http://" + toC.hostPort()));
-        open.add(c);
+        Pods.Pod c = open.pod("pod-c", Map.of("server.port", Integer.toString(cPort), "pod.public_url", "http://" + toC.hostPort()));
         Pods.link(a, b);
         link(c, b, c.server().baseUrl());          // B reaches C directly
         link(a, c, "http://" + toA.hostPort());    // C reaches A through toA; A reaches C through toC (C's public URL)

@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(90)
 class PodPartitionTest {
     private static final Duration ALLOWANCE = Duration.ofMillis(700);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
     private java.nio.file.Path dir;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
+        open.close();
         if (dir != null) Chaos.deleteTree(dir);
     }
 
@@ -52,9 +52,7 @@ class PodPartitionTest {
         TcpProxy proxy = new TcpProxy("127.0.0.1", port);
         open.add(proxy);
         proxies.add(proxy);
-        Pods.Pod p = Pods.start(id, Map.of("server.port", Integer.toString(port), "pod.public_url", "http://" + proxy.hostPort()));
-        open.add(p);
-        return p;
+        return open.pod(id, Map.of("server.port", Integer.toString(port), "pod.public_url", "http://" + proxy.hostPort()));
     }
 
     @Test
@@ -83,8 +81,7 @@ class PodPartitionTest {
     @Test
     void aKilledPodInItsOwnJvmIsDeclaredDeadWithinTheBound() throws Exception {
         dir = Chaos.tempDir();
-        Pods.Pod a = Pods.start("pod-a");
-        open.add(a);
+        Pods.Pod a = open.pod("pod-a");
         Map<String, String> env = Map.of("PARLEY_POD_ID", "pod-b", "PARLEY_POD_HEARTBEAT_INTERVAL", Pods.INTERVAL.toMillis() + "ms",
                 "PARLEY_POD_DEAD_AFTER_MISSED", Integer.toString(Pods.MISSED), "PARLEY_POD_GRACE", Pods.GRACE.toMillis() + "ms");
         ServerProcess b = ServerProcess.start(dir.resolve("b"), List.of(), env, Duration.ofSeconds(60));

@@ -33,17 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class OrgChannelsEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-    }
-
-    private Pods.Pod pod(String id) {
-        Pods.Pod p = Pods.start(id);
-        open.add(p);
-        return p;
+        open.close();
     }
 
     private WsClient ws(Pods.Pod p, String token) {
@@ -59,9 +53,9 @@ class OrgChannelsEndToEndTest {
 
     @Test
     void messagesEditsDeletesReactionsAndThreadsConvergeOnThreePods() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);
@@ -141,9 +135,9 @@ class OrgChannelsEndToEndTest {
 
     @Test
     void anAlteredOrForgedRelayedEnvelopeIsRefused() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         OrgWire.Event ev = new OrgWire.Event(1, "post", io.parley.core.id.Uuid7.next(), "pod-a", 1L << 20, System.currentTimeMillis(),
@@ -188,9 +182,9 @@ class OrgChannelsEndToEndTest {
 
     @Test
     void aStoppedPodGetsItsBacklogInOrderAndTheIndicatorComesAndGoes() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("shared", a, b, c);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1), chatC = s.chats().get(2);

@@ -34,17 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OrgFilesEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-    }
-
-    private Pods.Pod pod(String id) {
-        Pods.Pod p = Pods.start(id);
-        open.add(p);
-        return p;
+        open.close();
     }
 
     private static HttpResponse<byte[]> get(Pods.Pod p, String path, String token) {
@@ -61,9 +55,9 @@ class OrgFilesEndToEndTest {
 
     @Test
     void aFileStaysOnItsOriginAndIsFetchedForMembersOnly() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         Pods.link(a, b);
         Pods.link(a, c);
         // C is a member of the org but maps nothing: it is offered the channel only.

@@ -26,23 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class OrgRemoteAuthorsEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-    }
-
-    private Pods.Pod pod(String id) {
-        Pods.Pod p = Pods.start(id);
-        open.add(p);
-        return p;
+        open.close();
     }
 
     @Test
     void aRemoteAuthorIsShownToReadersOfTheSharedChatOnly() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
         Pods.link(a, b);
         Orgs3.Shared s = Orgs3.share("people", a, b);
         UUID chatA = s.chats().get(0), chatB = s.chats().get(1);

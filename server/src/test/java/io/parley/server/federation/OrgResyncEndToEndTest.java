@@ -26,17 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class OrgResyncEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-    }
-
-    private Pods.Pod pod(String id, Map<String, String> extra) {
-        Pods.Pod p = Pods.start(id, extra);
-        open.add(p);
-        return p;
+        open.close();
     }
 
     private static List<String> orgChannels(Pods.Pod p) {
@@ -60,8 +54,8 @@ class OrgResyncEndToEndTest {
 
     @Test
     void aPodThatWasAwayGetsTheOrgWhenItComesBack() throws Exception {
-        Pods.Pod a = pod("pod-a", Map.of()); // the timer (60 s) plays no part here
-        Pods.Pod b = pod("pod-b", Map.of());
+        Pods.Pod a = open.pod("pod-a", Map.of()); // the timer (60 s) plays no part here
+        Pods.Pod b = open.pod("pod-b", Map.of());
         Pods.link(a, b);
         b.server().stop();
         Await.until(WAIT, "A to see B dead", () -> "dead".equals(a.state("pod-b")));
@@ -76,8 +70,8 @@ class OrgResyncEndToEndTest {
 
     @Test
     void aLostOfferIsSentAgainOnTheTimer() throws Exception {
-        Pods.Pod a = pod("pod-a", Map.of("pod.org_resync_interval", "1s"));
-        Pods.Pod b = pod("pod-b", Map.of());
+        Pods.Pod a = open.pod("pod-a", Map.of("pod.org_resync_interval", "1s"));
+        Pods.Pod b = open.pod("pod-b", Map.of());
         Pods.link(a, b);
         String channel = newOrgWithChannel(a, "pod-b", "lost");
         Await.until(WAIT, "B to be offered the channel", () -> orgChannels(b).contains(channel));

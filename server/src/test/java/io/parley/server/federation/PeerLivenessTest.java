@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PeerLivenessTest {
     /** What a loaded 2-core machine may add to the timers. */
     static final Duration ALLOWANCE = Duration.ofMillis(700);
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
+        open.close();
     }
 
     /** {@return the longest detection may take: misses + grace, one interval of jitter, and the allowance} */
@@ -38,8 +38,7 @@ class PeerLivenessTest {
 
     @Test
     void aStoppedPodIsSuspectThenDeadWithinTheBoundAndAliveAfterItsRestart() throws Exception {
-        Pods.Pod a = Pods.start("pod-a");
-        open.add(a);
+        Pods.Pod a = open.pod("pod-a");
         Pods.Pod b = Pods.start("pod-b");
         Pods.link(a, b);
 
@@ -70,8 +69,7 @@ class PeerLivenessTest {
     @Test
     void aRestartedPodIsReadmittedWithinOneIntervalByRecoveryProbes() throws Exception {
         Map<String, String> slow = Map.of("pod.heartbeat_interval", "2000ms", "pod.grace", "100ms");
-        Pods.Pod a = Pods.start("pod-a", slow);
-        open.add(a);
+        Pods.Pod a = open.pod("pod-a", slow);
         Pods.Pod b = Pods.start("pod-b", slow);
         Pods.link(a, b);
         b.server().stop();

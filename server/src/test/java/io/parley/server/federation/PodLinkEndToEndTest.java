@@ -42,27 +42,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class PodLinkEndToEndTest {
     private static final HttpClient RAW = HttpClient.newHttpClient();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-    }
-
-    private Pods.Pod pod(String id, Map<String, String> extra) {
-        Pods.Pod p = Pods.start(id, extra);
-        open.add(p);
-        return p;
-    }
-
-    private Pods.Pod pod(String id) {
-        return pod(id, Map.of());
+        open.close();
     }
 
     @Test
     void twoPodsLinkThroughTheAdminApiAndShowEachOtherInHealthAndMetrics() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
         JsonNode inv = a.invite();
         JsonNode decoded = Http.JSON.readTree(Base64.getUrlDecoder().decode(inv.get("invitation").asText()));
         assertAll(
@@ -98,9 +88,9 @@ class PodLinkEndToEndTest {
 
     @Test
     void threePodsLinkPairwiseAndEachSeesTheOtherTwoAlive() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         Pods.linkAll(a, b, c);
         for (Pods.Pod p : List.of(a, b, c)) {
             Http.Res r = p.http().get("/api/v1/admin/pod/peers", p.admin());
@@ -111,8 +101,8 @@ class PodLinkEndToEndTest {
 
     @Test
     void forgedReplayedStaleUnknownAndUnsignedRequestsAreRefusedAndCounted() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
         Pods.link(a, b);
         PodIdentity aKey = a.federation().identity();
         byte[] body = "{\"sentAt\":1}".getBytes(StandardCharsets.UTF_8);
@@ -157,9 +147,9 @@ class PodLinkEndToEndTest {
 
     @Test
     void expiredReusedForeignAndMalformedInvitationsAreRefused() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.Pod c = open.pod("pod-c");
         String once = a.invite().get("invitation").asText();
         assertEquals(201, b.accept(once).status());
         Http.Res reused = c.accept(once);
@@ -190,8 +180,8 @@ class PodLinkEndToEndTest {
     @Test
     void anInviterSideExpiryIsRefusedEvenWhenTheAccepterClockDisagrees() throws Exception {
         // pod-b's clock runs 3 s behind (within the request window): it believes the invitation is still good; pod-a does not.
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b", Map.of("pod.clock_offset", "-3s", "pod.max_clock_skew", "5s"));
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b", Map.of("pod.clock_offset", "-3s", "pod.max_clock_skew", "5s"));
         Http.Res inv = a.http().post("/api/v1/admin/pod/invitations", Map.of("expiresIn", 1), a.admin());
         java.time.Instant expiry = java.time.Instant.parse(inv.body().get("expiresAt").asText());
         Await.until(Duration.ofSeconds(5), "the invitation to expire", () -> java.time.Instant.now().isAfter(expiry.plusMillis(100)));
@@ -201,7 +191,7 @@ class PodLinkEndToEndTest {
 
     @Test
     void onlyPodAdminsManageLinks() throws Exception {
-        Pods.Pod a = pod("pod-a");
+        Pods.Pod a = open.pod("pod-a");
         Team team = a.team();
         String member = team.add("mel", Role.MEMBER).accessToken();
         String admin = team.add("ada", Role.ADMIN).accessToken();
@@ -214,8 +204,8 @@ class PodLinkEndToEndTest {
 
     @Test
     void unlinkingRemovesThePeerOnBothSidesAndOverridesFixTheScore() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b");
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
         Pods.link(a, b);
         Http.Res set = a.http().put("/api/v1/admin/pod/peers/pod-b/override", Map.of("score", 10), a.admin());
         assertEquals(200, set.status(), set.raw());
@@ -237,8 +227,8 @@ class PodLinkEndToEndTest {
 
     @Test
     void aPodWithASkewedClockIsFlaggedByItsPeer() throws Exception {
-        Pods.Pod a = pod("pod-a");
-        Pods.Pod b = pod("pod-b", Map.of("pod.clock_offset", "5s")); // max_clock_skew stays at its 2 s default
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b", Map.of("pod.clock_offset", "5s")); // max_clock_skew stays at its 2 s default
         Pods.link(a, b);
         Await.until(Duration.ofSeconds(10), "pod-a to flag pod-b skewed", () -> a.federation().clockSkewed("pod-b"));
         JsonNode seen = a.peer("pod-b");
@@ -249,7 +239,7 @@ class PodLinkEndToEndTest {
                 () -> assertTrue(health.get("skewed").asBoolean()),
                 () -> assertEquals("alive", seen.get("state").asText(), "skewed is not dead: requests are still within the window"),
                 () -> assertTrue(b.federation().clockSkewed("pod-a"), "and pod-b sees pod-a 5 s behind"));
-        Pods.Pod c = pod("pod-c");
+        Pods.Pod c = open.pod("pod-c");
         Pods.link(a, c);
         assertFalse(a.federation().clockSkewed("pod-c"), "a pod in step is not flagged");
     }

@@ -8,6 +8,8 @@ import io.parley.server.TestServer;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +56,31 @@ public final class Pods {
 
         @Override
         public void close() { server.close(); }
+    }
+
+    /** What a test opened — pods, proxies, sockets — closed in reverse order after it ({@code @AfterEach}). */
+    public static final class Open implements AutoCloseable {
+        private final List<AutoCloseable> items = new ArrayList<>();
+
+        /** {@return a started pod (fast heartbeats), closed after the test} */
+        public Pod pod(String id) { return pod(id, Map.of()); }
+
+        /** {@return a started pod with extra settings, closed after the test} */
+        public Pod pod(String id, Map<String, String> extra) { return add(start(id, extra)); }
+
+        /** {@return the thing, to be closed after the test} */
+        public <T extends AutoCloseable> T add(T thing) {
+            items.add(thing);
+            return thing;
+        }
+
+        /** Forgets a thing the test closed itself. */
+        public void remove(AutoCloseable thing) { items.remove(thing); }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable c : items.reversed()) c.close();
+        }
     }
 
     /** Starts a pod with fast heartbeats and extra settings. */

@@ -35,19 +35,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResilientChannelsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Map<String, String> FAST_LEASES = Map.of("pod.max_clock_skew", "300ms", "pod.lease_duration", "2s");
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Pods.Open open = new Pods.Open();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
+        open.close();
     }
 
     private Pods.Pod pod(String id, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(FAST_LEASES);
         o.putAll(extra);
-        Pods.Pod p = Pods.start(id, o);
-        open.add(p);
-        return p;
+        return open.pod(id, o);
     }
 
     private static Http.Res configure(Pods.Pod p, Orgs3.Shared s, Map<String, Object> body) {
