@@ -48,6 +48,12 @@ class ResilientChannelsTest {
         return open.pod(id, o);
     }
 
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> o = new HashMap<>(base);
+        o.put(key, value);
+        return o;
+    }
+
     private static Http.Res configure(Pods.Pod p, Orgs3.Shared s, Map<String, Object> body) {
         return p.http().put(s.path() + "/resilience", body, p.admin());
     }
@@ -144,9 +150,12 @@ class ResilientChannelsTest {
 
     @Test
     void quotasRefuseOffersAndThrottleReplication() throws Exception {
-        Pods.Pod a = pod("pod-a", Map.of());
-        Pods.Pod b = pod("pod-b", Map.of("pod.replication_rate", "1000")); // bursts of 8000 bytes
-        Pods.Pod c = pod("pod-c", Map.of("pod.max_resilient_channels", "0"));
+        // The primary feeds only a usable replica; 500 ms heartbeats (their deadline is the interval) keep a loaded
+        // machine's slow answers from counting as timeouts that sink pod-b's score below the threshold mid-test.
+        Map<String, String> steady = Map.of("pod.heartbeat_interval", "500ms", "pod.grace", "1500ms");
+        Pods.Pod a = pod("pod-a", steady);
+        Pods.Pod b = pod("pod-b", with(steady, "pod.replication_rate", "1000")); // bursts of 8000 bytes
+        Pods.Pod c = pod("pod-c", with(steady, "pod.max_resilient_channels", "0"));
         Pods.linkAll(a, b, c);
         Orgs3.Shared s = Orgs3.share("quota", a, b, c);
         Http.Res put = configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c")));
@@ -159,8 +168,13 @@ class ResilientChannelsTest {
         // ~40 KB of messages at 1000 bytes/s: the replica throttles, the primary keeps the batches and says so.
         String filler = "x".repeat(600);
         for (int i = 0; i < 40; i++) Orgs3.post(a, s.chats().get(0), "m" + i + " " + filler);
-        Await.until(WAIT, "the primary to see replication throttled",
-                () -> counter(a, "parley_pod_replication_throttled_total", "kind", "primary:replication_rate") >= 1);
+        try {
+            Await.until(WAIT, "the primary to see replication throttled",
+                    () -> counter(a, "parley_pod_replication_throttled_total", "kind", "primary:replication_rate") >= 1);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; pod-a's view of pod-b: " + a.federation().health().health("pod-b")
+                    + ", resilience: " + resilience(a, s), e);
+        }
         assertTrue(counter(b, "parley_pod_replication_throttled_total", "kind", "replica:replication_rate") >= 1);
         long cursor = resilience(a, s).get("cursors").get("pod-b").asLong();
         long last = a.http().get(s.path(), a.admin()).body().get("channel").get("lastSeq").asLong();

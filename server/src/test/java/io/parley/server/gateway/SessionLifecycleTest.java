@@ -23,7 +23,7 @@ class SessionLifecycleTest {
 
     @Test
     void theServerAnnouncesExpiryAndTheSocketIsRenewedWithoutReconnecting() {
-        try (TestServer server = TestServer.start(Map.of("auth.access_ttl", "4s", "gateway.token_refresh_lead", "3s"))) {
+        try (TestServer server = TestServer.start(Map.of("auth.access_ttl", "6s", "gateway.token_refresh_lead", "4500ms"))) {
             Team team = Team.bootstrap(server);
             try (WsClient c = WsClient.connect(server.wsUrl(), team.owner.accessToken())) {
                 c.awaitType("hello");
