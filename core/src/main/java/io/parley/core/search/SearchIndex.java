@@ -2,6 +2,8 @@ package io.parley.core.search;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -70,6 +72,23 @@ public interface SearchIndex extends AutoCloseable {
 
     /** {@return whether searches can be answered now (false while rebuilding or broken)} */
     boolean ready();
+
+    /** Marks the index unready (searches answer UNAVAILABLE) or ready again, around a rebuild. */
+    default void setReady(boolean ready) {
+    }
+
+    /**
+     * {@return the index's checkpoint: for each chat, the seq up to which the index holds every event of it (a chat
+     * missing holds none); empty if this index keeps no checkpoint, or has none it can trust (new, from an older
+     * version, or cleared and not yet rebuilt)}. After a crash an index resumes from the one it last made durable.
+     */
+    default Optional<Map<UUID, Long>> checkpoint() {
+        return Optional.empty();
+    }
+
+    /** Moves the checkpoint: the index now holds every event of these chats up to these seqs (durable with the next flush). */
+    default void advance(Map<UUID, Long> seqs) {
+    }
 
     /** Makes everything indexed so far visible to searches and durable. */
     void flush();

@@ -46,6 +46,9 @@ public interface ChatStore {
     /** {@return the last seq of each of these chats that exists} (one query per few hundred ids) */
     Map<UUID, Long> lastSeqs(Collection<UUID> chatIds);
 
+    /** {@return the last seq of every chat that has any event} (what derived data, such as the search index, must hold) */
+    Map<UUID, Long> allLastSeqs();
+
     Optional<ChatMember> member(UUID chatId, UUID userId);
 
     /** Raises the user's read watermark to {@code seq} (never lowers it). */

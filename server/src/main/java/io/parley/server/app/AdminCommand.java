@@ -72,10 +72,12 @@ final class AdminCommand implements Runnable {
                          ? w.stores().fullTextIndex() : new io.parley.server.search.LuceneIndex(Wiring.searchDir(config), id -> null)) {
                 long total = w.stores().messages().liveCount();
                 long start = System.nanoTime();
-                long n = new io.parley.server.search.Reindexer(w.stores().messages(), w.stores().chats())
-                        .rebuild(index, done -> System.err.print("\r" + ProgressBar.render(done, total, start)));
-                System.err.println("\r" + ProgressBar.render(n, Math.max(n, total), start));
-                System.out.println("Reindexed " + n + " messages.");
+                long[] n = {0};
+                index.advance(new io.parley.core.search.IndexRecovery(w.stores().messages(), w.stores().chats())
+                        .rebuild(index, done -> System.err.print("\r" + ProgressBar.render(n[0] = done, total, start))));
+                index.flush();
+                System.err.println("\r" + ProgressBar.render(n[0], Math.max(n[0], total), start));
+                System.out.println("Reindexed " + n[0] + " messages.");
                 return 0;
             } catch (ParleyException e) {
                 System.err.println("reindex failed: " + e.getMessage());

@@ -1,7 +1,6 @@
 package io.parley.server.app;
 
 import io.parley.server.bench.SearchBench;
-import io.parley.server.search.Reindexer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,7 +47,7 @@ final class SearchBenchCommand implements Callable<Integer> {
             while (!w.index().ready() && System.nanoTime() < deadline) Thread.sleep(50); // a fresh index builds itself first
             new SearchBench(new SearchBench.Config(messages, channels, users, queries, live, seed),
                     new SearchBench.Node(w.services(), w.stores().messages(), w.index(),
-                            new Reindexer(w.stores().messages(), w.stores().chats())), System.out).run();
+                            new io.parley.core.search.IndexRecovery(w.stores().messages(), w.stores().chats())), System.out).run();
             return 0;
         }
     }

@@ -17,6 +17,7 @@ import io.parley.core.realtime.RealtimeTimer;
 import io.parley.core.realtime.TokenBuckets;
 import io.parley.core.realtime.TypingService;
 import io.parley.core.search.SearchIndex;
+import io.parley.core.search.IndexRecovery;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
@@ -31,7 +32,6 @@ import io.parley.core.realtime.RateLimiter;
 import io.parley.core.realtime.PresenceShare;
 import io.parley.server.push.WebPush;
 import io.parley.server.search.LuceneIndex;
-import io.parley.server.search.Reindexer;
 import io.parley.server.store.StoreConfig;
 import io.parley.server.store.StoreKind;
 import io.parley.server.store.Stores;
@@ -132,12 +132,13 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
-        SearchIndexer indexer = new SearchIndexer(index, bus.selective()); // a pod's shared index: each node indexes what it published
+        SearchIndexer indexer = st.kind() == StoreKind.POSTGRES
+                ? new SearchIndexer(index, bus.selective()) // a pod's shared index: each node indexes what it published
+                : new SearchIndexer(index, new IndexRecovery(st.messages(), st.chats())); // resumes from its checkpoint or rebuilds
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
                 limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc);
-        if (index instanceof LuceneIndex lucene && lucene.needsRebuild()) w.rebuildInBackground(lucene);
         return w;
     }
 
@@ -157,21 +158,6 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     /** {@return where the Lucene index lives} */
     static Path searchDir(ParleyConfig cfg) {
         return cfg.store().dataDir().resolve("search");
-    }
-
-    /** Rebuilds the search index from the store on a background thread; searches answer UNAVAILABLE meanwhile. */
-    void rebuildInBackground(LuceneIndex lucene) {
-        lucene.setReady(false);
-        Thread.ofPlatform().name("parley-search-rebuild").daemon().start(() -> {
-            try {
-                long n = new Reindexer(stores.messages(), stores.chats()).rebuild(index, done -> { });
-                log.info("search index rebuilt from the store: {} messages", n);
-            } catch (RuntimeException e) {
-                log.error("search index rebuild failed; run `parley admin reindex`", e);
-            } finally {
-                lucene.setReady(true);
-            }
-        });
     }
 
     /** {@return the store settings for a configuration} */

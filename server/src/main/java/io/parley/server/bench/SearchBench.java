@@ -17,7 +17,6 @@ import io.parley.core.store.LogResult;
 import io.parley.core.store.MessageLog;
 import io.parley.core.workspace.Role;
 import io.parley.server.api.Services;
-import io.parley.server.search.Reindexer;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -44,8 +43,8 @@ public final class SearchBench {
     /** What to measure. */
     public record Config(int messages, int channels, int users, int queries, int liveMessages, long seed) {}
 
-    /** The collaborators: the node's services and its log, index and reindexer. */
-    public record Node(Services services, MessageLog log, SearchIndex index, Reindexer reindexer) {}
+    /** The collaborators: the node's services and its log, index and what rebuilds it. */
+    public record Node(Services services, MessageLog log, SearchIndex index, io.parley.core.search.IndexRecovery recovery) {}
 
     private static final int VOCABULARY = 5_000;
     private static final int IN_FLIGHT = 4_096;
@@ -110,7 +109,10 @@ public final class SearchBench {
 
         // 2. reindex: the index rebuilt from the store
         long r0 = System.nanoTime();
-        long reindexed = node.reindexer().rebuild(node.index(), done -> { });
+        long[] reindexedCount = {0};
+        node.index().advance(node.recovery().rebuild(node.index(), done -> reindexedCount[0] = done));
+        node.index().flush();
+        long reindexed = reindexedCount[0];
         double reindexSeconds = (System.nanoTime() - r0) / 1e9;
 
         // 3. live indexing: committed events through the indexer's queue and batches, as the bus hands them over

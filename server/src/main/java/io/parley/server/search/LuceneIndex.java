@@ -55,14 +55,16 @@ import java.util.concurrent.TimeUnit;
  * The single-node {@link SearchIndex}: Lucene on local disk. Content is analysed with English
  * stemming; ids, chats, senders and flags are exact terms; time is a point field for ranges and a
  * doc value for sorting. Near real time: a refresher thread reopens the searcher every second and
- * commits every 5 s. A clean shutdown records {@code clean=true} in the last commit; an index that
- * is new or was not closed cleanly is reported {@link #needsRebuild()} on open.
+ * commits every 5 s. Each commit records the indexer's {@linkplain #checkpoint() checkpoint} with the documents
+ * it covers (in the commit's user data), so after a crash the indexer re-applies only the events after the
+ * last commit; an index that is new, or from a version that kept no checkpoint, has none and is rebuilt.
  */
 public final class LuceneIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
     private static final String ID = "id", CHAT = "chat", SENDER = "sender", CONTENT = "content",
             CREATED = "created", ORDER = "order", FLAG = "flag", MENTION = "mention";
     private static final int MAX_PASSAGES = 2;
+    private static final String CHECKPOINT = "checkpoint";
 
     private final Analyzer analyzer = new EnglishAnalyzer();
     private final Function<UUID, String> contentOf;
@@ -70,7 +72,12 @@ public final class LuceneIndex implements SearchIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final ScheduledExecutorService refresher;
-    private final boolean wasClean;
+    /** Chat → the seq up to which every event of it is in the writer; committed with the documents. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Long> checkpoint = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether {@link #checkpoint} can be trusted: false for a new or legacy index and after a clear, until advanced. */
+    private volatile boolean trusted;
+    /** Whether the checkpoint moved since the last commit. */
+    private volatile boolean checkpointMoved;
     private volatile boolean ready = true;
 
     /**
@@ -84,22 +91,21 @@ public final class LuceneIndex implements SearchIndex {
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
-            boolean existed = DirectoryReader.indexExists(directory);
-            boolean clean = false; // a new index is rebuilt from the store too (instant when the store is empty)
-            if (existed) {
+            if (DirectoryReader.indexExists(directory)) { // a new index has no checkpoint: rebuilt (instant on an empty store)
                 try (DirectoryReader r = DirectoryReader.open(directory)) {
-                    clean = "true".equals(r.getIndexCommit().getUserData().get("clean"));
+                    String saved = r.getIndexCommit().getUserData().get(CHECKPOINT);
+                    if (saved != null) {
+                        checkpoint.putAll(decode(saved));
+                        trusted = true;
+                    }
                 }
             }
-            this.wasClean = clean;
             // Wider tiers: an index fed a second-sized segment at every refresh merges less often.
             org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
             merges.setSegmentsPerTier(24);
             IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(64).setMergePolicy(merges);
             writer = new IndexWriter(directory, cfg);
-            writer.setLiveCommitData(Map.of("clean", "false").entrySet()); // until a clean close says otherwise
-            writer.commit();
             searchers = new SearcherManager(writer, null);
         } catch (LockObtainFailedException e) {
             throw ParleyException.unavailable("the search index at " + dir + " is in use by another process", 5, e);
@@ -111,14 +117,51 @@ public final class LuceneIndex implements SearchIndex {
         refresher.scheduleWithFixedDelay(this::commit, 5, 5, TimeUnit.SECONDS);
     }
 
-    /** {@return whether the index was not closed cleanly last time (or is new) and should be rebuilt from the store} */
-    public boolean needsRebuild() {
-        return !wasClean;
-    }
-
-    /** Marks the index unready (searches answer UNAVAILABLE) or ready again, around a rebuild. */
+    @Override
     public void setReady(boolean ready) {
         this.ready = ready;
+    }
+
+    @Override
+    public java.util.Optional<Map<UUID, Long>> checkpoint() {
+        return trusted ? java.util.Optional.of(Map.copyOf(checkpoint)) : java.util.Optional.empty();
+    }
+
+    /** Moves the checkpoint; the first move after a {@link #clear()} (the rebuild's) makes it trusted again. */
+    @Override
+    public void advance(Map<UUID, Long> seqs) {
+        seqs.forEach((chat, seq) -> checkpoint.merge(chat, seq, Math::max));
+        trusted = true;
+        checkpointMoved = true;
+    }
+
+    /**
+     * {@return the checkpoint of the latest commit of an index directory, read without opening a writer (another
+     * process may hold the index); empty if there is no index or it keeps no checkpoint} For tools and tests.
+     */
+    public static java.util.Optional<Map<UUID, Long>> committedCheckpoint(Path dir) throws IOException {
+        try (FSDirectory d = FSDirectory.open(dir)) {
+            if (!DirectoryReader.indexExists(d)) return java.util.Optional.empty();
+            String saved = org.apache.lucene.index.SegmentInfos.readLatestCommit(d).getUserData().get(CHECKPOINT);
+            return saved == null ? java.util.Optional.empty() : java.util.Optional.of(decode(saved));
+        }
+    }
+
+    /** {@return a checkpoint as the commit keeps it: "chat=seq" pairs, comma-separated} */
+    static String encode(Map<UUID, Long> seqs) {
+        StringBuilder b = new StringBuilder(seqs.size() * 48);
+        seqs.forEach((chat, seq) -> b.append(b.isEmpty() ? "" : ",").append(chat).append('=').append(seq));
+        return b.toString();
+    }
+
+    static Map<UUID, Long> decode(String saved) {
+        Map<UUID, Long> out = new java.util.HashMap<>();
+        if (saved.isEmpty()) return out;
+        for (String pair : saved.split(",")) {
+            int eq = pair.indexOf('=');
+            out.put(UUID.fromString(pair.substring(0, eq)), Long.parseLong(pair.substring(eq + 1)));
+        }
+        return out;
     }
 
     @Override
@@ -159,6 +202,9 @@ public final class LuceneIndex implements SearchIndex {
 
     @Override
     public void clear() {
+        trusted = false; // the commits during a rebuild claim nothing: a crash in it means a rebuild again
+        checkpoint.clear();
+        checkpointMoved = true;
         try {
             writer.deleteAll();
         } catch (IOException e) {
@@ -288,15 +334,24 @@ public final class LuceneIndex implements SearchIndex {
         }
     }
 
-    private void commit() {
+    /**
+     * Commits the documents with the checkpoint as it was before the commit began: every event it counts was
+     * indexed before, so the commit holds its documents (it may hold a few more, which a resume re-applies).
+     */
+    private synchronized void commit() {
         try {
+            if (checkpointMoved) {
+                checkpointMoved = false;
+                writer.setLiveCommitData(trusted ? Map.of(CHECKPOINT, encode(Map.copyOf(checkpoint))).entrySet() : Map.<String, String>of().entrySet());
+            }
             if (writer.hasUncommittedChanges()) writer.commit();
         } catch (IOException | RuntimeException e) {
+            checkpointMoved = true;
             log.warn("search index commit failed", e);
         }
     }
 
-    /** Commits, marks the index clean, and closes. */
+    /** Commits (with the checkpoint) and closes. */
     @Override
     public void close() {
         // Never interrupt a thread inside Lucene: an interrupted file channel is a "tragic" error that
@@ -308,8 +363,7 @@ public final class LuceneIndex implements SearchIndex {
             Thread.currentThread().interrupt();
         }
         try {
-            writer.setLiveCommitData(Map.of("clean", "true").entrySet());
-            writer.commit();
+            commit();
             searchers.close();
             writer.close();
             directory.close();

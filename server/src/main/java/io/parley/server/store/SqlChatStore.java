@@ -180,6 +180,15 @@ public final class SqlChatStore implements ChatStore {
         return out;
     }
 
+    @Override
+    public Map<UUID, Long> allLastSeqs() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.last_seq FROM chats c WHERE c.last_seq > 0")) {
+                return lastSeqMap(ps);
+            }
+        });
+    }
+
     private static Map<UUID, Long> lastSeqMap(PreparedStatement ps) throws SQLException {
         Map<UUID, Long> out = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
