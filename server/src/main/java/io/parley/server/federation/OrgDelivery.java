@@ -248,13 +248,16 @@ final class OrgDelivery implements AutoCloseable {
         try {
             while (true) {
                 while (more && flight.size() < IN_FLIGHT) {
-                    List<OrgStore.LogEntry> read = store.logAfter(ch.chatId(), readAfter, BATCH);
+                    OrgStore.LogPage page = store.logAfter(ch.chatId(), readAfter, BATCH);
+                    List<OrgStore.LogEntry> read = page.entries();
                     if (read.isEmpty()) {
                         more = false;
+                        // only other pods' users' ops: nothing to send, but the cursor moves over them
+                        if (page.scannedTo() > readAfter) flight.add(new Step(readAfter = page.scannedTo(), false, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
                         break;
                     }
                     List<OrgStore.LogEntry> entries = bounded(read);
-                    readAfter = entries.getLast().seq();
+                    readAfter = entries.size() < read.size() ? entries.getLast().seq() : page.scannedTo();
                     more = read.size() == BATCH || entries.size() < read.size();
                     List<OrgWire.Event> events = events(entries);
                     if (events.isEmpty()) {

@@ -74,8 +74,15 @@ public interface OrgStore {
 
     void advance(String peer, String orgChannelId, long seq, Instant at);
 
-    /** {@return the chat's log after {@code afterSeq}, at most {@code limit} entries, in seq order} */
-    List<LogEntry> logAfter(UUID chatId, long afterSeq, int limit);
+    /**
+     * Entries of a chat's log this pod may have to send: those after {@code afterSeq} whose actor is not a remote
+     * user (a remote user's op is its own pod's to send), in seq order. {@code scannedTo} is the seq the read covered:
+     * the last entry's when {@code limit} were found, else the chat's last seq when the read began.
+     */
+    record LogPage(List<LogEntry> entries, long scannedTo) {}
+
+    /** {@return the page of the chat's log after {@code afterSeq}, at most {@code limit} entries} (see {@link LogPage}) */
+    LogPage logAfter(UUID chatId, long afterSeq, int limit);
 
     /** {@return the chat's last seq} */
     long lastSeq(UUID chatId);

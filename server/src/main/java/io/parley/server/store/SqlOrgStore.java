@@ -26,10 +26,11 @@ final class SqlOrgStore implements OrgStore {
     private static final String LOG_AFTER = "SELECT e.seq, e.type, e.message_id, e.actor_id, e.emoji, e.hlc, e.created_at,"
             + " ru.pod_id AS remote_pod, m.sender_id, m.content, m.thread_root_id, rt.origin_pod AS root_pod, m.origin_pod,"
             + " m.deleted_at, m.attachments"
-            + " FROM chat_events e JOIN messages m ON m.id = e.message_id"
+            // remote users first: their ops are filtered out before their messages are read (most of a replayed log)
+            + " FROM chat_events e LEFT JOIN org_remote_users ru ON ru.user_id = e.actor_id"
+            + " JOIN messages m ON m.id = e.message_id"
             + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
-            + " LEFT JOIN org_remote_users ru ON ru.user_id = e.actor_id"
-            + " WHERE e.chat_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
+            + " WHERE e.chat_id = ? AND e.seq > ? AND e.seq <= ? AND ru.user_id IS NULL ORDER BY e.seq LIMIT ?";
     private static final String MESSAGES = "SELECT m.id, m.origin_pod, m.sender_id, su.pod_id AS sender_pod, su.remote_id AS sender_remote,"
             + " m.thread_root_id, rt.origin_pod AS root_pod, e.hlc AS posted_hlc, m.hlc, m.content, m.deleted_at"
             + " FROM messages m JOIN chat_events e ON e.chat_id = m.chat_id AND e.message_id = m.id AND e.type = 'MESSAGE_POSTED'"
@@ -210,12 +211,16 @@ final class SqlOrgStore implements OrgStore {
     }
 
     @Override
-    public List<LogEntry> logAfter(UUID chatId, long afterSeq, int limit) {
-        return db.read(c -> {
+    public LogPage logAfter(UUID chatId, long afterSeq, int limit) {
+        // The chat's last seq first: every event up to it is committed (the writer moves both in one transaction),
+        // so a short page covers everything up to it, including what the filter left out.
+        long last = lastSeq(chatId);
+        List<LogEntry> entries = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(LOG_AFTER)) {
                 Cols.uuid(ps, 1, chatId);
                 ps.setLong(2, afterSeq);
-                ps.setInt(3, limit);
+                ps.setLong(3, last);
+                ps.setInt(4, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<LogEntry> out = new ArrayList<>();
                     while (rs.next()) {
@@ -228,6 +233,7 @@ final class SqlOrgStore implements OrgStore {
                 }
             }
         });
+        return new LogPage(entries, entries.size() == limit ? entries.getLast().seq() : Math.max(afterSeq, last));
     }
 
     @Override
