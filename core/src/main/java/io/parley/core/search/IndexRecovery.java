@@ -64,8 +64,10 @@ public final class IndexRecovery {
     }
 
     /**
-     * Re-applies, through {@code apply}, every event after the checkpoint of each chat whose log has moved past it
-     * (events are read with the messages' current state, so re-applying what the index already held is harmless).
+     * Re-applies, through {@code apply}, every event after the checkpoint of each chat whose log has moved past it, up
+     * to the chat's last seq when it starts: later events are the live indexer's, which are queued meanwhile (a busy
+     * chat would otherwise keep the resume chasing its log). Events are read with the messages' current state, so
+     * re-applying what the index already held is harmless.
      * {@return the chats' seqs the index then holds, or null if the checkpoint is ahead of a log (the store was
      * restored from an older copy than the index): only a rebuild can make that index right}
      */
@@ -77,19 +79,20 @@ public final class IndexRecovery {
         Map<UUID, Long> upTo = new HashMap<>(checkpoint);
         for (Map.Entry<UUID, Long> c : last.entrySet()) {
             long from = checkpoint.getOrDefault(c.getKey(), 0L);
-            if (c.getValue() > from) upTo.put(c.getKey(), catchUp(c.getKey(), from, apply));
+            if (c.getValue() > from) upTo.put(c.getKey(), catchUp(c.getKey(), from, c.getValue(), apply));
         }
         return upTo;
     }
 
-    /** Re-applies a chat's events after {@code afterSeq} up to its log's end. {@return the last seq applied} */
-    public long catchUp(UUID chatId, long afterSeq, Consumer<List<ChatEvent>> apply) {
+    /** Re-applies a chat's events after {@code afterSeq} up to {@code untilSeq} (or its log's end). {@return the last seq applied} */
+    public long catchUp(UUID chatId, long afterSeq, long untilSeq, Consumer<List<ChatEvent>> apply) {
         long seq = afterSeq;
-        while (true) {
-            List<ChatEvent> page = log.eventsAfter(chatId, seq, PAGE);
+        while (seq < untilSeq) {
+            List<ChatEvent> page = log.eventsAfter(chatId, seq, (int) Math.min(PAGE, untilSeq - seq));
             if (page.isEmpty()) return seq;
             apply.accept(page);
             seq = page.getLast().seq();
         }
+        return seq;
     }
 }

@@ -214,7 +214,7 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
             for (UUID chatId : List.copyOf(behind)) {
                 behind.remove(chatId); // before reading: an overflow from now on marks it again
                 try {
-                    long upTo = recovery.catchUp(chatId, indexed.getOrDefault(chatId, 0L), events -> apply(events, false));
+                    long upTo = recovery.catchUp(chatId, indexed.getOrDefault(chatId, 0L), Long.MAX_VALUE, events -> apply(events, false));
                     indexed.merge(chatId, upTo, Math::max);
                     index.advance(Map.of(chatId, indexed.get(chatId)));
                 } catch (RuntimeException e) {

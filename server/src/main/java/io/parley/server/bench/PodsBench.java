@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
  *       pod-a, received over WebSocket on pod-b (one clock: this process's);</li>
  *   <li>backlog replay after a link outage: the link cut both ways until each pod declares the other DEAD, a backlog
  *       of {@code backlog} messages written on pod-a, the link healed; the rate is backlog / time from healing until
- *       pod-a's cursor for pod-b reaches the log's end (both pods stay up: the receiver's JVM is warm);</li>
+ *       pod-a's cursor for pod-b reaches the log's end. Run twice: the first replay is also the JIT's first sight of
+ *       the bulk paths (on 2 shared cores C2 then takes about half of both pods' CPU); the second is the figure of a
+ *       pod in its steady state, as a long-running pod is when its peer comes back;</li>
  *   <li>time from pod-b's kill -9 to pod-a declaring it DEAD;</li>
  *   <li>backlog replay: while pod-b is down a backlog of {@code backlog} messages is written on pod-a (as fast as
  *       pod-a takes them — faster than the real-time 100 msgs/s of a 10-minute outage); pod-b restarts on its data
@@ -56,7 +58,8 @@ final class PodsBench {
             try {
                 setUp();
                 latency();
-                outage();
+                outage("first backlog replay to pod-b after a link outage (the JIT compiling the bulk paths)");
+                outage("backlog replay to pod-b after a link outage (both pods up)");
                 death();
                 backlog();
                 reconcile();
@@ -158,7 +161,7 @@ final class PodsBench {
 
     // ---- 2. backlog replay after a link outage ----
 
-    private void outage() throws Exception {
+    private void outage(String label) throws Exception {
         toA.cut();
         toB.cut();
         await(Duration.ofSeconds(60), "each pod to declare the other dead", () -> "dead".equals(a.peerState("pod-b"))
@@ -175,7 +178,7 @@ final class PodsBench {
         long done = up.done();
         report("backlog of " + s.backlog() + " messages written on pod-a during a link outage",
                 String.format("in %.1f s (%.0f msgs/s)", written / 1e9, s.backlog() / (written / 1e9)));
-        report("backlog replay to pod-b after a link outage (both pods up)", String.format("%.0f msgs/s from healing until caught up"
+        report(label, String.format("%.0f msgs/s from healing until caught up"
                         + " (%.1f s); %.0f msgs/s from the first batch applied (pod-a saw pod-b alive after %s ms, its first batch applied after %s ms)",
                 s.backlog() / ((done - t0) / 1e9), (done - t0) / 1e9,
                 up.firstMove() == 0 ? 0 : s.backlog() / ((done - up.firstMove()) / 1e9),
