@@ -161,6 +161,20 @@ public final class ChatService {
         return chats.byId(chatId).orElseThrow();
     }
 
+    /**
+     * Sets a channel's topic decided elsewhere — the configuration of an org-shared resilient channel, authorised on
+     * the pod that changed it — so there is no caller here. Members see the change like any other.
+     */
+    public void adoptTopic(UUID chatId, String topic) {
+        Chat chat = chats.byId(chatId).orElse(null);
+        if (chat == null || !chat.kind().isChannel()) return;
+        String t = Input.optionalText("topic", topic, 250);
+        if (t.equals(chat.topic())) return;
+        chats.update(new Chat(chat.id(), chat.workspaceId(), chat.kind(), chat.name(), t, chat.purpose(), chat.archived(),
+                chat.createdBy(), chat.createdAt(), chat.lastSeq(), chat.dmKey()));
+        changed(chat);
+    }
+
     /** Archives (read-only) or unarchives a channel: admins or its creator; #general stays. */
     public Chat setArchived(Principal caller, UUID chatId, boolean archived) {
         Chat chat = get(caller, chatId);

@@ -207,6 +207,21 @@ public final class OrgChannels implements AutoCloseable {
         orgChats = ids;
     }
 
+    /**
+     * Sets the topic of the local chat an org channel maps to (a resilient channel's configuration carries it), if this
+     * pod maps it; a topic this pod cannot take is logged and left as it was.
+     */
+    public void adoptTopic(String orgChannelId, String topic) {
+        if (topic == null) return;
+        store.channel(orgChannelId).map(OrgStore.OrgChannel::chatId).ifPresent(chatId -> {
+            try {
+                chatService.adoptTopic(chatId, topic);
+            } catch (io.parley.core.error.ParleyException e) {
+                log.warn("org channel {}: the topic of its configuration was not taken: {}", orgChannelId, e.getMessage());
+            }
+        });
+    }
+
     /** {@return the channel's member pods that are unreachable now: DEAD, or behind while delivery to them fails} */
     private List<String> unreachable(OrgStore.OrgChannel ch) {
         List<String> out = new ArrayList<>();

@@ -230,6 +230,7 @@ public final class ResilientChannels implements AutoCloseable {
                 topic == null ? before.map(ResilientStore.Config::topic).orElse(null) : topic,
                 before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, federation.clock().instant());
         store.saveConfig(next);
+        orgs.adoptTopic(id, next.topic());
         log.info("resilient channel {}: configuration v{} by user {} on {} (replicas {})", id, next.version(), caller.userId(), me, reps);
         if (key(id).isEmpty() && primary.equals(me)) saveKey(id, ResilientCrypto.newKey());
         // Tell everyone involved, before and now; offer the channel to replicas that have not accepted it.
@@ -522,6 +523,7 @@ public final class ResilientChannels implements AutoCloseable {
                 || (mine.get().version() == w.version() && mine.get().changedBy().compareTo(w.changedBy()) >= 0))) return;
         store.saveConfig(new ResilientStore.Config(w.orgChannelId(), w.orgId(), w.primary(), w.replicas(), w.replicationClass(),
                 w.postingWhilePrimaryDown(), w.topic(), w.version(), w.changedBy(), w.term(), federation.clock().instant()));
+        orgs.adoptTopic(w.orgChannelId(), w.topic());
         if (!w.replicas().contains(me) && !w.primary().equals(me)) forget(w.orgChannelId());
     }
 

@@ -52,6 +52,12 @@ class ResilientChannelsTest {
         return p.http().put(s.path() + "/resilience", body, p.admin());
     }
 
+    /** {@return the topic of a pod's local chat, as its members read it} */
+    private static String topicOf(Pods.Pod p, UUID chatId) {
+        Http.Res r = p.http().get("/api/v1/chats/" + chatId, p.admin());
+        return r.status() == 200 ? r.body().path("chat").path("topic").asText() : "status " + r.status();
+    }
+
     private static JsonNode resilience(Pods.Pod p, Orgs3.Shared s) {
         Http.Res r = p.http().get(s.path() + "/resilience", p.admin());
         return r.status() == 200 ? r.body().get("resilience") : null;
@@ -204,6 +210,8 @@ class ResilientChannelsTest {
         Http.Res onB = configure(b, s, Map.of("topic", "set during the outage"));
         assertEquals(200, onB.status(), onB.raw());
         Await.until(WAIT, "pod-c to take the acting primary's change", () -> "set during the outage".equals(resilience(c, s).path("topic").asText()));
+        Await.until(WAIT, "the topic in the local chats of both replicas", () -> "set during the outage".equals(topicOf(b, chatB))
+                && "set during the outage".equals(topicOf(c, chatC)));
 
         // Members on the replicas keep reading and posting.
         Orgs3.post(b, chatB, "B during the outage");
