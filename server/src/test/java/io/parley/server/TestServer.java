@@ -64,6 +64,15 @@ public final class TestServer implements AutoCloseable {
         return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push);
     }
 
+    /** Stops a node and starts a new one on its data with some settings changed (an operator's edit and restart). */
+    public static TestServer restart(TestServer stopped, Map<String, String> changes) {
+        stopped.keepData = true;
+        stopped.server.close();
+        Map<String, String> o = new HashMap<>(stopped.overrides);
+        o.putAll(changes);
+        return start(stopped.dataDir, o, stopped.clock, stopped.push);
+    }
+
     /**
      * Stops this node and keeps its data (for {@link #restartOnSamePort}): the page of a browser test
      * stays open meanwhile and sees the server go away.

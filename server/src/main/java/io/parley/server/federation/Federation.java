@@ -58,7 +58,8 @@ public final class Federation implements AutoCloseable {
         this.client = new PodClient(identity, clock, health, peers, CALL_TIMEOUT);
         InboundAuth auth = new InboundAuth(identity.id(), store, clock, settings.requestWindow(), registry);
         this.routes = new PodRoutes(router, auth, identity, peers);
-        this.heartbeats = new Heartbeats(client, peers, health, skew, new PeerMetrics(registry, health), clock, settings.heartbeatInterval());
+        this.heartbeats = new Heartbeats(client, peers, health, skew, new PeerMetrics(registry, health), clock, settings.heartbeatInterval(),
+                settings.tlsPin());
         this.peering = new Peering(identity, publicUrl, settings.tlsPin(), store, peers, client, health, skew, heartbeats, auth, clock);
         heartbeats.register(routes);
         peering.register(routes);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,8 +37,16 @@ final class Heartbeats {
     static final String PATH = PodRoutes.PREFIX + "heartbeat";
     private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
 
-    /** The heartbeat's body: the sender's clock, epoch milliseconds. */
-    record Beat(long sentAt) {}
+    /**
+     * The heartbeat's body: the sender's clock, epoch milliseconds, and the pin of its TLS key as configured now
+     * ({@code ""}: none; null: not told, from a pod before pins rotated). A signed heartbeat is how a pod that was given
+     * a new proxy key (and restarted with its new {@code pod.tls_pin}) tells its peers: the pin rotates without a relink.
+     */
+    record Beat(long sentAt, String tlsPin) {
+        Beat(long sentAt) {
+            this(sentAt, null);
+        }
+    }
 
     /** The reply: the receiver's clock, epoch milliseconds. */
     record Echo(long now) {}
@@ -53,9 +63,12 @@ final class Heartbeats {
     private volatile Map<String, Peer> linked = Map.of();
     /** How soon a DEAD peer is probed again after it answered. */
     private final Duration recoveryProbe;
+    /** This pod's TLS pin as its heartbeats tell it ({@code ""}: none). */
+    private final String ownTlsPin;
 
     Heartbeats(PodClient client, PeerDirectory peers, HealthManager health, ClockSkew skew, PeerMetrics metrics, Clock clock,
-               Duration interval) {
+               Duration interval, String ownTlsPin) {
+        this.ownTlsPin = ownTlsPin == null ? "" : ownTlsPin;
         this.client = client;
         this.peers = peers;
         this.health = health;
@@ -69,9 +82,25 @@ final class Heartbeats {
     /** The inbound side: answers with this pod's clock. */
     void register(PodRoutes routes) {
         routes.handle(PATH, Beat.class, (from, beat) -> {
+            if (beat.tlsPin() != null) repin(from, beat.tlsPin().isEmpty() ? null : beat.tlsPin());
             if (health.health(from).state() == PeerState.DEAD) probe(from, Duration.ZERO); // it is back: see whether it answers too
             return PodReply.ok(new Echo(clock.millis()));
         });
+    }
+
+    /**
+     * Takes the pin a linked peer's signed heartbeat tells (its own key vouches for it, so whoever serves its address
+     * cannot change it); a pin that does not fit its URL is logged and left out.
+     */
+    private void repin(String from, String pin) {
+        Optional<Peer> peer = peers.find(from);
+        if (peer.isEmpty() || Objects.equals(peer.get().tlsPin(), pin)) return;
+        if (pin != null && (!TlsPin.valid(pin) || !peer.get().url().startsWith("https://"))) {
+            log.warn("pod {} told a TLS pin that does not fit its URL {}; keeping {}", from, peer.get().url(), peer.get().tlsPin());
+            return;
+        }
+        peers.save(peer.get().withTlsPin(pin));
+        log.info("pod {} rotated its TLS pin: calls to it now {}", from, pin == null ? "use CA validation" : "require " + pin);
     }
 
     /** One round: every linked peer is sent a heartbeat, then the health timers run. */
@@ -105,7 +134,7 @@ final class Heartbeats {
 
     private void send(Peer peer) {
         long t0 = clock.millis();
-        client.sendAsync(peer.address(), PATH, PodClient.json(new Beat(t0)), interval, PodClient.Report.NONE)
+        client.sendAsync(peer.address(), PATH, PodClient.json(new Beat(t0, ownTlsPin)), interval, PodClient.Report.NONE)
                 .whenComplete((result, error) -> {
                     inFlight.remove(peer.id());
                     if (!linked.containsKey(peer.id())) return; // unlinked meanwhile

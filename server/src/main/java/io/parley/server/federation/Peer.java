@@ -40,4 +40,6 @@ public record Peer(String id, String url, String publicKey, Instant linkedAt, Di
     public PeerAddress address() { return new PeerAddress(id, url, Ed25519.publicKey(publicKey), tlsPin); }
 
     Peer withOverride(Integer score) { return new Peer(id, url, publicKey, linkedAt, direction, score, tlsPin); }
+
+    Peer withTlsPin(String pin) { return new Peer(id, url, publicKey, linkedAt, direction, scoreOverride, pin); }
 }

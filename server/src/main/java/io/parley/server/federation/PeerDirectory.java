@@ -60,6 +60,12 @@ public final class PeerDirectory {
         return new Entry(p, Ed25519.publicKey(p.publicKey()), now);
     }
 
+    /** Saves a changed peer and forgets its cached entry. */
+    void save(Peer peer) {
+        store.savePeer(peer);
+        invalidate(peer.id());
+    }
+
     /** Forgets the cached entry after a local change. */
     void invalidate(String id) {
         cache.remove(id);

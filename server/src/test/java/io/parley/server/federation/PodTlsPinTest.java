@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A pod served over TLS behind a front (a self-signed certificate) names its certificate's key pin; a pod that
  * links to it pins every request to that key: the link works through the self-signed front, and when another key
- * is served at the same address the pinned pod refuses the connection and finds the peer unreachable.
+ * is served at the same address the pinned pod refuses the connection and finds the peer unreachable — until the
+ * pod itself, restarted with the new key's pin, tells it in a signed heartbeat: the pin rotates without a relink.
  */
 @Timeout(90)
 class PodTlsPinTest {
@@ -25,7 +26,9 @@ class PodTlsPinTest {
     void requestsArePinnedToThePeersTlsKey() throws Exception {
         try (TlsFront front = new TlsFront()) {
             Map<String, String> tls = Map.of("pod.public_url", front.url(), "pod.tls_pin", front.pin());
-            try (Pods.Pod a = Pods.start("pod-a", tls); Pods.Pod b = Pods.start("pod-b")) {
+            Pods.Pod a = Pods.start("pod-a", tls);
+            TestServer rotated = null;
+            try (Pods.Pod b = Pods.start("pod-b")) {
                 front.target(a.server().baseUrl());
                 Pods.link(a, b); // b accepts a's invitation: its accept call and heartbeats go to a over TLS, pinned
                 Peer seen = b.federation().peers().find("pod-a").orElseThrow();
@@ -45,6 +48,19 @@ class PodTlsPinTest {
                         () -> b.federation().health().health("pod-a").state() == PeerState.DEAD);
                 // pod-a still reaches pod-b (plain HTTP, no pin there).
                 assertTrue(a.federation().client().send("pod-b", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok());
+                assertEquals(was, b.federation().peers().find("pod-a").orElseThrow().tlsPin(), "its heartbeats still tell the old pin");
+
+                // The new key was pod-a's own: its admin sets the new pin and restarts it; its first heartbeats tell pod-b.
+                rotated = TestServer.restart(a.server(), Map.of("pod.tls_pin", front.pin()));
+                front.target(rotated.baseUrl());
+                Await.until(Duration.ofSeconds(20), "pod-b to take pod-a's new pin and find it alive again",
+                        () -> front.pin().equals(b.federation().peers().find("pod-a").orElseThrow().tlsPin())
+                                && b.federation().health().health("pod-a").state() == PeerState.ALIVE);
+                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok(),
+                        "pinned to the new key");
+            } finally {
+                if (rotated != null) rotated.close();
+                else a.close();
             }
         }
     }
