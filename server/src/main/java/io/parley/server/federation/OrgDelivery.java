@@ -306,13 +306,12 @@ final class OrgDelivery implements AutoCloseable {
     /** {@return the ops of these log entries that this pod originated, as they travel} */
     private List<OrgWire.Event> events(List<OrgStore.LogEntry> entries) {
         Set<UUID> actorIds = new HashSet<>();
-        for (OrgStore.LogEntry e : entries) if (e.remotePod() == null) actorIds.add(e.actorId());
+        for (OrgStore.LogEntry e : entries) actorIds.add(e.actorId()); // local users only: the query leaves remote users' ops out
         Map<UUID, User> byId = new HashMap<>();
         for (User u : users.byIds(actorIds)) byId.put(u.id(), u);
         Map<UUID, List<OrgWire.FileMeta>> files = files(entries);
         List<OrgWire.Event> out = new ArrayList<>();
         for (OrgStore.LogEntry e : entries) {
-            if (e.remotePod() != null) continue; // a remote user's op: its origin sends it
             String op = switch (e.type()) {
                 case "MESSAGE_POSTED" -> "post";
                 case "MESSAGE_EDITED" -> e.deleted() ? null : "edit"; // the delete that follows says all
@@ -338,7 +337,7 @@ final class OrgDelivery implements AutoCloseable {
     private Map<UUID, List<OrgWire.FileMeta>> files(List<OrgStore.LogEntry> entries) {
         Map<UUID, UUID> messageOf = new HashMap<>();
         for (OrgStore.LogEntry e : entries) {
-            if (e.remotePod() != null || !"MESSAGE_POSTED".equals(e.type()) || e.deleted() || e.attachmentsJson() == null
+            if (!"MESSAGE_POSTED".equals(e.type()) || e.deleted() || e.attachmentsJson() == null
                     || e.attachmentsJson().length() <= 2) continue;
             try {
                 for (var a : io.parley.server.http.Json.MAPPER.readTree(e.attachmentsJson())) {

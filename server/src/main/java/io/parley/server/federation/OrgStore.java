@@ -26,14 +26,12 @@ public interface OrgStore {
     record OrgChannel(String id, String orgId, String name, String offeredBy, boolean isPrivate, Instant createdAt, UUID chatId) {}
 
     /**
-     * One entry of a chat's local log, with what the outbox needs to send it.
+     * One entry of a chat's local log by a local user, with what the outbox needs to send it.
      *
-     * @param remotePod the pod of the actor when the actor is a shadow of a remote user (its op came from there), else null
      * @param threadRootPod the origin pod of the thread root, if the message is a reply
      */
-    record LogEntry(long seq, String type, UUID messageId, UUID actorId, String emoji, long hlc, Instant at,
-                    String remotePod, UUID senderId, String content, UUID threadRootId, String threadRootPod,
-                    String originPod, boolean deleted, String attachmentsJson) {}
+    record LogEntry(long seq, String type, UUID messageId, UUID actorId, String emoji, long hlc, Instant at, UUID senderId,
+                    String content, UUID threadRootId, String threadRootPod, String originPod, boolean deleted, String attachmentsJson) {}
 
     /** A message of a chat as its final state, for the digest and the merged order. */
     record MessageRow(UUID id, String originPod, UUID senderId, String senderRemotePod, UUID senderRemoteId,

@@ -24,7 +24,7 @@ final class SqlOrgStore implements OrgStore {
     // The log with what the outbox sends: the message as it stands (a post replayed late carries the text as it
     // is now; a deleted one carries none), the thread root's origin, and whether the actor is a remote user's shadow.
     private static final String LOG_AFTER = "SELECT e.seq, e.type, e.message_id, e.actor_id, e.emoji, e.hlc, e.created_at,"
-            + " ru.pod_id AS remote_pod, m.sender_id, m.content, m.thread_root_id, rt.origin_pod AS root_pod, m.origin_pod,"
+            + " m.sender_id, m.content, m.thread_root_id, rt.origin_pod AS root_pod, m.origin_pod,"
             + " m.deleted_at, m.attachments"
             // remote users first: their ops are filtered out before their messages are read (most of a replayed log)
             + " FROM chat_events e LEFT JOIN org_remote_users ru ON ru.user_id = e.actor_id"
@@ -225,7 +225,7 @@ final class SqlOrgStore implements OrgStore {
                     List<LogEntry> out = new ArrayList<>();
                     while (rs.next()) {
                         out.add(new LogEntry(rs.getLong("seq"), rs.getString("type"), Cols.uuid(rs, "message_id"), Cols.uuid(rs, "actor_id"),
-                                rs.getString("emoji"), rs.getLong("hlc"), Cols.instant(rs, "created_at"), rs.getString("remote_pod"),
+                                rs.getString("emoji"), rs.getLong("hlc"), Cols.instant(rs, "created_at"),
                                 Cols.uuid(rs, "sender_id"), rs.getString("content"), Cols.uuid(rs, "thread_root_id"), rs.getString("root_pod"),
                                 rs.getString("origin_pod"), Cols.instant(rs, "deleted_at") != null, rs.getString("attachments")));
                     }

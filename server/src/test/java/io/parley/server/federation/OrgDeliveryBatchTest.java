@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OrgDeliveryBatchTest {
     private static OrgStore.LogEntry entry(long seq, String content) {
         UUID id = UUID.randomUUID();
-        return new OrgStore.LogEntry(seq, "MESSAGE_POSTED", id, id, null, seq, Instant.EPOCH, null, id, content, null, null, "pod-a", false, null);
+        return new OrgStore.LogEntry(seq, "MESSAGE_POSTED", id, id, null, seq, Instant.EPOCH, id, content, null, null, "pod-a", false, null);
     }
 
     @Test
