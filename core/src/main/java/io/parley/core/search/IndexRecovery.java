@@ -41,7 +41,11 @@ public final class IndexRecovery {
      * {@return the chats' seqs the index now holds}
      */
     public Map<UUID, Long> rebuild(SearchIndex index, LongConsumer progress) {
-        Map<UUID, Long> upTo = lastSeqs();
+        return rebuild(index, lastSeqs(), progress);
+    }
+
+    /** Rebuilds as of {@code upTo}, the chats' seqs read just before (see {@link #rebuild(SearchIndex, LongConsumer)}). */
+    public Map<UUID, Long> rebuild(SearchIndex index, Map<UUID, Long> upTo, LongConsumer progress) {
         index.clear();
         Map<UUID, UUID> workspaceOf = new HashMap<>();
         long done = 0;
@@ -67,12 +71,11 @@ public final class IndexRecovery {
      * Re-applies, through {@code apply}, every event after the checkpoint of each chat whose log has moved past it, up
      * to the chat's last seq when it starts: later events are the live indexer's, which are queued meanwhile (a busy
      * chat would otherwise keep the resume chasing its log). Events are read with the messages' current state, so
-     * re-applying what the index already held is harmless.
+     * re-applying what the index already held is harmless. {@code last}: the chats' seqs read just before.
      * {@return the chats' seqs the index then holds, or null if the checkpoint is ahead of a log (the store was
      * restored from an older copy than the index): only a rebuild can make that index right}
      */
-    public Map<UUID, Long> resume(Map<UUID, Long> checkpoint, Consumer<List<ChatEvent>> apply) {
-        Map<UUID, Long> last = lastSeqs();
+    public Map<UUID, Long> resume(Map<UUID, Long> checkpoint, Map<UUID, Long> last, Consumer<List<ChatEvent>> apply) {
         for (Map.Entry<UUID, Long> c : checkpoint.entrySet()) {
             if (c.getValue() > last.getOrDefault(c.getKey(), 0L)) return null;
         }

@@ -182,15 +182,16 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
         private void recover() {
             long t0 = System.nanoTime();
             Optional<Map<UUID, Long>> checkpoint = index.checkpoint();
+            Map<UUID, Long> last = recovery.lastSeqs(); // read once, before anything: what the recovery must reach
             int[] applied = {0};
             Map<UUID, Long> upTo = checkpoint.isEmpty() ? null
-                    : recovery.resume(checkpoint.get(), events -> applied[0] += apply(events, false));
+                    : recovery.resume(checkpoint.get(), last, events -> applied[0] += apply(events, false));
             if (upTo != null) {
                 if (applied[0] > 0) {
                     log.info("search index resumed from its checkpoint: {} events re-applied in {} ms", applied[0], (System.nanoTime() - t0) / 1_000_000);
                 }
             } else {
-                boolean empty = recovery.lastSeqs().isEmpty(); // a first start: nothing to say
+                boolean empty = last.isEmpty(); // a first start: nothing to say
                 if (!empty) {
                     log.info(checkpoint.isEmpty() ? "search index has no checkpoint (new, or from an older version): rebuilding it from the store"
                             : "search index is ahead of the store (restored from an older copy?): rebuilding it from the store");
@@ -198,7 +199,7 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
                 index.setReady(false);
                 long[] messages = {0};
                 try {
-                    upTo = recovery.rebuild(index, done -> messages[0] = done);
+                    upTo = recovery.rebuild(index, last, done -> messages[0] = done);
                 } finally {
                     index.setReady(true);
                 }

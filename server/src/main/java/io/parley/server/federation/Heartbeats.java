@@ -42,11 +42,7 @@ final class Heartbeats {
      * ({@code ""}: none; null: not told, from a pod before pins rotated). A signed heartbeat is how a pod that was given
      * a new proxy key (and restarted with its new {@code pod.tls_pin}) tells its peers: the pin rotates without a relink.
      */
-    record Beat(long sentAt, String tlsPin) {
-        Beat(long sentAt) {
-            this(sentAt, null);
-        }
-    }
+    record Beat(long sentAt, String tlsPin) {}
 
     /** The reply: the receiver's clock, epoch milliseconds. */
     record Echo(long now) {}

@@ -212,10 +212,10 @@ final class SqlOrgStore implements OrgStore {
 
     @Override
     public LogPage logAfter(UUID chatId, long afterSeq, int limit) {
-        // The chat's last seq first: every event up to it is committed (the writer moves both in one transaction),
-        // so a short page covers everything up to it, including what the filter left out.
-        long last = lastSeq(chatId);
-        List<LogEntry> entries = db.read(c -> {
+        return db.read(c -> {
+            // The chat's last seq first: every event up to it is committed (the writer moves both in one transaction),
+            // so a short page covers everything up to it, including what the filter left out.
+            long last = lastSeq(c, chatId);
             try (PreparedStatement ps = c.prepareStatement(LOG_AFTER)) {
                 Cols.uuid(ps, 1, chatId);
                 ps.setLong(2, afterSeq);
@@ -229,23 +229,24 @@ final class SqlOrgStore implements OrgStore {
                                 Cols.uuid(rs, "sender_id"), rs.getString("content"), Cols.uuid(rs, "thread_root_id"), rs.getString("root_pod"),
                                 rs.getString("origin_pod"), Cols.instant(rs, "deleted_at") != null, rs.getString("attachments")));
                     }
-                    return out;
+                    return new LogPage(out, out.size() == limit ? out.getLast().seq() : Math.max(afterSeq, last));
                 }
             }
         });
-        return new LogPage(entries, entries.size() == limit ? entries.getLast().seq() : Math.max(afterSeq, last));
     }
 
     @Override
     public long lastSeq(UUID chatId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM chats WHERE id = ?")) {
-                Cols.uuid(ps, 1, chatId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
+        return db.read(c -> lastSeq(c, chatId));
+    }
+
+    private static long lastSeq(Connection c, UUID chatId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM chats WHERE id = ?")) {
+            Cols.uuid(ps, 1, chatId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
             }
-        });
+        }
     }
 
     @Override

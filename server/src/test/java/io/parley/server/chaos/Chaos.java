@@ -151,6 +151,35 @@ final class Chaos {
         }
     }
 
+    /**
+     * A test's scratch: a temp directory (its processes' data and logs) and what the test opened in it, closed in
+     * reverse order — servers still running are killed — before the directory is deleted.
+     */
+    static final class Scratch implements AutoCloseable {
+        final Path dir;
+        private final List<AutoCloseable> opened = new ArrayList<>();
+
+        Scratch() {
+            try {
+                dir = tempDir();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** {@return the resource, closed with the scratch} */
+        <T extends AutoCloseable> T add(T resource) {
+            opened.add(resource);
+            return resource;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable c : opened.reversed()) c.close();
+            deleteTree(dir);
+        }
+    }
+
     static Path tempDir() throws IOException {
         return Files.createTempDirectory("parley-chaos-");
     }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -18,26 +17,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * commits what it holds, the process exits 0 within 10 s, and after a restart every acked message is there.
  */
 class GracefulShutdownTest {
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private Path dir;
+    private final Chaos.Scratch scratch = new Chaos.Scratch();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) c.close();
-        Chaos.deleteTree(dir);
+        scratch.close(); // kills any server still running
     }
 
     @Test
     @Timeout(90)
     void sigtermClosesClientsWith4000KeepsEveryAckAndExitsZero() throws Exception {
-        dir = Chaos.tempDir();
-        Path data = dir.resolve("data");
+        Path data = scratch.dir.resolve("data");
         ServerProcess first = ServerProcess.start(data, List.of(), Duration.ofSeconds(30));
-        cleanup.add(first);
+        scratch.add(first);
         Chaos.Site site = Chaos.bootstrap(first.baseUrl());
 
         Load load = new Load(first.wsUrl(), site.token(), site.chats(), 4, 32);
-        cleanup.add(load);
+        scratch.add(load);
         load.awaitAcks(1_000, Duration.ofSeconds(30));
 
         first.terminate(); // SIGTERM while the senders are still pipelining
@@ -51,7 +47,7 @@ class GracefulShutdownTest {
         assertEquals(Collections.nCopies(4, CloseCode.GOING_AWAY.code()), codes, "every client told to reconnect");
 
         ServerProcess second = ServerProcess.start(data, List.of(), Duration.ofSeconds(30));
-        cleanup.add(second);
+        scratch.add(second);
         int stored = Chaos.assertEveryAckDurable(second.baseUrl(), site.token(), site.chats(), acked);
         System.out.printf("after restart: %d messages stored, all %d acked ones among them%n", stored, acked.size());
     }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,13 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KillNineDurabilityTest {
     private static final Duration START = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private Path dir;
+    private final Chaos.Scratch scratch = new Chaos.Scratch();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) c.close(); // kills any server still running
-        Chaos.deleteTree(dir);
+        scratch.close(); // kills any server still running
     }
 
     @Test
@@ -39,19 +36,18 @@ class KillNineDurabilityTest {
     @Timeout(90)
     void postgresKeepsEveryAckedMessageAcrossKillNine() throws Exception {
         Chaos.PgSchema schema = new Chaos.PgSchema();
-        cleanup.add(schema);
+        scratch.add(schema);
         run(List.of("--store", "postgres", "--jdbc-url", schema.url()));
     }
 
     private void run(List<String> storeArgs) throws Exception {
-        dir = Chaos.tempDir();
-        Path data = dir.resolve("data");
+        Path data = scratch.dir.resolve("data");
         ServerProcess first = ServerProcess.start(data, storeArgs, START);
-        cleanup.add(first);
+        scratch.add(first);
         Chaos.Site site = Chaos.bootstrap(first.baseUrl());
 
         Load load = new Load(first.wsUrl(), site.token(), site.chats(), 4, 32);
-        cleanup.add(load);
+        scratch.add(load);
         // Kill at a point where a batch is surely in flight: well into the load, senders still pipelining.
         load.awaitAcks(1_500, Duration.ofSeconds(30));
         first.kill();
@@ -62,7 +58,7 @@ class KillNineDurabilityTest {
                 ackedAtKill, acked.size(), load.errors());
 
         ServerProcess second = ServerProcess.start(data, storeArgs, START);
-        cleanup.add(second);
+        scratch.add(second);
         int stored = Chaos.assertEveryAckDurable(second.baseUrl(), site.token(), site.chats(), acked);
         System.out.printf("after restart: %d messages stored, all %d acked ones among them%n", stored, acked.size());
         assertTrue(acked.size() >= 1_500);

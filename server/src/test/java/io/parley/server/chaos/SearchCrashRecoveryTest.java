@@ -28,23 +28,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SearchCrashRecoveryTest {
     private static final Duration START = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private Path dir;
+    private final Chaos.Scratch scratch = new Chaos.Scratch();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) c.close();
-        Chaos.deleteTree(dir);
+        scratch.close(); // kills any server still running
     }
 
     @Test
     @Timeout(120)
     void aKilledNodeResumesItsIndexFromTheCheckpoint() throws Exception {
-        dir = Chaos.tempDir();
-        Path data = dir.resolve("data");
+        Path data = scratch.dir.resolve("data");
         Map<String, String> env = Map.of("PARLEY_LOG_LEVEL", "INFO");
         ServerProcess first = ServerProcess.start(data, List.of(), env, START);
-        cleanup.add(first);
+        scratch.add(first);
         Chaos.Site site = Chaos.bootstrap(first.baseUrl());
         Http http = new Http(first.baseUrl());
         UUID chat = site.chats().getFirst();
@@ -78,7 +75,7 @@ class SearchCrashRecoveryTest {
         assertTrue(atKill < lastPostSeq, "the kill came before a commit held the last posts (checkpoint " + atKill + ", last post " + lastPostSeq + ")");
 
         ServerProcess second = first.restart(START);
-        cleanup.add(second);
+        scratch.add(second);
         Http again = new Http(second.baseUrl());
         List<String> expected = new ArrayList<>(committed);
         expected.addAll(uncommitted);

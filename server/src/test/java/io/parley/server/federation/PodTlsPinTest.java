@@ -36,18 +36,18 @@ class PodTlsPinTest {
                 assertEquals(front.url(), seen.url());
                 Http.Res view = b.http().get("/api/v1/admin/pod/peers", b.admin());
                 assertTrue(view.raw().contains(front.pin()), view.raw());
-                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok());
+                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, beat()).ok());
 
                 // Another key at the same address: refused by the pin, however valid its certificate.
                 String was = front.pin();
                 front.replaceKey();
                 assertTrue(!was.equals(front.pin()));
-                PodResult r = b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis()));
+                PodResult r = b.federation().client().send("pod-a", Heartbeats.PATH, beat());
                 assertTrue(r instanceof PodResult.Failed, "an impostor key is refused: " + r);
                 Await.until(Duration.ofSeconds(20), "pod-b to find pod-a unreachable",
                         () -> b.federation().health().health("pod-a").state() == PeerState.DEAD);
                 // pod-a still reaches pod-b (plain HTTP, no pin there).
-                assertTrue(a.federation().client().send("pod-b", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok());
+                assertTrue(a.federation().client().send("pod-b", Heartbeats.PATH, beat()).ok());
                 assertEquals(was, b.federation().peers().find("pod-a").orElseThrow().tlsPin(), "its heartbeats still tell the old pin");
 
                 // The new key was pod-a's own: its admin sets the new pin and restarts it; its first heartbeats tell pod-b.
@@ -56,13 +56,18 @@ class PodTlsPinTest {
                 Await.until(Duration.ofSeconds(20), "pod-b to take pod-a's new pin and find it alive again",
                         () -> front.pin().equals(b.federation().peers().find("pod-a").orElseThrow().tlsPin())
                                 && b.federation().health().health("pod-a").state() == PeerState.ALIVE);
-                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, new Heartbeats.Beat(System.currentTimeMillis())).ok(),
+                assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, beat()).ok(),
                         "pinned to the new key");
             } finally {
                 if (rotated != null) rotated.close();
                 else a.close();
             }
         }
+    }
+
+    /** {@return a heartbeat that tells no pin (it only probes the link)} */
+    private static Heartbeats.Beat beat() {
+        return new Heartbeats.Beat(System.currentTimeMillis(), null);
     }
 
     @Test
