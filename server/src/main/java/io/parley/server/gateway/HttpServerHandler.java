@@ -146,30 +146,42 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * Copies a streamed body in 64 KiB chunks, waiting whenever the channel's outbound buffer is above its high
      * water mark, so a slow client holds back the copy instead of filling the heap.
+     *
+     * <p>The chunk that completes the promised length goes out as the response's last content. A client holding
+     * every byte of the length may send its next request on the connection at once; had the end of this response
+     * been a separate write after it, that request's response (written by another handler thread) could reach
+     * the encoder first, which refuses a new response in the middle of one, and the client would wait for ever.
      */
     private static void writeStreamed(ChannelHandlerContext ctx, boolean keepAlive, HttpResponse r) {
         var res = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
-        HttpUtil.setContentLength(res, r.stream().length());
+        long length = r.stream().length();
+        HttpUtil.setContentLength(res, length);
         headers(res, r);
         if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         ctx.write(res);
+        io.netty.channel.ChannelFuture last = null;
         long sent = 0;
         try (java.io.InputStream in = r.stream().in()) {
+            if (length == 0) last = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
             byte[] buf = new byte[64 * 1024];
-            for (int n; sent < r.stream().length() && (n = in.read(buf)) > 0; sent += n) {
-                io.netty.channel.ChannelFuture f = ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
-                        Unpooled.copiedBuffer(buf, 0, n)));
+            for (int n; sent < length && (n = in.read(buf, 0, (int) Math.min(buf.length, length - sent))) > 0; ) {
+                sent += n;
+                var data = Unpooled.copiedBuffer(buf, 0, n);
+                if (sent == length) {
+                    last = ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(data));
+                    break;
+                }
+                io.netty.channel.ChannelFuture f = ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(data));
                 if (!ctx.channel().isWritable()) f.awaitUninterruptibly();
                 if (!ctx.channel().isActive()) return;
             }
         } catch (java.io.IOException e) {
             log.warn("streaming a response failed after {} bytes", sent, e);
         }
-        if (sent != r.stream().length()) { // cannot finish the promised length: the client must see a cut connection
+        if (last == null) { // cannot finish the promised length: the client must see a cut connection
             ctx.close();
             return;
         }
-        io.netty.channel.ChannelFuture last = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
         if (!keepAlive) last.addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -148,6 +148,32 @@ class FilesEndToEndTest {
         assertEquals(304, again.statusCode(), "If-None-Match with the ETag");
     }
 
+    /**
+     * A client that has every byte of a download sends its next request on the same connection at once: that
+     * request is answered too. (The end of a streamed response used to be a write of its own after the last bytes,
+     * and the next response could reach the encoder before it and be lost: the client then waited for ever.)
+     */
+    @Test
+    void theNextRequestOnAConnectionIsAnsweredRightAfterADownload() throws Exception {
+        byte[] bytes = new byte[100_000];
+        new Random(11).nextBytes(bytes);
+        Up r = uploadRaw(ana, "next.bin", "application/octet-stream", bytes, true);
+        assertEquals(201, r.status, r.body.toString());
+        String id = r.body.get("file").get("id").asText();
+        HttpClient one = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // one connection, kept alive
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<byte[]> got = one.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/files/" + id + "/content"))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ana.accessToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, got.statusCode());
+            assertEquals(bytes.length, got.body().length);
+            HttpResponse<String> meta = one.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/files/" + id))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ana.accessToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, meta.statusCode(), "round " + i);
+        }
+    }
+
     @Test
     void tooLargeIsRefusedWithAndWithoutALengthAndKeepsNothing() throws Exception {
         byte[] over = new byte[(int) MAX + 1];
