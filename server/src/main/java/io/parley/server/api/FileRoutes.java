@@ -121,7 +121,7 @@ final class FileRoutes implements Routes {
     private HttpResponse content(HttpRequest request, FileInfo f) {
         if (f.sha256().equals(unquote(request.header("if-none-match")))) return notModified(f.sha256());
         boolean inline = INLINE.contains(f.contentType()) && !ApiSupport.boolQuery(request, "download");
-        InputStream bytes = f.remote() ? new java.io.ByteArrayInputStream(remote().remoteFileBytes(f, false)) : files().content(f);
+        InputStream bytes = f.remote() ? remote().remoteFileBytes(f, false) : files().content(f);
         return downloadHeaders(HttpResponse.stream(inline ? f.contentType() : safeType(f.contentType()), bytes, f.size()), f.sha256())
                 .withHeader("Content-Disposition", disposition(inline ? "inline" : "attachment", f.name()));
     }
@@ -137,12 +137,8 @@ final class FileRoutes implements Routes {
         if (f.thumbSha256() == null) throw ParleyException.notFound("the file has no thumbnail");
         if (f.thumbSha256().equals(unquote(request.header("if-none-match")))) return notModified(f.thumbSha256());
         byte[] png;
-        if (f.remote()) {
-            png = remote().remoteFileBytes(f, true);
-        } else {
-            try (InputStream in = files().thumbnail(f)) {
-                png = in.readAllBytes(); // a thumbnail is a few kilobytes
-            }
+        try (InputStream in = f.remote() ? remote().remoteFileBytes(f, true) : files().thumbnail(f)) {
+            png = in.readAllBytes(); // a thumbnail is a few kilobytes
         }
         return downloadHeaders(new HttpResponse(200, "image/png", png, Map.of()), f.thumbSha256());
     }

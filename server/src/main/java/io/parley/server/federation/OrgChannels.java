@@ -141,9 +141,10 @@ public final class OrgChannels implements AutoCloseable {
 
     /**
      * {@return the bytes of a remote file (an attachment of an org channel's message from another pod), or of its
-     * thumbnail, fetched from its origin pod and checked} The caller has checked that the local user may read it.
+     * thumbnail, fetched from its origin pod and checked, as a stream the caller closes} The caller has checked that
+     * the local user may read it.
      */
-    public byte[] remoteFileBytes(io.parley.core.files.FileInfo file, boolean thumbnail) {
+    public java.io.InputStream remoteFileBytes(io.parley.core.files.FileInfo file, boolean thumbnail) {
         return files.fetch(file, thumbnail);
     }
 

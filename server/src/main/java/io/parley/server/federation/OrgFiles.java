@@ -10,6 +10,9 @@ import io.parley.server.http.HttpResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +27,18 @@ import java.util.UUID;
  * <ul>
  *   <li>the origin serves only its own files, attached to a message that exists, of a chat that is an org channel,
  *       to a member pod of that org that maps the channel (it said so, or applied a batch of it);</li>
- *   <li>the receiver reads at most the file's size (a thumbnail at most {@link #MAX_THUMBNAIL}), checks the origin's
- *       reply signature and the bytes' SHA-256 against the metadata the origin signed into the post, and only then
- *       sends a byte to the local reader.</li>
+ *   <li>the origin streams the bytes from its blob store; its reply is signed over the file's SHA-256, which it
+ *       knows without reading them (blobs are addressed by it);</li>
+ *   <li>the receiver writes at most the file's size (a thumbnail at most {@link #MAX_THUMBNAIL}) to a spool file as
+ *       they arrive, digesting them; checks the origin's reply signature and the SHA-256 against the metadata the
+ *       origin signed into the post; and only then sends a byte to the local reader, from the spool file, which is
+ *       deleted when the reader's download ends.</li>
  * </ul>
- * The bytes are held in memory while checked: a download costs at most the file size limit.
+ * Neither side holds a file in memory: a download costs a 64 KiB buffer and, on the receiver, its size on disk
+ * for as long as it is being sent.
  */
 final class OrgFiles {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OrgFiles.class);
     static final long MAX_THUMBNAIL = 1 << 20;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -71,37 +79,66 @@ final class OrgFiles {
             throw ParleyException.forbidden("the file's channel is not mapped by pod '" + from + "'");
         }
         if (files == null) throw ParleyException.unavailable("files are not available on this node", 30, null);
-        byte[] bytes;
-        try (InputStream in = thumbnail ? files.thumbnail(f) : files.content(f)) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, thumbnail ? MAX_THUMBNAIL : f.size()));
+        if (thumbnail) {
+            if (f.thumbSha256() == null) throw noSuchFile();
+            byte[] png;
+            try (InputStream in = files.thumbnail(f)) {
+                png = in.readNBytes((int) MAX_THUMBNAIL); // a few kilobytes
+            }
+            return new HttpResponse(200, "application/octet-stream", png, Map.of());
         }
-        return new HttpResponse(200, "application/octet-stream", bytes, Map.of());
+        return HttpResponse.stream("application/octet-stream", files.content(f), f.size(), f.sha256());
     }
 
     /**
-     * The receiver's side: {@return the checked bytes of a remote file (or its thumbnail) the local caller may read}.
+     * The receiver's side: {@return the checked bytes of a remote file (or its thumbnail) the local caller may read, as a
+     * stream of the spool file they were written to, deleted when the stream is closed}
      *
-     * @throws ParleyException NOT_FOUND when the origin has it no more, PEER_UNREACHABLE when the origin cannot be asked
-     *     or refused
+     * @throws ParleyException NOT_FOUND when the origin has it no more, PEER_UNREACHABLE when the origin cannot be asked,
+     *     refused, or sent other bytes
      */
-    byte[] fetch(FileInfo f, boolean thumbnail) {
+    InputStream fetch(FileInfo f, boolean thumbnail) {
         if (!f.remote()) throw new IllegalArgumentException("not a remote file");
         if (thumbnail && f.thumbSha256() == null) throw ParleyException.notFound("the file has no thumbnail");
         long max = thumbnail ? MAX_THUMBNAIL : f.size();
-        PodResult r = client.fetch(f.originPod(), OrgWire.filePath(f.id()), new OrgWire.FileFetch(thumbnail), max, DEADLINE);
-        return switch (r) {
-            case PodResult.Ok ok -> {
-                byte[] body = ok.body();
-                String want = thumbnail ? f.thumbSha256() : f.sha256();
-                if (!Signing.sha256Hex(body).equals(want) || (!thumbnail && body.length != f.size())) {
+        Path spool;
+        try {
+            spool = Files.createTempFile("parley-remote-", ".part");
+        } catch (IOException e) {
+            throw ParleyException.unavailable("no room to receive the file", 30, e);
+        }
+        boolean handedOver = false;
+        try {
+            PodResult r = client.download(f.originPod(), OrgWire.filePath(f.id()), new OrgWire.FileFetch(thumbnail), max,
+                    thumbnail ? f.thumbSha256() : f.sha256(), DEADLINE, spool);
+            InputStream in = switch (r) {
+                case PodResult.Ok ok -> {
+                    if (!thumbnail && Files.size(spool) != f.size()) {
+                        throw new ParleyException(ErrorCode.PEER_UNREACHABLE, "pod '" + f.originPod() + "' sent other bytes than the file's");
+                    }
+                    yield Files.newInputStream(spool, StandardOpenOption.DELETE_ON_CLOSE);
+                }
+                case PodResult.Failed fail when fail.status() == 404 -> throw noSuchFile();
+                case PodResult.Failed fail when "other_bytes".equals(fail.code()) -> {
+                    log.warn("pod {} sent other bytes than its file {}; refused", f.originPod(), f.id());
                     throw new ParleyException(ErrorCode.PEER_UNREACHABLE, "pod '" + f.originPod() + "' sent other bytes than the file's");
                 }
-                yield body;
+                case PodResult.Failed fail -> throw new ParleyException(ErrorCode.PEER_UNREACHABLE,
+                        "the file's pod '" + f.originPod() + "' cannot give it now (" + (fail.code() != null ? fail.code() : fail.kind()) + ")");
+            };
+            handedOver = true;
+            return in;
+        } catch (IOException e) {
+            throw ParleyException.unavailable("the received file could not be read back", 30, e);
+        } finally {
+            if (!handedOver) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    log.warn("could not delete the spool file of a refused download: {}", e.getMessage());
+                }
             }
-            case PodResult.Failed fail when fail.status() == 404 -> throw noSuchFile();
-            case PodResult.Failed fail -> throw new ParleyException(ErrorCode.PEER_UNREACHABLE,
-                    "the file's pod '" + f.originPod() + "' cannot give it now (" + (fail.code() != null ? fail.code() : fail.kind()) + ")");
-        };
+        }
     }
 
     private static ParleyException noSuchFile() {

@@ -126,11 +126,14 @@ public final class PodClient implements AutoCloseable {
     }
 
     /**
-     * Sends to a linked peer and reads an answer of at most {@code maxBytes} (a file's bytes): a longer answer is cut off
-     * and refused ({@code too_large}), never held whole. Blocks; not reported to the health manager (a download is not a
-     * liveness signal). {@return the result, its body checked against the peer's reply signature}
+     * Sends to a linked peer and writes a successful answer's bytes to {@code into} as they arrive, at most
+     * {@code maxBytes} of them, never holding them whole (a file's bytes). Blocks; not reported to the health manager.
+     * {@return Ok (with an empty body) only when the reply's signature holds for the bytes received and their SHA-256 is
+     * {@code expectedSha256}; otherwise Failed: {@code too_large}, {@code bad_signature}, {@code other_bytes}, or the
+     * peer's refusal} {@code into} is left with whatever arrived; the caller deletes it.
      */
-    public PodResult fetch(String peerId, String path, Object body, long maxBytes, Duration deadline) {
+    public PodResult download(String peerId, String path, Object body, long maxBytes, String expectedSha256, Duration deadline,
+                              java.nio.file.Path into) {
         Optional<Peer> peer = peers.find(peerId);
         if (peer.isEmpty()) {
             return new PodResult.Failed(Failure.REJECTED, 0, "unknown_pod", "pod '" + peerId + "' is not linked", Duration.ZERO);
@@ -150,21 +153,45 @@ public final class PodClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return new PodResult.Failed(Failure.ERROR, 0, null, "bad peer URL", Duration.ZERO);
         }
-        byte[] bytes;
-        try (java.io.InputStream in = response.body()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) { // a refusal: a small JSON error, read like any other reply
+            byte[] error;
+            try (java.io.InputStream in = response.body()) {
+                error = in.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
+            }
+            return outcome(to, nonce, new Buffered(response, error), null, Duration.ofNanos(System.nanoTime() - start));
+        }
+        java.security.MessageDigest sha = Signing.sha256Digest();
+        long received = 0;
+        try (java.io.InputStream in = response.body();
+             java.io.OutputStream out = java.nio.file.Files.newOutputStream(into)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                received += n;
+                if (received > maxBytes) {
+                    return new PodResult.Failed(Failure.REJECTED, status, "too_large", "pod '" + peerId + "' sent more than "
+                            + maxBytes + " bytes", Duration.ofNanos(System.nanoTime() - start));
+                }
+                sha.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
         } catch (IOException e) {
             return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
-        if (bytes.length > maxBytes) {
-            return new PodResult.Failed(Failure.REJECTED, response.statusCode(), "too_large", "pod '" + peerId + "' sent more than "
-                    + maxBytes + " bytes", latency);
+        String digest = java.util.HexFormat.of().formatHex(sha.digest());
+        if (!verifyReply(to, response, Signing.replyOfDigest(status, digest, nonce, me.id()))) {
+            return new PodResult.Failed(Failure.REJECTED, status, "bad_signature", "the reply is not signed by pod '" + to.id() + "'", latency);
         }
-        return outcome(to, nonce, new Buffered(response, bytes), null, latency);
+        if (!digest.equals(expectedSha256)) {
+            return new PodResult.Failed(Failure.REJECTED, status, "other_bytes", "pod '" + to.id() + "' sent other bytes than asked for", latency);
+        }
+        return new PodResult.Ok(status, new byte[0], latency);
     }
 
-    /** A response whose streamed body was read (bounded) into memory. */
+    /** A response whose streamed body was read (bounded) into memory: a refusal of a download. */
     private record Buffered(HttpResponse<java.io.InputStream> r, byte[] body) implements HttpResponse<byte[]> {
         @Override public int statusCode() { return r.statusCode(); }
         @Override public HttpRequest request() { return r.request(); }
@@ -187,7 +214,7 @@ public final class PodClient implements AutoCloseable {
         }
         int status = response.statusCode();
         byte[] body = response.body() == null ? new byte[0] : response.body();
-        boolean signed = verifyReply(to, nonce, response, body);
+        boolean signed = verifyReply(to, response, Signing.reply(response.statusCode(), body, nonce, me.id()));
         if (status >= 200 && status < 300) {
             if (!signed) return new PodResult.Failed(Failure.REJECTED, status, "bad_signature", "the reply is not signed by pod '" + to.id() + "'", latency);
             return new PodResult.Ok(status, body, latency);
@@ -197,12 +224,13 @@ public final class PodClient implements AutoCloseable {
         return new PodResult.Failed(kind, status, code, "pod '" + to.id() + "' answered " + status + (code == null ? "" : " " + code), latency);
     }
 
-    private boolean verifyReply(PeerAddress to, String nonce, HttpResponse<byte[]> response, byte[] body) {
+    /** {@return whether the reply is signed by the pod asked, over {@code signed} (what a reply of its status and body signs)} */
+    private static boolean verifyReply(PeerAddress to, HttpResponse<?> response, byte[] signed) {
         String pod = response.headers().firstValue(Signing.POD).orElse(null);
         String sig = response.headers().firstValue(Signing.SIGNATURE).orElse(null);
         if (!to.id().equals(pod) || sig == null) return false;
         try {
-            return Ed25519.verify(to.key(), Signing.reply(response.statusCode(), body, nonce, me.id()), Ed25519.unb64(sig));
+            return Ed25519.verify(to.key(), signed, Ed25519.unb64(sig));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -108,7 +108,9 @@ public final class PodRoutes {
     }
 
     private HttpResponse sign(HttpResponse r, InboundAuth.Signed to) {
-        byte[] sig = me.sign(Signing.reply(r.status(), r.body(), to.nonce(), to.pod()));
+        if (r.stream() != null && r.stream().sha256() == null) throw new IllegalStateException("a streamed pod reply needs its digest");
+        byte[] sig = me.sign(r.stream() != null ? Signing.replyOfDigest(r.status(), r.stream().sha256(), to.nonce(), to.pod())
+                : Signing.reply(r.status(), r.body(), to.nonce(), to.pod()));
         return r.withHeader(Signing.POD, me.id()).withHeader(Signing.SIGNATURE, Ed25519.b64(sig));
     }
 

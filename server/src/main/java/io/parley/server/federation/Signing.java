@@ -36,7 +36,12 @@ public final class Signing {
     }
 
     static byte[] reply(int status, byte[] body, String requestNonce, String requester) {
-        return ("reply\n" + status + "\n" + sha256Hex(body) + "\n" + requestNonce + "\n" + requester).getBytes(StandardCharsets.UTF_8);
+        return replyOfDigest(status, sha256Hex(body), requestNonce, requester);
+    }
+
+    /** {@return what a reply whose body has this digest (hex) signs: a streamed body is signed before it is read} */
+    static byte[] replyOfDigest(int status, String bodySha256Hex, String requestNonce, String requester) {
+        return ("reply\n" + status + "\n" + bodySha256Hex + "\n" + requestNonce + "\n" + requester).getBytes(StandardCharsets.UTF_8);
     }
 
     static String nonce() {
@@ -50,10 +55,15 @@ public final class Signing {
     }
 
     static byte[] sha256(byte[] data) {
+        return sha256Digest().digest(data == null ? new byte[0] : data);
+    }
+
+    /** {@return a fresh SHA-256, for bodies digested as they stream} */
+    static MessageDigest sha256Digest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data == null ? new byte[0] : data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
     }
 }

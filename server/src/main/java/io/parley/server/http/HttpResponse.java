@@ -15,8 +15,11 @@ import java.util.Map;
  * (and then closes), never holding the whole file in memory.
  */
 public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers, Streamed stream) {
-    /** A body read from a stream of known length. */
-    public record Streamed(java.io.InputStream in, long length) {}
+    /**
+     * A body read from a stream of known length; {@code sha256} is its digest (hex) when the handler knows it without
+     * reading it (a content-addressed file), else null.
+     */
+    public record Streamed(java.io.InputStream in, long length, String sha256) {}
 
     public HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
         this(status, contentType, body, headers, null);
@@ -24,7 +27,12 @@ public record HttpResponse(int status, String contentType, byte[] body, Map<Stri
 
     /** {@return a 200 whose body is streamed} */
     public static HttpResponse stream(String contentType, java.io.InputStream in, long length) {
-        return new HttpResponse(200, contentType, new byte[0], Map.of(), new Streamed(in, length));
+        return stream(contentType, in, length, null);
+    }
+
+    /** {@return a 200 whose body is streamed and whose digest is known (so a pod can sign it before sending it)} */
+    public static HttpResponse stream(String contentType, java.io.InputStream in, long length, String sha256) {
+        return new HttpResponse(200, contentType, new byte[0], Map.of(), new Streamed(in, length, sha256));
     }
 
     public static HttpResponse json(int status, Object value) {

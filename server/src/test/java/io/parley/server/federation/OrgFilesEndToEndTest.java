@@ -148,4 +148,57 @@ class OrgFilesEndToEndTest {
         Await.until(WAIT, "the file gone on B", () -> get(b, "/api/v1/files/" + fileId + "/content", b.admin()).statusCode() == 404);
         assertEquals(404, get(b, "/api/v1/files/remote/pod-a/" + fileId, b.admin()).statusCode());
     }
+
+    /**
+     * A file of several megabytes reaches B's member whole, through the streamed path (origin blob → signed reply →
+     * B's spool file → the reader); bytes that do not match what the origin announced (its blob damaged on disk) are
+     * refused with 502 peer_unreachable before any of them reaches the reader, and B keeps no spool file of either.
+     */
+    @Test
+    void aLargeFileStreamsThroughAndDamagedBytesAreRefused() throws Exception {
+        Pods.Pod a = open.pod("pod-a");
+        Pods.Pod b = open.pod("pod-b");
+        Pods.link(a, b);
+        Orgs3.Shared s = Orgs3.share("big", a, b);
+        UUID chatA = s.chats().get(0);
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<java.nio.file.Path> spoolsBefore = spools(tmp);
+
+        byte[] bytes = new byte[6 * 1024 * 1024 + 123];
+        new java.util.Random(7).nextBytes(bytes);
+        HttpResponse<String> up = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
+                        + a.team().workspaceId + "/files?name=archive.bin")).header("Authorization", "Bearer " + a.admin())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, up.statusCode(), up.body());
+        JsonNode file = Http.JSON.readTree(up.body()).get("file");
+        String fileId = file.get("id").asText();
+        assertEquals(201, a.http().post("/api/v1/chats/" + chatA + "/messages", Map.of("content", "the archive",
+                "attachments", List.of(fileId)), a.admin()).status());
+        Await.until(WAIT, "the file listed on B", () -> b.http().get("/api/v1/files/" + fileId, b.admin()).status() == 200);
+
+        HttpResponse<byte[]> d = get(b, "/api/v1/files/" + fileId + "/content", b.admin());
+        assertEquals(200, d.statusCode());
+        assertEquals(bytes.length, d.body().length);
+        assertArrayEquals(bytes, d.body(), "every byte, in order");
+
+        // Damage the blob on A's disk (same length): A still announces the digest it stored, B finds other bytes.
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        java.nio.file.Path blob;
+        try (var found = java.nio.file.Files.walk(a.server().dataDir())) {
+            blob = found.filter(p -> p.getFileName().toString().equals(sha)).findFirst().orElseThrow();
+        }
+        byte[] damaged = bytes.clone();
+        damaged[damaged.length / 2] ^= 0x55;
+        java.nio.file.Files.write(blob, damaged);
+        HttpResponse<byte[]> refused = get(b, "/api/v1/files/" + fileId + "/content", b.admin());
+        assertEquals(502, refused.statusCode());
+        assertEquals("peer_unreachable", Http.JSON.readTree(refused.body()).get("error").get("code").asText());
+        assertEquals(spoolsBefore, spools(tmp), "no spool file is left behind, served or refused");
+    }
+
+    private static java.util.Set<java.nio.file.Path> spools(java.nio.file.Path tmp) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(tmp)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("parley-remote-")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
 }
