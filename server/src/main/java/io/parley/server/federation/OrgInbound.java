@@ -307,7 +307,11 @@ final class OrgInbound {
      * under its old id and sent again is still recognised: posts by message id, the rest by their hlc.)
      */
     static UUID clientId(long high, long seq) {
-        return new UUID(high, (seq & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L); // variant 10
+        // The low half holds 62 bits of seq beside the variant. Seqs are never negative, and restored ops take seqs
+        // from 2^62 up (ResilientChannels.RESTORE_SEQ_BASE): the 63rd bit goes to the high half, so a restored op's id
+        // is never a live op's (the two runs are each in order, apart in the index).
+        long spill = seq >>> 62;
+        return new UUID(high ^ (spill << 62), (seq & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L); // variant 10
     }
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
