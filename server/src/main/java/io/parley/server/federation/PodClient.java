@@ -165,7 +165,22 @@ public final class PodClient implements AutoCloseable {
         }
         java.security.MessageDigest sha = Signing.sha256Digest();
         long received = 0;
-        try (java.io.InputStream in = response.body();
+        // The request's timeout covers the headers only: a peer that stalls in the body is cut off at the deadline
+        // (closing the body stream wakes a blocked read), or a download could hold its reader for ever.
+        java.io.InputStream stream = response.body();
+        long left = Math.max(1, deadline.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis());
+        var settled = new java.util.concurrent.atomic.AtomicBoolean(); // by the copy finishing, or by the deadline
+        var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture.delayedExecutor(left, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+            if (!settled.compareAndSet(false, true)) return;
+            timedOut.set(true);
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // closing is all that is wanted
+            }
+        });
+        try (java.io.InputStream in = stream;
              java.io.OutputStream out = java.nio.file.Files.newOutputStream(into)) {
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -178,7 +193,12 @@ public final class PodClient implements AutoCloseable {
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
+            settled.set(true);
+            if (timedOut.get()) return new PodResult.Failed(Failure.TIMEOUT, status, null, "the file did not arrive in time", Duration.ofNanos(System.nanoTime() - start));
             return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
+        }
+        if (!settled.compareAndSet(false, true) && timedOut.get()) { // the deadline cut the body short
+            return new PodResult.Failed(Failure.TIMEOUT, status, null, "the file did not arrive in time", Duration.ofNanos(System.nanoTime() - start));
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         String digest = java.util.HexFormat.of().formatHex(sha.digest());
