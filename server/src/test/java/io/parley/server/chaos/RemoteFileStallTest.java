@@ -1,9 +1,7 @@
 package io.parley.server.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.core.pod.Failure;
 import io.parley.server.Await;
-import io.parley.server.Http;
 import io.parley.server.federation.Orgs3;
 import io.parley.server.federation.PodResult;
 import io.parley.server.federation.Pods;
@@ -12,10 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(90)
 class RemoteFileStallTest {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Pods.Open open = new Pods.Open();
     private Path dir;
 
@@ -61,12 +54,7 @@ class RemoteFileStallTest {
 
         byte[] bytes = new byte[4 * 1024 * 1024];
         new Random(3).nextBytes(bytes);
-        HttpResponse<String> up = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
-                        + a.team().workspaceId + "/files?name=big.bin")).header("Authorization", "Bearer " + a.admin())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, up.statusCode(), up.body());
-        JsonNode file = Http.JSON.readTree(up.body()).get("file");
-        String fileId = file.get("id").asText();
+        String fileId = a.upload("big.bin", bytes).get("id").asText();
         assertEquals(201, a.http().post("/api/v1/chats/" + s.chats().get(0) + "/messages", Map.of("content", "big",
                 "attachments", List.of(fileId)), a.admin()).status());
         Await.until(Duration.ofSeconds(20), "the file listed on pod-b", () -> b.http().get("/api/v1/files/" + fileId, b.admin()).status() == 200);

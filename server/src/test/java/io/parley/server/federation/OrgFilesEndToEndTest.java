@@ -68,11 +68,7 @@ class OrgFilesEndToEndTest {
         var bob = b.team().add("bob"); // on B, in the workspace, not in the channel
 
         byte[] bytes = ("<html><script>alert(1)</script> the plan, " + UUID.randomUUID() + "</html>").getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> up = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
-                        + a.team().workspaceId + "/files?name=plan.html")).header("Authorization", "Bearer " + a.admin())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, up.statusCode(), up.body());
-        String fileId = Http.JSON.readTree(up.body()).get("file").get("id").asText();
+        String fileId = a.upload("plan.html", bytes).get("id").asText();
         Http.Res posted = a.http().post("/api/v1/chats/" + chatA + "/messages", Map.of("content", "see the plan",
                 "attachments", List.of(fileId)), a.admin());
         assertEquals(201, posted.status(), posted.raw());
@@ -112,10 +108,7 @@ class OrgFilesEndToEndTest {
         PodResult.Failed refused = assertInstanceOf(PodResult.Failed.class, fromC);
         assertEquals(403, refused.status(), refused.message());
         // ... and so does any pod asking for a local-only file of A.
-        HttpResponse<String> up2 = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
-                        + a.team().workspaceId + "/files?name=local.txt")).header("Authorization", "Bearer " + a.admin())
-                .POST(HttpRequest.BodyPublishers.ofString("local only")).build(), HttpResponse.BodyHandlers.ofString());
-        String localId = Http.JSON.readTree(up2.body()).get("file").get("id").asText();
+        String localId = a.upload("local.txt", "local only".getBytes(StandardCharsets.UTF_8)).get("id").asText();
         assertEquals(201, a.http().post("/api/v1/chats/" + a.team().general + "/messages", Map.of("content", "local",
                 "attachments", List.of(localId)), a.admin()).status());
         PodResult local = b.federation().client().send("pod-a", OrgWire.filePath(UUID.fromString(localId)), new OrgWire.FileFetch(false));
@@ -125,10 +118,7 @@ class OrgFilesEndToEndTest {
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(800, 400, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(img, "png", png);
-        HttpResponse<String> upImg = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
-                        + a.team().workspaceId + "/files?name=pic.png")).header("Authorization", "Bearer " + a.admin())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-        String imgId = Http.JSON.readTree(upImg.body()).get("file").get("id").asText();
+        String imgId = a.upload("pic.png", png.toByteArray()).get("id").asText();
         assertEquals(201, a.http().post("/api/v1/chats/" + chatA + "/messages", Map.of("content", "a picture",
                 "attachments", List.of(imgId)), a.admin()).status());
         Await.until(WAIT, "the picture on B", () -> b.http().get("/api/v1/files/" + imgId, b.admin()).status() == 200);
@@ -166,12 +156,7 @@ class OrgFilesEndToEndTest {
 
         byte[] bytes = new byte[6 * 1024 * 1024 + 123];
         new java.util.Random(7).nextBytes(bytes);
-        HttpResponse<String> up = CLIENT.send(HttpRequest.newBuilder(URI.create(a.server().baseUrl() + "/api/v1/workspaces/"
-                        + a.team().workspaceId + "/files?name=archive.bin")).header("Authorization", "Bearer " + a.admin())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, up.statusCode(), up.body());
-        JsonNode file = Http.JSON.readTree(up.body()).get("file");
-        String fileId = file.get("id").asText();
+        String fileId = a.upload("archive.bin", bytes).get("id").asText();
         assertEquals(201, a.http().post("/api/v1/chats/" + chatA + "/messages", Map.of("content", "the archive",
                 "attachments", List.of(fileId)), a.admin()).status());
         Await.until(WAIT, "the file listed on B", () -> b.http().get("/api/v1/files/" + fileId, b.admin()).status() == 200);

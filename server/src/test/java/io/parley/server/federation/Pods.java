@@ -23,6 +23,8 @@ public final class Pods {
     public static final Duration GRACE = Duration.ofMillis(300);
     public static final int MISSED = 3;
 
+    private static final java.net.http.HttpClient UPLOADS = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private Pods() {}
 
     /** A running pod and its admin's token. */
@@ -53,6 +55,16 @@ public final class Pods {
         public Federation federation() { return server.server().federation(); }
 
         public String metrics() { return http.get("/metrics", null).raw(); }
+
+        /** Uploads a file as the admin into the pod's workspace; {@return the file as the API answers it} */
+        public JsonNode upload(String name, byte[] bytes) throws Exception {
+            java.net.http.HttpResponse<String> up = UPLOADS.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl()
+                            + "/api/v1/workspaces/" + team.workspaceId + "/files?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
+                    .header("Authorization", "Bearer " + admin).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, up.statusCode(), up.body());
+            return Http.JSON.readTree(up.body()).get("file");
+        }
 
         @Override
         public void close() { server.close(); }
