@@ -28,13 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Recovery probes.</b> A DEAD peer needs {@code readmitAfter} answered heartbeats in a row to be re-admitted
  * (the hysteresis). Waiting a whole interval between them would keep a pod that is back out of the lanes for
- * seconds, with its backlog growing; so a DEAD peer is probed a quarter interval after each heartbeat ends,
- * answered or not, and at once when it calls this pod's heartbeat itself (a restarted pod's first act): a link that
- * heals is seen within about a quarter interval, not up to a whole one. One probe is in flight at a time, so a peer
- * that does not answer at all (a blackholed link) still costs one heartbeat per deadline, and one that refuses
- * connections four a second. The rule is the same — consecutive answers — only sooner; a peer that answers every
- * other heartbeat still stays out. A SUSPECT peer (a heartbeat or two missed, often just a loaded host) is not
- * probed: extra heartbeats would only add to the load.
+ * seconds, with its backlog growing; so a DEAD peer is probed again a quarter interval after it answers, and at once
+ * when it calls this pod's heartbeat itself (a restarted pod's first act). The rule is the same — consecutive
+ * answers — only sooner; a peer that answers every other heartbeat still stays out. A SUSPECT peer (a heartbeat or
+ * two missed, often just a loaded host) is not probed: extra heartbeats would only add to the load.
  */
 final class Heartbeats {
     static final String PATH = PodRoutes.PREFIX + "heartbeat";
@@ -154,7 +151,6 @@ final class Heartbeats {
                             log.debug("heartbeat to {} failed: {} {}", peer.id(), f.kind(), f.message());
                         }
                         health.heartbeatMissed(peer.id());
-                        if (health.health(peer.id()).state() == PeerState.DEAD) probe(peer.id(), recoveryProbe);
                     }
                 });
     }

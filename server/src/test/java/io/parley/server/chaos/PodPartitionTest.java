@@ -48,18 +48,11 @@ class PodPartitionTest {
 
     /** A pod behind a proxy: other pods reach it only through the proxy. */
     private Pods.Pod behindProxy(String id, List<TcpProxy> proxies) throws Exception {
-        return behindProxy(id, proxies, Map.of());
-    }
-
-    private Pods.Pod behindProxy(String id, List<TcpProxy> proxies, Map<String, String> settings) throws Exception {
         int port = freePort();
         TcpProxy proxy = new TcpProxy("127.0.0.1", port);
         open.add(proxy);
         proxies.add(proxy);
-        Map<String, String> all = new java.util.HashMap<>(settings);
-        all.put("server.port", Integer.toString(port));
-        all.put("pod.public_url", "http://" + proxy.hostPort());
-        return open.pod(id, all);
+        return open.pod(id, Map.of("server.port", Integer.toString(port), "pod.public_url", "http://" + proxy.hostPort()));
     }
 
     @Test
@@ -83,32 +76,6 @@ class PodPartitionTest {
         Await.until(Duration.ofSeconds(10), "both alive after the link heals",
                 () -> a.federation().health().health("pod-b").state() == PeerState.ALIVE
                         && b.federation().health().health("pod-a").state() == PeerState.ALIVE);
-    }
-
-    /**
-     * A link that heals one way only: pod-a can reach pod-b again, pod-b still cannot call pod-a (so it cannot tell
-     * pod-a it is back). Pod-a probes a DEAD peer a quarter interval after every heartbeat, answered or refused, so it
-     * sees pod-b within two quarter intervals (re-admission takes two answers in a row), not at its next round, which
-     * with 2 s heartbeats could be up to 2 s away.
-     */
-    @Test
-    void aLinkHealedOneWayIsSeenWithinTwoQuarterIntervals() throws Exception {
-        Map<String, String> slow = Map.of("pod.heartbeat_interval", "2000ms", "pod.grace", "100ms");
-        List<TcpProxy> proxies = new ArrayList<>();
-        Pods.Pod a = behindProxy("pod-a", proxies, slow);
-        Pods.Pod b = behindProxy("pod-b", proxies, slow);
-        Pods.link(a, b);
-        proxies.forEach(TcpProxy::sever);
-        Await.until(Duration.ofSeconds(30), "pod-a to declare pod-b dead",
-                () -> a.federation().health().health("pod-b").state() == PeerState.DEAD);
-        proxies.get(1).restore(); // pod-b's: pod-a reaches it; pod-a's stays cut
-        long healed = System.nanoTime();
-        Await.until(Duration.ofSeconds(10), "pod-a to see pod-b alive",
-                () -> a.federation().health().health("pod-b").state() == PeerState.ALIVE);
-        long ms = (System.nanoTime() - healed) / 1_000_000;
-        System.out.printf("link healed one way (2 s heartbeats): pod-b ALIVE on pod-a after %d ms%n", ms);
-        assertTrue(ms <= 1000 + ALLOWANCE.toMillis(), "seen after " + ms + " ms; two quarter intervals are 1000 ms");
-        assertEquals(PeerState.DEAD, b.federation().health().health("pod-a").state(), "pod-b still cannot reach pod-a");
     }
 
     @Test
