@@ -7,6 +7,8 @@ import io.parley.core.files.FileInfo;
 import io.parley.core.files.FileService;
 import io.parley.core.store.MessageLog;
 import io.parley.server.http.HttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +40,7 @@ import java.util.UUID;
  * for as long as it is being sent.
  */
 final class OrgFiles {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OrgFiles.class);
+    private static final Logger log = LoggerFactory.getLogger(OrgFiles.class);
     static final long MAX_THUMBNAIL = 1 << 20;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 

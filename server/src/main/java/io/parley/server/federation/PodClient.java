@@ -169,11 +169,9 @@ public final class PodClient implements AutoCloseable {
         // (closing the body stream wakes a blocked read), or a download could hold its reader for ever.
         java.io.InputStream stream = response.body();
         long left = Math.max(1, deadline.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis());
-        var settled = new java.util.concurrent.atomic.AtomicBoolean(); // by the copy finishing, or by the deadline
-        var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        var finished = new java.util.concurrent.atomic.AtomicBoolean(); // claimed by the copy's end or by the deadline, first come
         CompletableFuture.delayedExecutor(left, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
-            if (!settled.compareAndSet(false, true)) return;
-            timedOut.set(true);
+            if (!finished.compareAndSet(false, true)) return;
             try {
                 stream.close();
             } catch (IOException ignored) {
@@ -193,13 +191,10 @@ public final class PodClient implements AutoCloseable {
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
-            settled.set(true);
-            if (timedOut.get()) return new PodResult.Failed(Failure.TIMEOUT, status, null, "the file did not arrive in time", Duration.ofNanos(System.nanoTime() - start));
+            if (!finished.compareAndSet(false, true)) return lateBody(status, start);
             return outcome(to, nonce, null, e, Duration.ofNanos(System.nanoTime() - start));
         }
-        if (!settled.compareAndSet(false, true) && timedOut.get()) { // the deadline cut the body short
-            return new PodResult.Failed(Failure.TIMEOUT, status, null, "the file did not arrive in time", Duration.ofNanos(System.nanoTime() - start));
-        }
+        if (!finished.compareAndSet(false, true)) return lateBody(status, start); // the deadline cut the body short
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         String digest = java.util.HexFormat.of().formatHex(sha.digest());
         if (!verifyReply(to, response, Signing.replyOfDigest(status, digest, nonce, me.id()))) {
@@ -209,6 +204,10 @@ public final class PodClient implements AutoCloseable {
             return new PodResult.Failed(Failure.REJECTED, status, "other_bytes", "pod '" + to.id() + "' sent other bytes than asked for", latency);
         }
         return new PodResult.Ok(status, new byte[0], latency);
+    }
+
+    private static PodResult lateBody(int status, long start) {
+        return new PodResult.Failed(Failure.TIMEOUT, status, null, "the file did not arrive in time", Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** A response whose streamed body was read (bounded) into memory: a refusal of a download. */
