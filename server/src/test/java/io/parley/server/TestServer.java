@@ -3,6 +3,7 @@ package io.parley.server;
 import io.parley.server.app.ConfigLoader;
 import io.parley.server.app.ParleyConfig;
 import io.parley.server.app.ParleyServer;
+import io.parley.server.outbound.HostResolver;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,15 +25,17 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> overrides;
     private final java.time.Clock clock;
     private final io.parley.core.notify.PushSender push;
+    private final HostResolver resolver;
     private boolean keepData;
 
     private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides, java.time.Clock clock,
-                       io.parley.core.notify.PushSender push) {
+                       io.parley.core.notify.PushSender push, HostResolver resolver) {
         this.server = server;
         this.dataDir = dataDir;
         this.overrides = overrides;
         this.clock = clock;
         this.push = push;
+        this.resolver = resolver;
     }
 
     /** Starts a node on a fresh SQLite store. */
@@ -50,8 +53,18 @@ public final class TestServer implements AutoCloseable {
      * (a recording fake; null for the real Web Push).
      */
     public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {
+        return start(overrides, clock, push, HostResolver.SYSTEM);
+    }
+
+    /** Starts a node with extra configuration whose outbound connections look hosts up with {@code resolver} (simulated DNS). */
+    public static TestServer start(Map<String, String> overrides, HostResolver resolver) {
+        return start(overrides, MILLIS, null, resolver);
+    }
+
+    private static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push,
+                                    HostResolver resolver) {
         try {
-            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push);
+            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push, resolver);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -61,7 +74,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer restart(TestServer stopped) {
         stopped.keepData = true;
         stopped.server.close();
-        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push);
+        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push, stopped.resolver);
     }
 
     /** Stops a node and starts a new one on its data with some settings changed (an operator's edit and restart). */
@@ -70,7 +83,7 @@ public final class TestServer implements AutoCloseable {
         stopped.server.close();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.putAll(changes);
-        return start(stopped.dataDir, o, stopped.clock, stopped.push);
+        return start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.resolver);
     }
 
     /**
@@ -90,12 +103,12 @@ public final class TestServer implements AutoCloseable {
         stopped.stop();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.put("server.port", Integer.toString(stopped.port()));
-        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push);
-        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push);
+        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.resolver);
+        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push, next.resolver);
     }
 
     private static TestServer start(Path dir, Map<String, String> overrides, java.time.Clock clock,
-                                    io.parley.core.notify.PushSender push) {
+                                    io.parley.core.notify.PushSender push, HostResolver resolver) {
         try {
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
@@ -107,7 +120,8 @@ public final class TestServer implements AutoCloseable {
             o.put("limits.read_marks_per_second", "100000");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg, clock, push).start(), dir, Map.copyOf(overrides), clock, push);
+            return new TestServer(new ParleyServer(cfg, clock, push, resolver).start(), dir, Map.copyOf(overrides), clock, push,
+                    resolver);
         } catch (ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

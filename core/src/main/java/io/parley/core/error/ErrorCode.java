@@ -64,6 +64,12 @@ public enum ErrorCode {
     NOT_PRIMARY("not_primary", 409, false),
     /** Posting in a resilient channel whose primary is down, and the channel does not allow it meanwhile. */
     PRIMARY_UNAVAILABLE("primary_unavailable", 409, true),
+    /**
+     * A URL the server would have to connect to (a push subscription's endpoint) is not https, not on the
+     * allow-list, or its host is or resolves to an address the server does not connect to (loopback, private,
+     * link-local, cloud metadata…); nothing was stored.
+     */
+    DESTINATION_NOT_ALLOWED("destination_not_allowed", 400, false),
     /** A bug on our side; nothing the client can fix. */
     INTERNAL("internal", 500, true);
 

@@ -3,8 +3,12 @@ package io.parley.server.app;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
+import io.parley.server.outbound.Cidr;
+import io.parley.server.outbound.HostPattern;
+import io.parley.server.outbound.OutboundSettings;
 import io.parley.server.push.PushSettings;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 
 import java.io.IOException;
@@ -41,6 +45,8 @@ public final class ConfigLoader {
                         "max_replicated_bytes", "replication_rate", "lease_duration", "tls_pin")),
             Map.entry("push", Set.of("subject", "ttl", "urgent_ttl", "max_attempts", "retry_base", "retry_max",
                         "allow_insecure_endpoints")),
+            Map.entry("outbound", Set.of("allowed_cidrs", "push_hosts", "connect_timeout", "read_timeout", "request_timeout",
+                        "max_response_bytes")),
             Map.entry("realtime", Set.of("typing_expiry", "typing_interval", "presence_offline_grace", "presence_away_after",
                         "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above")),
             Map.entry("limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
@@ -102,9 +108,22 @@ public final class ConfigLoader {
             var table = toml.getTable(section);
             for (String key : table.keySet()) {
                 if (!KEYS.get(section).contains(key)) problems.add("config file: unknown key " + section + "." + key);
+                else if (table.get(key) instanceof TomlArray list) file.put(section + "." + key, listText(list)); // as the environment writes lists
                 else file.put(section + "." + key, table.get(key));
             }
         }
+    }
+
+    /** {@return a TOML array as a comma-separated list} */
+    private static String listText(TomlArray list) {
+        return String.join(",", list.toList().stream().map(String::valueOf).toList());
+    }
+
+    /** {@return the items of a comma-separated list (a TOML array in the file), blanks left out} */
+    private List<String> list(String key) {
+        String v = raw(key);
+        if (v == null) return List.of();
+        return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     private String raw(String key) {
@@ -247,6 +266,7 @@ public final class ConfigLoader {
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
         ParleyConfig.Pod pod = pod(d.pod());
         PushSettings push = push(d.push(), server.publicUrl());
+        OutboundSettings outbound = outbound(d.outbound());
         RealtimeSettings realtime = realtime(d.realtime());
         var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
                 integer("limits.read_marks_per_second", d.limits().readMarksPerSecond(), 1, 1_000_000),
@@ -260,7 +280,7 @@ public final class ConfigLoader {
                 integer("notifications.queue_max", d.notifications().queueMax(), 100, 10_000_000));
         ParleyConfig.Bus bus = bus(d.bus(), kind);
         if (!problems.isEmpty()) throw new InvalidConfig(problems);
-        return new ParleyConfig(server, store, auth, gateway, pod, push, realtime, limits, notifications,
+        return new ParleyConfig(server, store, auth, gateway, pod, push, outbound, realtime, limits, notifications,
                 files, bus);
     }
 
@@ -367,6 +387,37 @@ public final class ConfigLoader {
         if (retryBase.compareTo(retryMax) > 0) problems.add("push.retry_base must not exceed push.retry_max");
         boolean insecure = bool("push.allow_insecure_endpoints", d.allowInsecureEndpoints());
         return new PushSettings(subject, ttl, urgentTtl, Math.max(1, maxAttempts), retryBase, retryMax, insecure);
+    }
+
+    /**
+     * The {@code [outbound]} section: CIDRs opened to outbound connections (an on-premises push relay), the push
+     * hosts allow-list, timeouts and the answer size limit (at most 64 MiB).
+     */
+    private OutboundSettings outbound(OutboundSettings d) {
+        List<Cidr> cidrs = new ArrayList<>();
+        for (String item : list("outbound.allowed_cidrs")) {
+            try {
+                cidrs.add(Cidr.parse(item));
+            } catch (IllegalArgumentException e) {
+                problems.add("outbound.allowed_cidrs: " + e.getMessage());
+            }
+        }
+        List<HostPattern> hosts = new ArrayList<>();
+        for (String item : list("outbound.push_hosts")) {
+            try {
+                hosts.add(HostPattern.parse(item));
+            } catch (IllegalArgumentException e) {
+                problems.add("outbound.push_hosts: " + e.getMessage());
+            }
+        }
+        Duration connect = duration("outbound.connect_timeout", d.connectTimeout());
+        Duration read = duration("outbound.read_timeout", d.readTimeout());
+        Duration request = duration("outbound.request_timeout", d.requestTimeout());
+        if (request.compareTo(Duration.ofMinutes(10)) > 0) problems.add("outbound.request_timeout must be at most 10m");
+        if (connect.compareTo(request) > 0) problems.add("outbound.connect_timeout must not exceed outbound.request_timeout");
+        long max = size("outbound.max_response_bytes", d.maxResponseBytes());
+        if (max > 64L << 20) problems.add("outbound.max_response_bytes must be at most 64MiB");
+        return new OutboundSettings(cidrs, hosts, connect, read, request, Math.min(max, 64L << 20));
     }
 
     private RealtimeSettings realtime(RealtimeSettings r) {

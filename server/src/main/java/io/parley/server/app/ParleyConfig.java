@@ -4,6 +4,7 @@ import io.parley.core.auth.AuthSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
+import io.parley.server.outbound.OutboundSettings;
 import io.parley.server.push.PushSettings;
 
 import java.nio.file.Path;
@@ -18,10 +19,11 @@ import io.parley.core.realtime.RateLimits;
  * Defaults (beside each field in {@link #defaults()}) give the single-node shape: SQLite under
  * {@code ./data}, HTTP and WebSocket on 127.0.0.1:8080. Typing and presence timers are
  * {@link RealtimeSettings} (section {@code [realtime]}; defaults in {@link RealtimeSettings#DEFAULTS}); file limits
- * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}) with the choice of blob store.
+ * are {@link FileSettings} ({@code [files]}, {@link FileSettings#DEFAULTS}) with the choice of blob store; what the
+ * server may connect to is {@link OutboundSettings} ({@code [outbound]}, {@link OutboundSettings#DEFAULTS}).
  */
 public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig gateway, Pod pod, PushSettings push,
-                           RealtimeSettings realtime, Limits limits, Notifications notifications, Files files,
+                           OutboundSettings outbound, RealtimeSettings realtime, Limits limits, Notifications notifications, Files files,
                            Bus bus) {
 
     /**
@@ -153,7 +155,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
                 GatewayConfig.DEFAULTS,
                 new Pod("local"),
-                PushSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
+                PushSettings.DEFAULTS, OutboundSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
                 new Limits(10, 5, 3, 10, 10),
                 new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
                 new Files(FileSettings.DEFAULTS, "auto"),

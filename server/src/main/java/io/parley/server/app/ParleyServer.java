@@ -15,6 +15,7 @@ import io.parley.server.gateway.SessionNotifier;
 import io.parley.core.notify.NotificationDispatcher;
 import io.parley.core.notify.PushSender;
 import io.parley.server.http.Router;
+import io.parley.server.outbound.HostResolver;
 import io.parley.server.web.WebClientRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ParleyConfig config;
     private final Clock clock;
     private final PushSender push;
+    private final HostResolver resolver;
     private Wiring wiring;
     private NotificationDispatcher notifications;
     private Gateway gateway;
@@ -53,17 +55,24 @@ public final class ParleyServer implements AutoCloseable {
      * Push sender, or a recording fake in tests).
      */
     public ParleyServer(ParleyConfig config, Clock clock, PushSender push) {
+        this(config, clock, push, HostResolver.SYSTEM);
+    }
+
+    /** A node whose outbound connections look hosts up with {@code resolver} (tests simulate DNS with it). */
+    public ParleyServer(ParleyConfig config, Clock clock, PushSender push, HostResolver resolver) {
         this.config = config;
         this.clock = clock;
         this.push = push;
+        this.resolver = resolver;
     }
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        wiring = Wiring.open(config, clock, true, push);
+        wiring = Wiring.open(config, clock, true, push, resolver);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        wiring.outbound().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         if (wiring.bus() instanceof io.parley.server.nats.NatsBus nats) { // the pod's bus: what crossed nodes, and what did not decode
             io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_received", nats, io.parley.server.nats.NatsBus::received).register(registry);

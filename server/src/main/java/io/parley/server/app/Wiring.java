@@ -28,6 +28,9 @@ import io.parley.server.nats.NatsBus;
 import io.parley.server.nats.NatsLink;
 import io.parley.server.nats.NatsPresence;
 import io.parley.server.nats.NatsRateLimiter;
+import io.parley.server.outbound.HostResolver;
+import io.parley.server.outbound.OutboundPolicy;
+import io.parley.server.outbound.Purpose;
 import io.parley.core.realtime.RateLimiter;
 import io.parley.core.realtime.PresenceShare;
 import io.parley.server.push.WebPush;
@@ -49,10 +52,11 @@ import java.util.concurrent.TimeUnit;
  * rate limiter every service shares, awareness (typing, presence), notifications, Web Push, files and
  * search. The server adds the gateway on top; admin commands use it without search.
  *
+ * @param outbound the gate of every connection the server opens to the outside (Web Push's)
  * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
  */
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
-              PreferenceService preferences, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
+              PreferenceService preferences, OutboundPolicy outbound, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
               ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats,
               HybridClock hlc) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
@@ -71,6 +75,11 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
      * @param pushOverride a push transport instead of Web Push (tests), or null
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
+        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM);
+    }
+
+    /** @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS) */
+    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride, HostResolver resolver) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
         // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
         NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
@@ -123,12 +132,15 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
                 nats != null ? new NatsPresence(nats) : PresenceShare.NONE);
         var awareness = new Awareness(typing, presence, new RealtimeTimer(typing, presence, localLimits, cfg.realtime()));
         PreferenceService preferences = new PreferenceService(st.preferences(), chats);
-        WebPush webPush = WebPush.open(st.push(), cfg.push(), clock);
+        // push.allow_insecure_endpoints is the tests' way to a plain-HTTP push service; the address checks still apply.
+        OutboundPolicy outbound = OutboundPolicy.open(cfg.outbound(),
+                cfg.push().allowInsecureEndpoints() ? java.util.Set.of(Purpose.WEB_PUSH) : java.util.Set.of(), resolver);
+        WebPush webPush = WebPush.open(st.push(), cfg.push(), outbound, clock);
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();
 
         if (!withSearch) {
             return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
-                    awareness, preferences, webPush, push, null, null, limitsTimer, housekeeping, nats, hlc);
+                    awareness, preferences, outbound, webPush, push, null, null, limitsTimer, housekeeping, nats, hlc);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
@@ -138,7 +150,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
-                limiter, awareness, preferences, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc);
+                limiter, awareness, preferences, outbound, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc);
         return w;
     }
 
@@ -181,6 +193,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         limitsTimer.shutdownNow();
         housekeeping.shutdownNow();
         webPush.close();
+        outbound.close();
         bus.close();
         if (indexer != null) indexer.close();
         if (index != null) index.close();

@@ -26,6 +26,11 @@ import java.util.concurrent.Executors;
  * (HTTP/1.1, a connect timeout and a per-call deadline, virtual threads). Every call to a linked peer ends in a
  * {@link PodResult} and is reported to the {@link HealthManager}: success with its latency, or the failure's kind,
  * under the route the caller names ({@link #DIRECT} unless it relays). Never throws for a network problem.
+ *
+ * <p>Pod links do not go through the server's outbound gate ({@link io.parley.server.outbound.OutboundPolicy}) on
+ * purpose: a peer's URL is set by admins through a peering invitation, never by members, and pods often live on
+ * private networks that the gate's address checks would refuse. This client bounds itself instead: a connect timeout,
+ * a deadline per call, downloads capped at the size the caller expects, redirects not followed, TLS pins per peer.
  * <pre>{@code
  *   PodResult r = federation.client().send("pod-b", "/pod/v1/channels/events", batch);
  *   if (r instanceof PodResult.Ok ok) { Ack a = ok.json(Ack.class); ... }

@@ -1,38 +1,45 @@
 package io.parley.server.push;
 
+import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.Uuid7;
+import io.parley.server.outbound.OutboundPolicy;
+import io.parley.server.outbound.OutboundRefusedException;
+import io.parley.server.outbound.Purpose;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Registering, listing and removing a user's push subscriptions (the REST side of Web Push). Input is checked
- * here, each problem reported as INVALID naming the field: the endpoint must be an absolute {@code https} URL
- * (or {@code http} on a loopback host when {@link PushSettings#allowInsecureEndpoints()}), {@code keys.p256dh} a
- * point on P-256, {@code keys.auth} 16 bytes. A user keeps at most {@link #MAX_PER_USER} subscriptions; the
- * oldest goes when a new one would exceed that.
+ * here, each problem reported as INVALID naming the field: the endpoint must be an absolute URL, {@code keys.p256dh}
+ * a point on P-256, {@code keys.auth} 16 bytes. The endpoint is a place the server will connect to, so the
+ * {@link OutboundPolicy} checks it too (https, the push-host allow-list, the addresses its host resolves to now):
+ * a refusal is DESTINATION_NOT_ALLOWED, and nothing is stored. The sender checks again at each send, since DNS may
+ * answer otherwise by then. A user keeps at most {@link #MAX_PER_USER} subscriptions; the oldest goes when a new
+ * one would exceed that.
  */
 public final class PushSubscriptions {
     /** The most subscriptions (browsers, devices) one user keeps. */
     public static final int MAX_PER_USER = 20;
     static final int MAX_ENDPOINT_LENGTH = 2048;
+    private static final String NOT_PUBLIC = "endpoint must be on a public host that this server can resolve";
 
     private final PushStore store;
-    private final PushSettings settings;
     private final Vapid vapid;
+    private final OutboundPolicy outbound;
     private final Clock clock;
 
-    PushSubscriptions(PushStore store, PushSettings settings, Vapid vapid, Clock clock) {
+    PushSubscriptions(PushStore store, Vapid vapid, OutboundPolicy outbound, Clock clock) {
         this.store = store;
-        this.settings = settings;
         this.vapid = vapid;
+        this.outbound = outbound;
         this.clock = clock;
     }
 
@@ -46,7 +53,8 @@ public final class PushSubscriptions {
      * and takes the new keys, registered by another user it moves to them.
      *
      * @param expirationTime milliseconds since the epoch, as {@code PushSubscription.expirationTime}, or null
-     * @throws ParleyException INVALID naming the field at fault
+     * @throws ParleyException INVALID naming the field at fault; DESTINATION_NOT_ALLOWED for an endpoint the
+     *     server will not send to
      */
     public PushSubscription subscribe(UUID userId, String endpoint, String p256dh, String auth, Long expirationTime) {
         URI uri = endpoint(endpoint);
@@ -97,19 +105,24 @@ public final class PushSubscriptions {
         } catch (URISyntaxException e) {
             throw ParleyException.invalid("endpoint must be an absolute https URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+        if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw ParleyException.invalid("endpoint must be an absolute https URL");
         }
-        boolean https = scheme.equals("https");
-        boolean allowedHttp = scheme.equals("http") && settings.allowInsecureEndpoints() && isLoopback(uri.getHost());
-        if (!https && !allowedHttp) throw ParleyException.invalid("endpoint must be an https URL");
+        try {
+            outbound.check(Purpose.WEB_PUSH, uri);
+        } catch (IllegalArgumentException e) { // no host
+            throw ParleyException.invalid("endpoint must be an absolute https URL");
+        } catch (OutboundRefusedException e) {
+            throw new ParleyException(ErrorCode.DESTINATION_NOT_ALLOWED, switch (e.kind()) {
+                case SCHEME -> "endpoint must be an https URL";
+                case HOST_NOT_ALLOWED -> "endpoint must be on an allowed push service";
+                case ADDRESS -> NOT_PUBLIC;
+            });
+        } catch (UnknownHostException e) {
+            // Said as for a private host: the answer must not tell a caller which internal names exist.
+            throw new ParleyException(ErrorCode.DESTINATION_NOT_ALLOWED, NOT_PUBLIC);
+        }
         return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }
 
     private static byte[] decode(String field, String value) {

@@ -1,16 +1,15 @@
 package io.parley.server.push;
 
 import io.parley.core.notify.PushSender;
+import io.parley.server.outbound.OutboundPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Web Push, assembled: the VAPID key pair (made on first start, kept in the database under
@@ -24,27 +23,25 @@ public final class WebPush implements AutoCloseable {
 
     private final PushSubscriptions subscriptions;
     private final WebPushSender sender;
-    private final HttpClient http;
 
-    private WebPush(PushSubscriptions subscriptions, WebPushSender sender, HttpClient http) {
+    private WebPush(PushSubscriptions subscriptions, WebPushSender sender) {
         this.subscriptions = subscriptions;
         this.sender = sender;
-        this.http = http;
     }
 
-    /** Loads or creates the VAPID key pair and builds subscriptions and sender. */
-    public static WebPush open(PushStore store, PushSettings settings, Clock clock) {
+    /**
+     * Loads or creates the VAPID key pair and builds subscriptions and sender.
+     *
+     * @param outbound the gate endpoints are checked by and pushes are sent through (the caller closes it)
+     */
+    public static WebPush open(PushStore store, PushSettings settings, OutboundPolicy outbound, Clock clock) {
         if (settings.subject().endsWith("@localhost")) {
             log.warn("push.subject is {}: set a real contact (mailto: or https:); some push services refuse pushes without one",
                     settings.subject());
         }
         Vapid vapid = new Vapid(vapidKeys(store, clock), settings.subject(), clock);
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        return new WebPush(new PushSubscriptions(store, settings, vapid, clock),
-                new WebPushSender(store, settings, vapid, http, clock), http);
+        return new WebPush(new PushSubscriptions(store, vapid, outbound, clock),
+                new WebPushSender(store, settings, vapid, outbound, clock));
     }
 
     /** {@return the stored VAPID pair, or a new one stored now (if another node stored one first, that one)} */
@@ -92,6 +89,5 @@ public final class WebPush implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
-        http.shutdownNow();
     }
 }

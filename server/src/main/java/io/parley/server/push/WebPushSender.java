@@ -4,20 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.parley.core.notify.Notification;
 import io.parley.core.notify.PushSender;
 import io.parley.server.http.Json;
+import io.parley.server.outbound.OutboundPolicy;
+import io.parley.server.outbound.OutboundRefusedException;
+import io.parley.server.outbound.OutboundRequest;
+import io.parley.server.outbound.OutboundResponse;
+import io.parley.server.outbound.Purpose;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +45,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>429, 5xx, or no answer: retried after {@code retryBase × 2^(attempts-1)} capped at {@code retryMax},
  *       with equal jitter (half fixed, half random), never sooner than a {@code Retry-After}; after
  *       {@code maxAttempts} failures the row is dropped;</li>
- *   <li>any other status (400, 401, 403, 413): retrying will not help, the row is dropped.</li>
+ *   <li>any other status (400, 401, 403, 413, a redirect): retrying will not help, the row is dropped;</li>
+ *   <li>refused by the {@link OutboundPolicy} (the endpoint's host now resolves to a private address, say, or a
+ *       subscription stored before the policy existed): nothing is sent, and the subscription and its rows are
+ *       deleted — it would be refused every time.</li>
  * </ul>
+ * Every request goes through the {@link OutboundPolicy}: the endpoint's host is resolved once per attempt, checked,
+ * and connected to at that address only.
  * A row older than its TTL is dropped unsent; the {@code TTL} header carries what remains of it. Every attempt
  * encrypts afresh (new ephemeral key and salt). Logs name rows, subscriptions and hosts, never content.
  *
@@ -55,7 +64,6 @@ public final class WebPushSender implements PushSender, AutoCloseable {
     static final int BATCH = 32;
     static final Duration LEASE = Duration.ofSeconds(60);
     static final Duration IDLE_POLL = Duration.ofSeconds(5);
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STORE_ERROR_PAUSE = Duration.ofSeconds(2);
     static final int MAX_TITLE = 100;
     static final int MAX_BODY = 100;
@@ -66,7 +74,7 @@ public final class WebPushSender implements PushSender, AutoCloseable {
     private final PushStore store;
     private final PushSettings settings;
     private final Vapid vapid;
-    private final HttpClient http;
+    private final OutboundPolicy outbound;
     private final Clock clock;
     private final Object signal = new Object();
     private boolean woken;
@@ -74,11 +82,11 @@ public final class WebPushSender implements PushSender, AutoCloseable {
     private Thread thread;
     private ExecutorService senders;
 
-    WebPushSender(PushStore store, PushSettings settings, Vapid vapid, HttpClient http, Clock clock) {
+    WebPushSender(PushStore store, PushSettings settings, Vapid vapid, OutboundPolicy outbound, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.vapid = vapid;
-        this.http = http;
+        this.outbound = outbound;
         this.clock = clock;
     }
 
@@ -217,28 +225,31 @@ public final class WebPushSender implements PushSender, AutoCloseable {
             store.deletePush(p.id());
             return;
         }
-        HttpRequest request;
+        OutboundRequest request;
         try {
             URI endpoint = URI.create(s.endpoint());
             byte[] body = WebPushCrypto.encrypt(p.payload().getBytes(StandardCharsets.UTF_8), P256.unb64(s.p256dh()),
                     P256.unb64(s.auth()));
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
-                    .header("TTL", Long.toString(ttlLeft))
-                    .header("Urgency", p.urgent() ? "high" : "normal")
-                    .header("Content-Encoding", "aes128gcm")
-                    .header("Content-Type", "application/octet-stream")
-                    .header("Authorization", vapid.authorization(endpoint))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (!p.urgent()) topic(p.payload()).ifPresent(t -> b.header("Topic", t));
-            request = b.build();
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("TTL", Long.toString(ttlLeft));
+            headers.put("Urgency", p.urgent() ? "high" : "normal");
+            headers.put("Content-Encoding", "aes128gcm");
+            headers.put("Content-Type", "application/octet-stream");
+            headers.put("Authorization", vapid.authorization(endpoint));
+            if (!p.urgent()) topic(p.payload()).ifPresent(t -> headers.put("Topic", t));
+            request = OutboundRequest.post(Purpose.WEB_PUSH, endpoint, headers, body);
         } catch (RuntimeException e) {
             log.warn("push {} to subscription {} cannot be built ({}); dropped", p.id(), s.id(), e.toString());
             store.deletePush(p.id());
             return;
         }
-        HttpResponse<Void> response;
+        OutboundResponse response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            response = outbound.send(request);
+        } catch (OutboundRefusedException e) {
+            log.warn("push subscription {} refused by the outbound policy ({}: {}); removed", s.id(), e.reason(), e.getMessage());
+            store.deleteSubscription(s.id());
+            return;
         } catch (InterruptedException e) {
             // Closing: release the row for the next start without counting an attempt.
             store.reschedule(p.id(), p.attempts(), clock.instant());
@@ -247,18 +258,23 @@ public final class WebPushSender implements PushSender, AutoCloseable {
         } catch (IOException e) {
             retry(p, null, e.getClass().getSimpleName());
             return;
+        } catch (IllegalArgumentException e) { // no host: it was never a valid endpoint
+            log.warn("push subscription {} has no usable endpoint host; removed", s.id());
+            store.deleteSubscription(s.id());
+            return;
         }
-        int status = response.statusCode();
+        String host = request.url().getHost();
+        int status = response.status();
         if (status >= 200 && status < 300) {
             log.debug("push {} delivered to subscription {} ({})", p.id(), s.id(), status);
             store.deletePush(p.id());
         } else if (status == 404 || status == 410) {
-            log.info("push subscription {} is gone ({} from {}); removed", s.id(), status, request.uri().getHost());
+            log.info("push subscription {} is gone ({} from {}); removed", s.id(), status, host);
             store.deleteSubscription(s.id());
         } else if (status == 429 || status >= 500) {
-            retry(p, response.headers().firstValue("Retry-After").orElse(null), Integer.toString(status));
+            retry(p, response.header("Retry-After").orElse(null), Integer.toString(status));
         } else {
-            log.warn("push {} to subscription {} refused with {} by {}; dropped", p.id(), s.id(), status, request.uri().getHost());
+            log.warn("push {} to subscription {} refused with {} by {}; dropped", p.id(), s.id(), status, host);
             store.deletePush(p.id());
         }
     }
