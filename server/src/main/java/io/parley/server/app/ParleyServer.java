@@ -60,8 +60,8 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        wiring = Wiring.open(config, clock, true, push);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        wiring = Wiring.open(config, clock, true, push, registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
