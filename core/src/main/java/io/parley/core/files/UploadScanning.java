@@ -33,11 +33,6 @@ public final class UploadScanning {
         this.acceptUnscanned = acceptUnscanned;
     }
 
-    /** {@return whether uploads are scanned} */
-    public boolean on() {
-        return scanner != null;
-    }
-
     /**
      * Scans staged bytes. {@return the state to store with the file, or null when scanning is off}
      *
@@ -55,6 +50,7 @@ public final class UploadScanning {
             }
             case FileScanner.TooLarge t -> {
                 if (acceptUnscanned) yield unscanned(uploaderId, workspaceId, "it is over the scanner's size limit");
+                log.info("refused an upload by user {} in workspace {}: it is over the virus scanner's size limit", uploaderId, workspaceId);
                 throw new ParleyException(ErrorCode.FILE_TOO_LARGE, "the file is larger than the virus scanner accepts;"
                         + " it was not stored");
             }

@@ -169,10 +169,13 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     /** {@return the virus scan uploads pass: clamd's, timed, when an address is configured; else none} */
     static UploadScanning scanning(ScanSettings scan, MeterRegistry registry) {
         if (!scan.on()) return UploadScanning.OFF;
-        log.info("uploads are scanned by clamd at {}; when it cannot judge one, the upload is {}", scan.clamd(),
-                scan.acceptUnscanned() ? "stored marked unscanned" : "refused");
-        return new UploadScanning(new MeteredScanner(new ClamdScanner(scan.clamd(), scan.connectTimeout(), scan.timeout()), registry),
-                scan.acceptUnscanned());
+        String otherwise = scan.acceptUnscanned() ? "stored marked unscanned" : "refused";
+        log.info("uploads are scanned by clamd at {}; when it cannot judge one, the upload is {}", scan.clamd(), otherwise);
+        ClamdScanner clamd = new ClamdScanner(scan.clamd(), scan.connectTimeout(), scan.timeout());
+        // Said at start so a wrong address shows in the log before the first upload; the node serves meanwhile.
+        Thread.ofVirtual().name("parley-clamd-ping").start(() -> clamd.ping().ifPresent(why ->
+                log.warn("clamd at {} does not answer PING ({}); until it does, uploads are {}", scan.clamd(), why, otherwise)));
+        return new UploadScanning(new MeteredScanner(clamd, registry), scan.acceptUnscanned());
     }
 
     /** {@return where the Lucene index lives} */

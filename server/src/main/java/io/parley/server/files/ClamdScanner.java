@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Scans with clamd over its {@code INSTREAM} protocol (clamd(8)), one connection per file, over TCP or a Unix socket:
@@ -35,6 +36,7 @@ import java.time.Duration;
  */
 public final class ClamdScanner implements FileScanner {
     private static final byte[] INSTREAM = "zINSTREAM\0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "zPING\0".getBytes(StandardCharsets.US_ASCII);
     private static final int CHUNK = 64 * 1024;
     /** clamd's answers are a line; anything longer is not one. */
     private static final int MAX_REPLY = 1024;
@@ -82,6 +84,19 @@ public final class ClamdScanner implements FileScanner {
             }
         } catch (IOException e) {
             return new Unavailable("clamd at " + address + ": " + describe(e));
+        }
+    }
+
+    /** Asks clamd whether it is there ({@code zPING}, within the connect timeout). {@return empty when it answers PONG, else why not} */
+    public Optional<String> ping() {
+        SocketAddress target = address.resolve();
+        try (SocketChannel ch = SocketChannel.open(family(target)); Deadline d = new Deadline(ch, connectTimeout)) {
+            ch.connect(target);
+            writeFully(ch, ByteBuffer.wrap(PING));
+            String reply = reply(ch);
+            return reply.equals("PONG") ? Optional.empty() : Optional.of("it answered '" + printable(reply) + "'");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(describe(e));
         }
     }
 

@@ -113,6 +113,18 @@ class ClamdScannerTest {
     }
 
     @Test
+    void pingSaysWhetherClamdIsThere() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertAll(
+                () -> assertEquals(java.util.Optional.empty(), new ClamdScanner(ClamdAddress.parse(clamd.tcpAddress()), CONNECT, TIMEOUT).ping()),
+                () -> assertEquals(java.util.Optional.empty(), new ClamdScanner(ClamdAddress.parse(clamd.unixAddress()), CONNECT, TIMEOUT).ping()),
+                () -> assertTrue(new ClamdScanner(ClamdAddress.parse("tcp://127.0.0.1:" + closed), CONNECT, TIMEOUT).ping().isPresent()));
+    }
+
+    @Test
     void answersAreReadAsClamdWritesThem() {
         assertAll(
                 () -> assertEquals(new FileScanner.Clean(), ClamdScanner.verdict("stream: OK")),
