@@ -3,6 +3,7 @@ package io.parley.server.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.core.auth.Tokens;
 import io.parley.server.Http;
+import io.parley.server.PgTestSchema;
 import io.parley.server.Team;
 import io.parley.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * marked clean; an infected one (the EICAR test file; an image named infected by its hash) is refused with
  * {@code file_infected} and leaves nothing behind (no blob, no row, no quota, no thumbnail, nothing to find); a file
  * over clamd's {@code StreamMaxLength}, a clamd that is down and one that never answers are refused by default and
- * stored marked unscanned when the admin chose to accept them; every scan is timed in {@code /metrics}.
+ * stored marked unscanned when the admin chose to accept them; every scan is timed in {@code /metrics}. On SQLite with
+ * blobs on disk, and once on PostgreSQL with blobs in the database.
  */
 @Timeout(180)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -246,6 +248,27 @@ class FileScanningEndToEndTest {
         }
     }
 
+    /** A pod keeps its blobs in PostgreSQL: an infected upload never reaches the database; a clean one does. */
+    @Test
+    void onPostgresAnInfectedUploadNeverReachesTheDatabase() throws Exception {
+        try (PgTestSchema schema = PgTestSchema.create(); TestServer pg = TestServer.start(scanning(clamd.tcpAddress(), schema.serverConfig()))) {
+            Team t = Team.bootstrap(pg);
+            byte[] note = "kept in the database".getBytes(StandardCharsets.UTF_8);
+            Up infected = raw(pg, t, t.owner, "eicar.txt", Clamd.eicar(), false);
+            Up clean = raw(pg, t, t.owner, "note.txt", note, true);
+            assertAll(
+                    () -> assertEquals("file_infected", infected.body.get("error").get("code").asText()),
+                    () -> assertEquals("clean", clean.body.get("file").get("scan").asText()));
+            String count = "SELECT COUNT(*) FROM %s WHERE sha256 = ?";
+            assertAll(
+                    () -> assertEquals(0L, query(schema.url(), count.formatted("blobs"), sha(Clamd.eicar())), "no blob"),
+                    () -> assertEquals(0L, query(schema.url(), count.formatted("blob_chunks"), sha(Clamd.eicar())), "no chunk"),
+                    () -> assertEquals(0L, query(schema.url(), count.formatted("files"), sha(Clamd.eicar())), "no row"),
+                    () -> assertEquals(0, count(pg.dataDir().resolve("files").resolve("tmp")), "no staged upload left"),
+                    () -> assertEquals(1L, query(schema.url(), count.formatted("blobs"), sha(note)), "the clean file is stored"));
+        }
+    }
+
     // ---- what is left behind -------------------------------------------------------------------
 
     /** No blob under the address, no partial upload, no row naming it, the workspace's usage as it was. */
@@ -264,8 +287,11 @@ class FileScanningEndToEndTest {
     }
 
     private static long query(TestServer s, String sql, String arg) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + s.dataDir().resolve("parley.db").toAbsolutePath());
-             PreparedStatement ps = c.prepareStatement(sql)) {
+        return query("jdbc:sqlite:" + s.dataDir().resolve("parley.db").toAbsolutePath(), sql, arg);
+    }
+
+    private static long query(String jdbcUrl, String sql, String arg) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
