@@ -88,7 +88,7 @@ export function createComposer(opts) {
       h('span', {class: 'file-name', text: u.file.name}),
       h('span', {class: 'muted', text: ' ' + formatSize(u.file.size) + ' '}),
       u.error ? h('span', {class: 'error-text', text: u.error})
-        : u.view ? h('span', {class: 'muted', text: 'ready'})
+        : u.view ? h('span', {class: 'muted', text: u.view.scan === 'unscanned' ? 'ready, not scanned for viruses' : 'ready'})
           : h('progress', {max: 1, value: u.progress, attrs: {'aria-label': 'Uploading ' + u.file.name}}),
       h('button', {type: 'button', class: 'link', text: 'Remove', attrs: {'aria-label': 'Remove ' + u.file.name},
         on: {click: () => { if (!u.view && !u.error) u.abort(); uploads.splice(uploads.indexOf(u), 1); renderUploads(); }}}))));

@@ -20,6 +20,10 @@ public enum ErrorCode {
     FILE_TOO_LARGE("file_too_large", 413, false),
     /** The workspace's file storage quota is used up. */
     QUOTA_EXCEEDED("quota_exceeded", 413, false),
+    /** The virus scanner found malware in an upload; nothing was stored. */
+    FILE_INFECTED("file_infected", 422, false),
+    /** The virus scanner could not judge an upload (down or too slow) and such uploads are refused; retry after {@code retryAfter}. */
+    SCAN_UNAVAILABLE("scan_unavailable", 503, true),
     /** A frame over the maximum frame size. */
     FRAME_TOO_LARGE("frame_too_large", 413, false),
     /** No valid credentials, or expired ones. */

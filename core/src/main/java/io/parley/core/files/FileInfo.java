@@ -16,10 +16,19 @@ import java.util.UUID;
  * @param thumbSha256 the thumbnail's content address, or null
  * @param originPod null for an upload to this pod; else the pod whose org-shared message carries the file: only its
  *     metadata is here, the bytes stay there and are fetched on download (no blob here, outside the quota)
+ * @param scan what the virus scanner made of the upload; null when it was stored with scanning off, and for remote files
  */
 public record FileInfo(UUID id, UUID workspaceId, UUID uploaderId, String name, String contentType, long size,
                        String sha256, Integer width, Integer height, String thumbSha256, Instant createdAt,
-                       UUID chatId, UUID messageId, Instant deletedAt, String originPod) {
+                       UUID chatId, UUID messageId, Instant deletedAt, String originPod, ScanState scan) {
+    /** A file with no scan state: a remote file's metadata (the origin pod scanned its upload, or not). */
+    public FileInfo(UUID id, UUID workspaceId, UUID uploaderId, String name, String contentType, long size,
+                    String sha256, Integer width, Integer height, String thumbSha256, Instant createdAt,
+                    UUID chatId, UUID messageId, Instant deletedAt, String originPod) {
+        this(id, workspaceId, uploaderId, name, contentType, size, sha256, width, height, thumbSha256, createdAt, chatId,
+                messageId, deletedAt, originPod, null);
+    }
+
     /** {@return whether a message has claimed the file} */
     public boolean attached() { return messageId != null; }
 

@@ -30,9 +30,11 @@ import java.util.stream.Collectors;
  * until a message claims it, then whoever may read that message's chat), and when it goes (with its message,
  * or after a day unclaimed).
  *
- * <p>An upload streams into the blob store while it is hashed, so a file is read once and never held in
- * memory; only then is it inspected (type, image size, thumbnail) and its metadata stored. A file that
- * fails any check leaves nothing behind but a blob the collector removes.
+ * <p>An upload streams aside into the blob store while it is hashed, so a file is never held in memory; the
+ * virus scanner (when there is one) reads the staged bytes, and only a file it lets through is committed under its
+ * address, so an infected file is never stored, served, thumbnailed or indexed. Then it is inspected (type, image
+ * size, thumbnail) and its metadata stored. A file that fails a later check leaves nothing behind but a blob the
+ * collector removes.
  */
 public final class FileService {
     private static final Logger log = LoggerFactory.getLogger(FileService.class);
@@ -49,12 +51,15 @@ public final class FileService {
     private final RateLimiter limiter;
     private final FileSettings settings;
     private final Clock clock;
+    private final UploadScanning scanning;
 
-    public FileService(FileStore files, BlobStore blobs, FileInspector inspector, WorkspaceStore workspaces,
+    /** @param scanning the virus scanner uploads pass before they are stored ({@link UploadScanning#OFF}: none) */
+    public FileService(FileStore files, BlobStore blobs, FileInspector inspector, UploadScanning scanning, WorkspaceStore workspaces,
                        ChatService chats, RateLimiter limiter, FileSettings settings, Clock clock) {
         this.files = files;
         this.blobs = blobs;
         this.inspector = inspector;
+        this.scanning = scanning;
         this.workspaces = workspaces;
         this.chats = chats;
         this.limiter = limiter;
@@ -70,7 +75,8 @@ public final class FileService {
      *
      * @param declaredSize the request's Content-Length, or -1 when the body is streamed without one
      * @throws ParleyException NOT_FOUND (not a member), RATE_LIMITED, FILE_TOO_LARGE, QUOTA_EXCEEDED,
-     *     INVALID (empty file); UNAVAILABLE if the bytes could not be stored
+     *     INVALID (empty file), FILE_INFECTED, SCAN_UNAVAILABLE (see {@link UploadScanning}); UNAVAILABLE if the bytes
+     *     could not be stored
      */
     public FileInfo upload(UUID userId, UUID workspaceId, String rawName, long declaredSize, InputStream body) {
         workspaces.membership(workspaceId, userId).orElseThrow(() -> ParleyException.notFound("no such workspace"));
@@ -85,14 +91,15 @@ public final class FileService {
         String name = FileNames.sanitise(rawName);
         long limit = Math.min(settings.maxBytes(), room);
         BlobStore.Stored stored;
-        try {
-            stored = blobs.put(body, limit);
-        } catch (BlobStore.TooLarge e) {
-            throw limit == settings.maxBytes() ? tooLarge() : quotaExceeded();
+        ScanState scan;
+        // Scanned while staged, committed only when the scan allows it: a refused file is never readable.
+        try (BlobStore.Staged staged = stage(body, limit)) {
+            if (staged.size() == 0) throw ParleyException.invalid("the file is empty");
+            scan = scanning.check(staged::open, userId, workspaceId);
+            stored = staged.commit();
         } catch (IOException e) {
             throw ParleyException.unavailable("the file could not be stored", 5, e);
         }
-        if (stored.size() == 0) throw ParleyException.invalid("the file is empty");
         FileInspector.Inspection seen;
         String thumb = null;
         try {
@@ -105,9 +112,18 @@ public final class FileService {
         }
         FileInfo f = new FileInfo(Uuid7.next(), workspaceId, userId, name, seen.contentType(), stored.size(), stored.sha256(),
                 thumb == null ? null : seen.width(), thumb == null ? null : seen.height(), thumb, clock.instant(),
-                null, null, null, null);
+                null, null, null, null, scan);
         files.insert(f);
         return f;
+    }
+
+    /** Streams the body aside; {@return the staged bytes} @throws ParleyException FILE_TOO_LARGE or QUOTA_EXCEEDED past {@code limit} */
+    private BlobStore.Staged stage(InputStream body, long limit) throws IOException {
+        try {
+            return blobs.stage(body, limit);
+        } catch (BlobStore.TooLarge e) {
+            throw limit == settings.maxBytes() ? tooLarge() : quotaExceeded();
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.parley.server.app;
 
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
+import io.parley.server.files.ClamdAddress;
+import io.parley.server.files.ScanSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.outbound.Cidr;
 import io.parley.server.outbound.HostPattern;
@@ -51,7 +53,8 @@ public final class ConfigLoader {
                         "presence_batch", "presence_subscription_ttl", "presence_update_interval", "typing_summary_above")),
             Map.entry("limits", Set.of("messages_per_second", "read_marks_per_second", "urgent_per_hour", "uploads_per_minute",
                         "webhook_posts_per_second")),
-            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl", "blob_store")),
+            Map.entry("files", Set.of("max_size", "workspace_quota", "unattached_ttl", "blob_store", "scan_address",
+                        "scan_connect_timeout", "scan_timeout", "scan_unavailable")),
             Map.entry("notifications", Set.of("badge_interval", "toast_group_window", "queue_max")),
             Map.entry("bus", Set.of("kind", "url", "prefix")));
 
@@ -225,7 +228,27 @@ public final class ConfigLoader {
         } else if (blobs.equals("database") && !storeKind.equals("postgres")) {
             problems.add("files.blob_store = database needs store.kind = postgres (SQLite keeps files on disk)");
         }
-        return new ParleyConfig.Files(fileLimits(defaults.limits()), blobs);
+        return new ParleyConfig.Files(fileLimits(defaults.limits()), blobs, scan(defaults.scan()));
+    }
+
+    /** The virus scan of uploads: clamd's address (empty: no scanning), timeouts, and what a scanner that is down means. */
+    private ScanSettings scan(ScanSettings d) {
+        String address = str("files.scan_address", "");
+        ClamdAddress clamd = d.clamd();
+        if (!address.isEmpty()) {
+            try {
+                clamd = ClamdAddress.parse(address);
+            } catch (IllegalArgumentException e) {
+                problems.add("files.scan_address " + e.getMessage());
+            }
+        }
+        Duration connect = duration("files.scan_connect_timeout", d.connectTimeout());
+        Duration timeout = duration("files.scan_timeout", d.timeout());
+        String unavailable = str("files.scan_unavailable", d.acceptUnscanned() ? "accept" : "refuse").toLowerCase(Locale.ROOT);
+        if (!unavailable.equals("refuse") && !unavailable.equals("accept")) {
+            problems.add("files.scan_unavailable must be refuse or accept (got '" + unavailable + "')");
+        }
+        return new ScanSettings(clamd, connect, timeout, unavailable.equals("accept"));
     }
 
     private FileSettings fileLimits(FileSettings d) {

@@ -3,6 +3,7 @@ package io.parley.server.app;
 import io.parley.core.auth.AuthSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
+import io.parley.server.files.ScanSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.outbound.OutboundSettings;
 import io.parley.server.push.PushSettings;
@@ -30,8 +31,9 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param limits size limit, quota, how long unattached uploads live
      * @param blobStore where file bytes live: {@code disk} (under the data directory), {@code database} (PostgreSQL:
      *     every node of a pod reads them), or {@code auto} (database with PostgreSQL, else disk)
+     * @param scan the virus scan of uploads ({@code files.scan_*}; off by default)
      */
-    public record Files(FileSettings limits, String blobStore) {
+    public record Files(FileSettings limits, String blobStore, ScanSettings scan) {
         /** {@return whether bytes go into the database} */
         public boolean inDatabase(Store store) {
             return blobStore.equals("database") || (blobStore.equals("auto") && store.kind().equals("postgres"));
@@ -158,7 +160,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
                 PushSettings.DEFAULTS, OutboundSettings.DEFAULTS, RealtimeSettings.DEFAULTS,
                 new Limits(10, 5, 3, 10, 10),
                 new Notifications(Duration.ofMillis(250), Duration.ofSeconds(5), 100_000),
-                new Files(FileSettings.DEFAULTS, "auto"),
+                new Files(FileSettings.DEFAULTS, "auto", ScanSettings.DEFAULTS),
                 new Bus("inprocess", "", "parley"));
     }
 }

@@ -68,8 +68,8 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        wiring = Wiring.open(config, clock, true, push, resolver);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        wiring = Wiring.open(config, clock, true, push, resolver, registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         wiring.outbound().bindTo(registry);

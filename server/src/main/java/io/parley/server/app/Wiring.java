@@ -8,6 +8,7 @@ import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
 import io.parley.core.files.BlobStore;
 import io.parley.core.files.FileService;
+import io.parley.core.files.UploadScanning;
 import io.parley.core.id.HybridClock;
 import io.parley.core.webhook.WebhookService;
 import io.parley.core.notify.PreferenceService;
@@ -22,7 +23,10 @@ import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
 import io.parley.server.api.Services;
+import io.parley.server.files.ClamdScanner;
 import io.parley.server.files.LocalBlobStore;
+import io.parley.server.files.MeteredScanner;
+import io.parley.server.files.ScanSettings;
 import io.parley.server.files.TikaInspector;
 import io.parley.server.nats.NatsBus;
 import io.parley.server.nats.NatsLink;
@@ -38,6 +42,8 @@ import io.parley.server.search.LuceneIndex;
 import io.parley.server.store.StoreConfig;
 import io.parley.server.store.StoreKind;
 import io.parley.server.store.Stores;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,11 +81,15 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
      * @param pushOverride a push transport instead of Web Push (tests), or null
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
-        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM);
+        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM, new SimpleMeterRegistry()); // admin commands: meters nobody reads
     }
 
-    /** @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS) */
-    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride, HostResolver resolver) {
+    /**
+     * @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS)
+     * @param registry where the domain half's meters go (the virus scans of uploads)
+     */
+    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride, HostResolver resolver,
+                       MeterRegistry registry) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
         // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
         NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
@@ -96,8 +106,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         TokenBuckets localLimits = new TokenBuckets(limits, clock);
         // A pod counts each user's buckets across its nodes; a node alone (or during a NATS outage) counts its own.
         RateLimiter limiter = nats != null ? new NatsRateLimiter(nats, limits, localLimits, clock) : localLimits;
-        FileService files = new FileService(st.files(), blobStore(cfg, st), new TikaInspector(), st.workspaces(), chats, limiter,
-                cfg.files().limits(), clock);
+        FileService files = new FileService(st.files(), blobStore(cfg, st), new TikaInspector(), scanning(cfg.files().scan(), registry),
+                st.workspaces(), chats, limiter, cfg.files().limits(), clock);
         // One clock for the pod's writes: ops received from other pods advance it (HybridClock.observe).
         HybridClock hlc = new HybridClock(clock);
         MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
@@ -165,6 +175,18 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the file store under " + root, e);
         }
+    }
+
+    /** {@return the virus scan uploads pass: clamd's, timed, when an address is configured; else none} */
+    static UploadScanning scanning(ScanSettings scan, MeterRegistry registry) {
+        if (!scan.on()) return UploadScanning.OFF;
+        String otherwise = scan.acceptUnscanned() ? "stored marked unscanned" : "refused";
+        log.info("uploads are scanned by clamd at {}; when it cannot judge one, the upload is {}", scan.clamd(), otherwise);
+        ClamdScanner clamd = new ClamdScanner(scan.clamd(), scan.connectTimeout(), scan.timeout());
+        // Said at start so a wrong address shows in the log before the first upload; the node serves meanwhile.
+        Thread.ofVirtual().name("parley-clamd-ping").start(() -> clamd.ping().ifPresent(why ->
+                log.warn("clamd at {} does not answer PING ({}); until it does, uploads are {}", scan.clamd(), why, otherwise)));
+        return new UploadScanning(new MeteredScanner(clamd, registry), scan.acceptUnscanned());
     }
 
     /** {@return where the Lucene index lives} */

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Blobs in a directory: {@code blobs/ab/cd/abcd…} by SHA-256. A write goes to a temporary file in the same
  * file system, hashed and counted as it streams, forced to disk, then renamed over its address, so a blob
- * is either complete or absent and a crash never leaves half a file under a real name. Writing bytes that
+ * is either complete or absent and a crash never leaves half a file under a real name. Until the rename the
+ * bytes are staged ({@link #stage}): readable by whoever scans them, by nobody else. Writing bytes that
  * are there already replaces them with identical bytes (and refreshes the time the collector looks at).
  */
 public final class LocalBlobStore implements BlobStore {
@@ -38,7 +39,7 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public Stored put(InputStream in, long maxBytes) throws IOException {
+    public Staged stage(InputStream in, long maxBytes) throws IOException {
         MessageDigest sha = sha256();
         Path part = Files.createTempFile(tmp, "upload-", ".part");
         try {
@@ -55,8 +56,39 @@ public final class LocalBlobStore implements BlobStore {
                 out.flush();
                 ch.force(true); // durable before anything (a message) can refer to it
             }
-            String hex = HexFormat.of().formatHex(sha.digest());
-            Path target = path(hex);
+            return new TempFile(part, HexFormat.of().formatHex(sha.digest()), size);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+    }
+
+    /** A staged upload: a temporary file under {@code tmp/}, renamed to its address on commit. */
+    private final class TempFile implements Staged {
+        private final Path part;
+        private final String sha256;
+        private final long size;
+
+        TempFile(Path part, String sha256, long size) {
+            this.part = part;
+            this.sha256 = sha256;
+            this.size = size;
+        }
+
+        @Override
+        public String sha256() { return sha256; }
+
+        @Override
+        public long size() { return size; }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(part);
+        }
+
+        @Override
+        public Stored commit() throws IOException {
+            Path target = path(sha256);
             Files.createDirectories(target.getParent());
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -64,9 +96,12 @@ public final class LocalBlobStore implements BlobStore {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
             forceDirectory(target.getParent());
-            return new Stored(hex, size);
-        } finally {
-            Files.deleteIfExists(part);
+            return new Stored(sha256, size);
+        }
+
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(part); // gone already when committed
         }
     }
 

@@ -3,6 +3,7 @@ package io.parley.server.store;
 import io.parley.core.chat.Attachment;
 import io.parley.core.error.ParleyException;
 import io.parley.core.files.FileInfo;
+import io.parley.core.files.ScanState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +25,8 @@ import java.util.UUID;
  */
 final class FilesTable {
     private static final String COLUMNS = "id, workspace_id, uploader_id, name, content_type, size, sha256, width, height,"
-            + " thumb_sha256, created_at, chat_id, message_id, deleted_at, origin_pod";
-    private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)";
+            + " thumb_sha256, created_at, chat_id, message_id, deleted_at, origin_pod, scan";
+    private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM files WHERE id = ?";
     private static final String USED = "SELECT COALESCE(SUM(size), 0) FROM files WHERE workspace_id = ? AND deleted_at IS NULL"
             + " AND origin_pod IS NULL"; // a remote file's bytes are stored on its origin pod
@@ -59,6 +60,7 @@ final class FilesTable {
             ps.setString(10, f.thumbSha256());
             Cols.instant(ps, 11, f.createdAt());
             ps.setString(12, f.originPod());
+            ps.setString(13, f.scan() == null ? null : f.scan().wire());
             ps.executeUpdate();
         }
     }
@@ -214,6 +216,7 @@ final class FilesTable {
         return new FileInfo(Cols.uuid(rs, "id"), Cols.uuid(rs, "workspace_id"), Cols.uuid(rs, "uploader_id"), rs.getString("name"),
                 rs.getString("content_type"), rs.getLong("size"), rs.getString("sha256"), integer(rs, "width"),
                 integer(rs, "height"), rs.getString("thumb_sha256"), Cols.instant(rs, "created_at"), Cols.uuid(rs, "chat_id"),
-                Cols.uuid(rs, "message_id"), Cols.instant(rs, "deleted_at"), rs.getString("origin_pod"));
+                Cols.uuid(rs, "message_id"), Cols.instant(rs, "deleted_at"), rs.getString("origin_pod"),
+                ScanState.ofWire(rs.getString("scan")));
     }
 }

@@ -20,8 +20,9 @@ import java.util.HexFormat;
 /**
  * Blobs in PostgreSQL ({@code blobs}, {@code blob_chunks}): what a scaled-out pod uses, so that a file uploaded
  * through one node downloads through any other. An upload is staged in a local temporary file while it is
- * counted and hashed (its address is only known at the end), then copied in 1 MiB chunks in one transaction;
- * the same bytes uploaded again only refresh {@code written_at} (which the collector's grace period reads).
+ * counted and hashed (its address is only known at the end), where it can be scanned before anyone may read it;
+ * its commit copies it in 1 MiB chunks in one transaction; the same bytes uploaded again only refresh
+ * {@code written_at} (which the collector's grace period reads).
  * Reading fetches one chunk per query, so a download holds no connection while the client is slow.
  */
 final class PgBlobStore implements BlobStore {
@@ -42,7 +43,7 @@ final class PgBlobStore implements BlobStore {
     }
 
     @Override
-    public Stored put(InputStream in, long maxBytes) throws IOException {
+    public Staged stage(InputStream in, long maxBytes) throws IOException {
         Path part = Files.createTempFile(staging, "upload-", ".part");
         try {
             MessageDigest sha = sha256();
@@ -55,40 +56,75 @@ final class PgBlobStore implements BlobStore {
                     out.write(buf, 0, n);
                 }
             }
-            String hex = HexFormat.of().formatHex(sha.digest());
-            long total = size;
-            db.write(c -> {
-                boolean fresh;
-                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                    ps.setString(1, hex);
-                    ps.setLong(2, total);
-                    ps.setLong(3, System.currentTimeMillis());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        fresh = rs.getBoolean(1);
+            return new StagedFile(part, HexFormat.of().formatHex(sha.digest()), size);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+    }
+
+    /** A staged upload: a local temporary file, copied into the database on commit. */
+    private final class StagedFile implements Staged {
+        private final Path part;
+        private final String sha256;
+        private final long size;
+
+        StagedFile(Path part, String sha256, long size) {
+            this.part = part;
+            this.sha256 = sha256;
+            this.size = size;
+        }
+
+        @Override
+        public String sha256() { return sha256; }
+
+        @Override
+        public long size() { return size; }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(part);
+        }
+
+        @Override
+        public Stored commit() throws IOException {
+            try {
+                db.write(c -> {
+                    boolean fresh;
+                    try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                        ps.setString(1, sha256);
+                        ps.setLong(2, size);
+                        ps.setLong(3, System.currentTimeMillis());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            fresh = rs.getBoolean(1);
+                        }
                     }
-                }
-                if (!fresh) return null; // the same bytes are stored already (or being stored by the transaction we waited for)
-                try (InputStream staged = Files.newInputStream(part); PreparedStatement ps = c.prepareStatement(CHUNK_INSERT)) {
-                    byte[] chunk = new byte[CHUNK];
-                    for (int idx = 0; ; idx++) {
-                        int n = staged.readNBytes(chunk, 0, CHUNK);
-                        if (n == 0 && idx > 0) break;
-                        ps.setString(1, hex);
-                        ps.setInt(2, idx);
-                        ps.setBytes(3, n == CHUNK ? chunk : java.util.Arrays.copyOf(chunk, n));
-                        ps.executeUpdate();
-                        if (n < CHUNK) break;
+                    if (!fresh) return null; // the same bytes are stored already (or being stored by the transaction we waited for)
+                    try (InputStream staged = Files.newInputStream(part); PreparedStatement ps = c.prepareStatement(CHUNK_INSERT)) {
+                        byte[] chunk = new byte[CHUNK];
+                        for (int idx = 0; ; idx++) {
+                            int n = staged.readNBytes(chunk, 0, CHUNK);
+                            if (n == 0 && idx > 0) break;
+                            ps.setString(1, sha256);
+                            ps.setInt(2, idx);
+                            ps.setBytes(3, n == CHUNK ? chunk : java.util.Arrays.copyOf(chunk, n));
+                            ps.executeUpdate();
+                            if (n < CHUNK) break;
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                return null;
-            });
-            return new Stored(hex, size);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
+                    return null;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return new Stored(sha256, size);
+        }
+
+        @Override
+        public void close() throws IOException {
             Files.deleteIfExists(part);
         }
     }

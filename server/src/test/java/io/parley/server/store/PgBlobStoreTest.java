@@ -77,5 +77,29 @@ class PgBlobStoreTest {
         assertTrue(blobs.delete(a.sha256(), Instant.now().plusSeconds(5)));
         assertThrows(NoSuchFileException.class, () -> blobs.open(a.sha256()));
         assertTrue(blobs.delete(a.sha256(), Instant.now()), "deleting a missing blob is done");
+        staging(blobs);
+    }
+
+    /** Staged bytes can be read (scanned) before they are committed, by nobody through the store; discarded ones never are. */
+    private static void staging(BlobStore blobs) throws Exception {
+        byte[] bytes = new byte[PgBlobStore.CHUNK + 7];
+        new Random(3).nextBytes(bytes);
+        String sha;
+        try (BlobStore.Staged staged = blobs.stage(new ByteArrayInputStream(bytes), bytes.length)) {
+            sha = staged.sha256();
+            assertEquals(bytes.length, staged.size());
+            try (InputStream in = staged.open()) {
+                assertArrayEquals(bytes, in.readAllBytes(), "the staged bytes, read again");
+            }
+            assertThrows(NoSuchFileException.class, () -> blobs.open(sha), "not readable before the commit");
+        }
+        assertThrows(NoSuchFileException.class, () -> blobs.open(sha), "discarded");
+
+        try (BlobStore.Staged staged = blobs.stage(new ByteArrayInputStream(bytes), bytes.length)) {
+            assertEquals(new BlobStore.Stored(sha, bytes.length), staged.commit());
+        }
+        try (InputStream in = blobs.open(sha)) {
+            assertArrayEquals(bytes, in.readAllBytes(), "committed, and kept when the staging is closed");
+        }
     }
 }
