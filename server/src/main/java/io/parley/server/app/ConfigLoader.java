@@ -264,7 +264,7 @@ public final class ConfigLoader {
                 integer("gateway.max_connections_per_user", g.maxConnectionsPerUser(), 1, 100),
                 integer("gateway.send_queue_max", g.sendQueueMax(), 10, 1_000_000),
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
-        ParleyConfig.Pod pod = pod(d.pod());
+        ParleyConfig.Pod pod = pod(d.pod(), server);
         PushSettings push = push(d.push(), server.publicUrl());
         RealtimeSettings realtime = realtime(d.realtime());
         var limits = new ParleyConfig.Limits(integer("limits.messages_per_second", d.limits().messagesPerSecond(), 1, 1_000_000),
@@ -287,7 +287,7 @@ public final class ConfigLoader {
      * The {@code [pod]} section: identity and links to other pods. The clock skew bound must be shorter than the
      * request window, or a skewed peer's requests would be refused as stale before it could be flagged.
      */
-    private ParleyConfig.Pod pod(ParleyConfig.Pod d) {
+    private ParleyConfig.Pod pod(ParleyConfig.Pod d, ParleyConfig.Server server) {
         String id = str("pod.id", d.id());
         if (!id.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + id + "')");
         String url = str("pod.public_url", d.publicUrl());
@@ -317,7 +317,11 @@ public final class ConfigLoader {
         String pin = str("pod.tls_pin", d.tlsPin());
         if (!pin.isEmpty()) {
             if (!io.parley.server.federation.TlsPin.valid(pin)) problems.add("pod.tls_pin must be sha256/ and the base64 of 32 bytes (got '" + pin + "')");
-            if (!url.startsWith("https://")) problems.add("pod.tls_pin needs an https:// pod.public_url: a pin is a TLS certificate's key");
+            // The URL peers use: pod.public_url, else server.public_url, else the bound address (https when Parley serves TLS).
+            String reached = !url.isEmpty() ? url : !server.publicUrl().isEmpty() ? server.publicUrl() : server.tls().isPresent() ? "https://" : "";
+            if (!reached.startsWith("https://")) {
+                problems.add("pod.tls_pin needs an https:// pod.public_url (or server.tls): a pin is a TLS certificate's key");
+            }
         }
         return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync, maxResilient, maxReplicated, rate, lease, pin);
     }
