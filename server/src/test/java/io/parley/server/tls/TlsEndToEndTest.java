@@ -113,6 +113,21 @@ class TlsEndToEndTest {
             assertEquals(team.general.toString(), live.path("payload").path("chatId").asText());
         }
 
+        // Streamed bodies both ways through TLS: an upload past the aggregator's 1 MiB, and its download.
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(big);
+        HttpClient https = HttpClient.newBuilder().sslContext(TestTls.client(root)).build();
+        HttpResponse<String> up = https.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/workspaces/" + team.workspaceId
+                        + "/files?name=big.bin")).header("Authorization", "Bearer " + team.owner.accessToken())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, up.statusCode(), up.body());
+        String fileId = Http.JSON.readTree(up.body()).path("file").path("id").asText();
+        HttpResponse<byte[]> down = https.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/files/" + fileId + "/content"))
+                .header("Authorization", "Bearer " + team.owner.accessToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, down.statusCode());
+        assertTrue(java.util.Arrays.equals(big, down.body()), "the download is the upload, byte for byte");
+        assertEquals("max-age=31536000", down.headers().firstValue("Strict-Transport-Security").orElse(null), "streamed responses too");
+
         // Nothing is served in plain text on the TLS port.
         assertThrows(IllegalStateException.class, () -> new Http("http://127.0.0.1:" + server.port()).get("/health", null));
     }
@@ -247,6 +262,8 @@ class TlsEndToEndTest {
             // Fixed: loaded.
             third.write(cert(), key(), TestTls.KeyForm.PKCS8);
             awaitServed(third.serial());
+            assertEquals(third.certificate().getNotAfter().getTime() / 1000, (long) metric("parley_tls_certificate_expiry_seconds"),
+                    "the expiry gauge follows the served certificate");
 
             UUID still = old.send("message.send", payload().put("chatId", team.general.toString()).put("content", "still here"));
             assertEquals("ok", old.awaitReply(still).path("payload").path("status").asText(), "after three reloads");
