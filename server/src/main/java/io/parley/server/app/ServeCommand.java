@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         onSignal("TERM", stop::countDown);
         onSignal("INT", stop::countDown);
         if (server.tls()) {
-            onSignal("HUP", () -> Thread.ofVirtual().name("parley-tls-sighup").start(server::reloadTls));
+            onSignal("HUP", server::reloadTls); // each signal runs its handler on a thread of its own: reading files there is fine
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("parley-shutdown").unstarted(server::close));
         System.out.println("Parley is running at " + server.url());

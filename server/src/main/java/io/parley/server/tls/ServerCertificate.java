@@ -105,6 +105,11 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
         return new ServerCertificate(chain, key);
     }
 
+    @Override
+    public String toString() { // keeps the key out of logs, whatever the key class prints
+        return "ServerCertificate[" + describe() + "]";
+    }
+
     /** {@return the server's own certificate} */
     public X509Certificate leaf() { return chain.getFirst(); }
 

@@ -105,9 +105,6 @@ public final class ServerTls implements AutoCloseable {
     /** {@return the settings} */
     public TlsSettings settings() { return settings; }
 
-    /** {@return the certificate served to new connections now} */
-    public ServerCertificate certificate() { return served.certificate(); }
-
     /**
      * Loads the files now (SIGHUP, or a test); {@return whether new connections now get what the files hold} A pair
      * that fails its checks is refused with a log line, and the one served before stays.
@@ -151,6 +148,14 @@ public final class ServerTls implements AutoCloseable {
     private final class FilePoll implements Runnable {
         @Override
         public void run() {
+            try {
+                poll();
+            } catch (RuntimeException e) { // never let one bad poll end the schedule
+                log.warn("checking the TLS files for a change failed; the next poll tries again", e);
+            }
+        }
+
+        private void poll() {
             synchronized (ServerTls.this) {
                 ServerCertificate.Contents files;
                 try {
