@@ -130,12 +130,14 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** {@return http://127.0.0.1:port, or https:// when the node serves TLS} */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.address().getPort();
+        return (server.tls() ? "https" : "http") + "://127.0.0.1:" + server.address().getPort();
     }
 
+    /** {@return ws://127.0.0.1:port/ws, or wss:// when the node serves TLS} */
     public String wsUrl() {
-        return "ws://127.0.0.1:" + server.address().getPort() + "/ws";
+        return (server.tls() ? "wss" : "ws") + "://127.0.0.1:" + server.address().getPort() + "/ws";
     }
 
     public int port() {

@@ -26,7 +26,7 @@ public final class WsClient implements AutoCloseable {
     private final LinkedBlockingDeque<JsonNode> frames = new LinkedBlockingDeque<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
-    private WsClient(String url, String token) {
+    private WsClient(String url, String token, javax.net.ssl.SSLContext tls) {
         StringBuilder text = new StringBuilder();
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
@@ -55,7 +55,7 @@ public final class WsClient implements AutoCloseable {
                 closed.complete(-1);
             }
         };
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
         var builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) builder.header("Authorization", "Bearer " + token);
         this.ws = builder.buildAsync(URI.create(url), listener).orTimeout(10, TimeUnit.SECONDS).join();
@@ -63,7 +63,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects with a bearer token in the Authorization header. */
     public static WsClient connect(String url, String token) {
-        return new WsClient(url, token);
+        return new WsClient(url, token, null);
+    }
+
+    /** Connects to a {@code wss://} URL trusting what this TLS context trusts (a test CA), host names verified. */
+    public static WsClient connect(String url, String token, javax.net.ssl.SSLContext tls) {
+        return new WsClient(url, token, tls);
     }
 
     /** Sends a frame {@code {type, id, timestamp, payload}}; {@return the id used} */

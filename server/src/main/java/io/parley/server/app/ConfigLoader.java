@@ -9,6 +9,9 @@ import io.parley.server.outbound.Cidr;
 import io.parley.server.outbound.HostPattern;
 import io.parley.server.outbound.OutboundSettings;
 import io.parley.server.push.PushSettings;
+import io.parley.server.tls.ServerCertificate;
+import io.parley.server.tls.TlsSettings;
+import io.parley.server.tls.TlsVersion;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
@@ -23,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +43,8 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
     private static final Map<String, Set<String>> KEYS = Map.ofEntries(
             Map.entry("server", Set.of("host", "port", "public_url")),
+            Map.entry("server.tls", Set.of("certificate", "private_key", "min_version", "hsts_max_age", "redirect_port",
+                        "reload_interval")),
             Map.entry("store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max")),
             Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations")),
             Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
@@ -110,11 +117,25 @@ public final class ConfigLoader {
             }
             var table = toml.getTable(section);
             for (String key : table.keySet()) {
-                if (!KEYS.get(section).contains(key)) problems.add("config file: unknown key " + section + "." + key);
-                else if (table.get(key) instanceof TomlArray list) file.put(section + "." + key, listText(list)); // as the environment writes lists
-                else file.put(section + "." + key, table.get(key));
+                String subsection = section + "." + key;
+                if (KEYS.containsKey(subsection) && table.isTable(key)) readTable(subsection, table.getTable(key));
+                else if (!KEYS.get(section).contains(key)) problems.add("config file: unknown key " + subsection);
+                else putFileValue(subsection, table.get(key));
             }
         }
+    }
+
+    /** A section inside a section, {@code [server.tls]}: its keys are {@code server.tls.<key>}. */
+    private void readTable(String section, org.tomlj.TomlTable table) {
+        for (String key : table.keySet()) {
+            if (!KEYS.get(section).contains(key)) problems.add("config file: unknown key " + section + "." + key);
+            else putFileValue(section + "." + key, table.get(key));
+        }
+    }
+
+    /** Keeps a file's value; a TOML array as the comma-separated list the environment writes. */
+    private void putFileValue(String key, Object value) {
+        file.put(key, value instanceof TomlArray list ? listText(list) : value);
     }
 
     /** {@return a TOML array as a comma-separated list} */
@@ -265,8 +286,10 @@ public final class ConfigLoader {
 
     private ParleyConfig build() throws InvalidConfig {
         ParleyConfig d = ParleyConfig.defaults();
-        var server = new ParleyConfig.Server(str("server.host", d.server().host()), integer("server.port", d.server().port(), 0, 65535),
-                str("server.public_url", d.server().publicUrl()));
+        String host = str("server.host", d.server().host());
+        int port = integer("server.port", d.server().port(), 0, 65535);
+        String publicUrl = str("server.public_url", d.server().publicUrl());
+        var server = new ParleyConfig.Server(host, port, publicUrl, tls(port, publicUrl));
         String kind = str("store.kind", d.store().kind()).toLowerCase(Locale.ROOT);
         if (!kind.equals("sqlite") && !kind.equals("postgres")) problems.add("store.kind must be sqlite or postgres (got '" + kind + "')");
         String url = str("store.url", "");
@@ -287,7 +310,7 @@ public final class ConfigLoader {
                 integer("gateway.max_connections_per_user", g.maxConnectionsPerUser(), 1, 100),
                 integer("gateway.send_queue_max", g.sendQueueMax(), 10, 1_000_000),
                 duration("gateway.token_refresh_lead", g.tokenRefreshLead()), duration("gateway.revocation_sweep", g.revocationSweep()));
-        ParleyConfig.Pod pod = pod(d.pod());
+        ParleyConfig.Pod pod = pod(d.pod(), server);
         PushSettings push = push(d.push(), server.publicUrl());
         OutboundSettings outbound = outbound(d.outbound());
         RealtimeSettings realtime = realtime(d.realtime());
@@ -311,7 +334,7 @@ public final class ConfigLoader {
      * The {@code [pod]} section: identity and links to other pods. The clock skew bound must be shorter than the
      * request window, or a skewed peer's requests would be refused as stale before it could be flagged.
      */
-    private ParleyConfig.Pod pod(ParleyConfig.Pod d) {
+    private ParleyConfig.Pod pod(ParleyConfig.Pod d, ParleyConfig.Server server) {
         String id = str("pod.id", d.id());
         if (!id.matches("^[a-z0-9][a-z0-9.-]{0,62}$")) problems.add("pod.id must be 1-63 characters of a-z, 0-9, '.' or '-' (got '" + id + "')");
         String url = str("pod.public_url", d.publicUrl());
@@ -341,9 +364,60 @@ public final class ConfigLoader {
         String pin = str("pod.tls_pin", d.tlsPin());
         if (!pin.isEmpty()) {
             if (!io.parley.server.federation.TlsPin.valid(pin)) problems.add("pod.tls_pin must be sha256/ and the base64 of 32 bytes (got '" + pin + "')");
-            if (!url.startsWith("https://")) problems.add("pod.tls_pin needs an https:// pod.public_url: a pin is a TLS certificate's key");
+            // The URL peers use: pod.public_url, else server.public_url, else the bound address (https when Parley serves TLS).
+            String reached = !url.isEmpty() ? url : !server.publicUrl().isEmpty() ? server.publicUrl() : server.tls().isPresent() ? "https://" : "";
+            if (!reached.startsWith("https://")) {
+                problems.add("pod.tls_pin needs an https:// pod.public_url (or server.tls): a pin is a TLS certificate's key");
+            }
         }
         return new ParleyConfig.Pod(id, url, interval, missed, grace, skew, window, offset, resync, maxResilient, maxReplicated, rate, lease, pin);
+    }
+
+    /**
+     * The {@code [server.tls]} section: both files or neither, and the other keys only with them. The files are read
+     * and checked here, so a missing file, a key that is not the certificate's or an expired certificate is reported
+     * together with every other problem, before anything starts.
+     */
+    private Optional<TlsSettings> tls(int port, String publicUrl) {
+        String certificate = str("server.tls.certificate", "");
+        String key = str("server.tls.private_key", "");
+        if (certificate.isEmpty() && key.isEmpty()) {
+            for (String k : List.of("min_version", "hsts_max_age", "redirect_port", "reload_interval")) {
+                if (raw("server.tls." + k) != null) problems.add("server.tls." + k + " needs server.tls.certificate and server.tls.private_key");
+            }
+            return Optional.empty();
+        }
+        if (certificate.isEmpty()) problems.add("server.tls.certificate is needed with server.tls.private_key");
+        if (key.isEmpty()) problems.add("server.tls.private_key is needed with server.tls.certificate");
+        String version = str("server.tls.min_version", TlsSettings.DEFAULT_MIN_VERSION.setting());
+        TlsVersion minVersion = TlsVersion.of(version).orElse(TlsSettings.DEFAULT_MIN_VERSION);
+        if (TlsVersion.of(version).isEmpty()) problems.add("server.tls.min_version must be 1.3 or 1.2 (got '" + version + "')");
+        String maxAge = raw("server.tls.hsts_max_age");
+        Duration hsts = maxAge != null && maxAge.strip().matches("^0(s|ms|m|h|d)?$") ? Duration.ZERO // max-age=0: browsers forget it
+                : duration("server.tls.hsts_max_age", TlsSettings.DEFAULT_HSTS_MAX_AGE);
+        OptionalInt redirect = raw("server.tls.redirect_port") == null ? OptionalInt.empty()
+                : OptionalInt.of(integer("server.tls.redirect_port", 0, 0, 65535));
+        if (redirect.isPresent() && redirect.getAsInt() != 0 && redirect.getAsInt() == port) {
+            problems.add("server.tls.redirect_port must differ from server.port (both " + port + ")");
+        }
+        Duration reload = duration("server.tls.reload_interval", TlsSettings.DEFAULT_RELOAD_INTERVAL);
+        if (reload.compareTo(Duration.ofMillis(100)) < 0 || reload.compareTo(Duration.ofDays(1)) > 0) {
+            problems.add("server.tls.reload_interval must be between 100ms and 1d");
+        }
+        if (!publicUrl.isEmpty() && !publicUrl.startsWith("https://")) {
+            problems.add("server.public_url must be an https:// URL when server.tls is on (got '" + publicUrl + "')");
+        }
+        if (certificate.isEmpty() || key.isEmpty()) return Optional.empty();
+        try {
+            ServerCertificate.read(Path.of(certificate), Path.of(key), java.time.Instant.now());
+        } catch (ServerCertificate.Invalid e) {
+            e.problems().forEach(p -> problems.add("server.tls: " + p));
+        }
+        try {
+            return Optional.of(new TlsSettings(Path.of(certificate), Path.of(key), minVersion, hsts, redirect, reload));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // a value out of range, reported above
+        }
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

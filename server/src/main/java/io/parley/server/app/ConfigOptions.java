@@ -35,6 +35,12 @@ final class ConfigOptions {
     @Option(names = "--nats-url", description = "NATS server for --bus nats, e.g. nats://127.0.0.1:4222")
     String natsUrl;
 
+    @Option(names = "--tls-certificate", description = "PEM certificate (chain) to serve HTTPS with; needs --tls-private-key.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-private-key", description = "PEM private key of --tls-certificate.")
+    Path tlsPrivateKey;
+
     /** {@return the configuration, or null after printing every problem to stderr} */
     ParleyConfig loadOrReport() {
         try {
@@ -56,6 +62,8 @@ final class ConfigOptions {
         if (podId != null) o.put("pod.id", podId);
         if (bus != null) o.put("bus.kind", bus);
         if (natsUrl != null) o.put("bus.url", natsUrl);
+        if (tlsCertificate != null) o.put("server.tls.certificate", tlsCertificate.toString());
+        if (tlsPrivateKey != null) o.put("server.tls.private_key", tlsPrivateKey.toString());
         return ConfigLoader.load(config, o, System.getenv());
     }
 }

@@ -44,8 +44,15 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param host interface to bind (127.0.0.1)
      * @param port TCP port (8080; 0 picks a free one)
      * @param publicUrl the URL people use to reach this server (printed, used in invite links); derived when empty
+     *     (https when TLS is on)
+     * @param tls HTTPS served by Parley itself ({@code [server.tls]}; none: plain HTTP, e.g. behind a proxy)
      */
-    public record Server(String host, int port, String publicUrl) {}
+    public record Server(String host, int port, String publicUrl, java.util.Optional<io.parley.server.tls.TlsSettings> tls) {
+        /** A server without TLS. */
+        public Server(String host, int port, String publicUrl) {
+            this(host, port, publicUrl, java.util.Optional.empty());
+        }
+    }
 
     /**
      * @param kind sqlite (default) or postgres

@@ -42,7 +42,9 @@ public final class ParleyServer implements AutoCloseable {
     private io.parley.server.federation.Federation federation;
     private io.parley.server.federation.OrgChannels orgs;
     private io.parley.server.federation.ResilientChannels resilient;
+    private io.parley.server.tls.ServerTls tls;
     private InetSocketAddress address;
+    private InetSocketAddress redirectAddress;
     private volatile boolean draining;
 
     public ParleyServer(ParleyConfig config) {
@@ -69,6 +71,8 @@ public final class ParleyServer implements AutoCloseable {
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // TLS first: certificate files that went bad since the configuration was checked stop the node before anything opens.
+        tls = config.server().tls().map(t -> io.parley.server.tls.ServerTls.open(t, clock, registry)).orElse(null);
         wiring = Wiring.open(config, clock, true, push, resolver, registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -125,8 +129,15 @@ public final class ParleyServer implements AutoCloseable {
         wiring.webPush().start();
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence());
+        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(), tls);
         address = gateway.start(config.server().host(), config.server().port());
+        if (tls != null) {
+            tls.start();
+            var redirect = tls.settings().redirectPort();
+            if (redirect.isPresent()) {
+                redirectAddress = gateway.startRedirect(config.server().host(), redirect.getAsInt(), address.getPort(), config.server().publicUrl());
+            }
+        }
         federation.start();
         orgs.start();
         resilient.start();
@@ -136,12 +147,26 @@ public final class ParleyServer implements AutoCloseable {
     /** {@return the bound address} */
     public InetSocketAddress address() { return address; }
 
-    /** {@return the URL people open} */
+    /** {@return the plain-HTTP port's address that only redirects to https, or null when there is none} */
+    public InetSocketAddress redirectAddress() { return redirectAddress; }
+
+    /** {@return whether this node serves HTTPS itself} */
+    public boolean tls() { return tls != null; }
+
+    /**
+     * Loads the TLS certificate and key files again for new connections (SIGHUP); open connections keep theirs.
+     * {@return whether new connections get what the files hold; false when there is no TLS or the pair was refused}
+     */
+    public boolean reloadTls() {
+        return tls != null && tls.reload();
+    }
+
+    /** {@return the URL people open: server.public_url, else derived from the bound address (https with TLS)} */
     public String url() {
         if (!config.server().publicUrl().isBlank()) return config.server().publicUrl();
         String host = address.getHostString();
         if (host.equals("0.0.0.0") || host.equals("::")) host = "localhost";
-        return "http://" + host + ":" + address.getPort() + "/";
+        return (tls != null ? "https://" : "http://") + host + ":" + address.getPort() + "/";
     }
 
     /** {@return the base URL other pods reach this one at: pod.public_url, else server.public_url, else the bound address} */
@@ -178,10 +203,12 @@ public final class ParleyServer implements AutoCloseable {
         if (orgs != null) orgs.close();
         if (federation != null) federation.close();
         if (gateway != null) gateway.close();
+        if (tls != null) tls.close();
         if (notifications != null) notifications.close();
         wiring.close();
         wiring = null;
         gateway = null;
+        tls = null;
         federation = null;
         orgs = null;
     }

@@ -17,12 +17,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.parley.core.auth.AuthService;
 import io.parley.server.api.Services;
 import io.parley.core.protocol.CloseCode;
 import io.parley.core.realtime.PresenceService;
 import io.parley.core.realtime.TypingService;
 import io.parley.server.http.Router;
+import io.parley.server.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The network edge: one Netty server for HTTP and WebSocket on one port. The pipeline reads top to
- * bottom: HTTP codec, streaming requests (uploads leave the pipeline here, their bodies streamed to their
- * handler), aggregator (bounded request size), then the request handler,
+ * bottom: TLS when it is on ({@link ServerTls}: each connection's handler made from the context served when it
+ * connects), HTTP codec, HSTS when TLS is on ({@link HstsHeader}), streaming requests (uploads leave the pipeline
+ * here, their bodies streamed to their handler), aggregator (bounded request size), then the request handler,
  * which upgrades {@code /ws} and routes the rest. Write coalescing for WebSockets is {@link Outbound}'s
- * job (one flush per connection per pass). Uses epoll where available.
+ * job (one flush per connection per pass). With TLS, an optional second port answers plain HTTP with redirects
+ * to https and nothing else ({@link HttpsRedirect}). Uses epoll where available.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -49,15 +53,22 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final WebSocketUpgrade upgrade;
     private final Sweeper sweeper;
+    private final ServerTls tls;
+    private final HstsHeader hsts;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private Channel serverChannel;
+    private Channel redirectChannel;
+    private Class<? extends ServerSocketChannel> channelType;
 
+    /** @param tls the TLS every connection starts with, or null for plain HTTP */
     public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics,
-                   TypingService typing, PresenceService presence) {
+                   TypingService typing, PresenceService presence, ServerTls tls) {
         AuthService auth = services.auth();
         this.config = config;
+        this.tls = tls;
+        this.hsts = tls == null ? null : new HstsHeader(tls.settings().hstsHeader());
         this.router = router;
         this.hub = hub;
         FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics, typing, presence,
@@ -71,7 +82,7 @@ public final class Gateway implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, io)
                 .channel(channelType)
@@ -82,8 +93,10 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        ch.pipeline().addLast("http", new HttpServerCodec(8192, 16384, 8192));
+                        if (hsts != null) ch.pipeline().addLast("hsts", hsts);
                         ch.pipeline()
-                                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
                                 .addLast("streaming", new StreamingRequests(router, workers))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("request", new HttpServerHandler(router, upgrade, workers));
@@ -92,12 +105,41 @@ public final class Gateway implements AutoCloseable {
         serverChannel = b.bind(host, port).sync().channel();
         sweeper.start();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        log.info("gateway listening on {}:{} ({})", bound.getHostString(), bound.getPort(), epoll ? "epoll" : "nio");
+        log.info("gateway listening on {}:{} ({}{})", bound.getHostString(), bound.getPort(), epoll ? "epoll" : "nio",
+                tls == null ? "" : ", TLS");
+        return bound;
+    }
+
+    /**
+     * Binds the plain-HTTP port that only redirects to https (after {@link #start}); {@return its bound address}
+     *
+     * @param httpsPort the port {@link #start} bound, for redirect targets made from the request's host
+     * @param publicUrl server.public_url (the redirects' origin when set), or blank
+     */
+    public InetSocketAddress startRedirect(String host, int port, int httpsPort, String publicUrl) throws InterruptedException {
+        HttpsRedirect redirect = new HttpsRedirect(publicUrl, httpsPort);
+        redirectChannel = new ServerBootstrap()
+                .group(boss, io)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("timeout", new ReadTimeoutHandler(10)) // a request (and body) or the door
+                                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
+                                .addLast("redirect", redirect);
+                    }
+                })
+                .bind(host, port).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) redirectChannel.localAddress();
+        log.info("redirecting plain HTTP on {}:{} to https", bound.getHostString(), bound.getPort());
         return bound;
     }
 
     /** Stops accepting new connections; existing ones stay until {@link #close()}. */
     public void stopAccepting() {
+        if (redirectChannel != null) redirectChannel.close().syncUninterruptibly();
         if (serverChannel != null) serverChannel.close().syncUninterruptibly();
     }
 

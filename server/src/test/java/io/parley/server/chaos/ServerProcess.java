@@ -23,28 +23,29 @@ import java.util.regex.Pattern;
  * "Parley is running at" line; the child's output goes to {@code <dataDir>/../server-N.log}.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern RUNNING = Pattern.compile("Parley is running at http://[^:/]+:(\\d+)/");
+    private static final Pattern RUNNING = Pattern.compile("Parley is running at (https?)://[^:/]+:(\\d+)/");
     private static int launches;
 
     private final Process process;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private volatile boolean tls;
     private final Path log;
 
     private final List<String> args;
     private final java.util.Map<String, String> env;
+    private final List<String> jvmArgs;
     private final Path dataDir;
 
-    private ServerProcess(List<String> storeArgs, Path dataDir) throws IOException {
-        this(storeArgs, java.util.Map.of(), dataDir);
-    }
-
-    private ServerProcess(List<String> storeArgs, java.util.Map<String, String> env, Path dataDir) throws IOException {
+    private ServerProcess(List<String> storeArgs, java.util.Map<String, String> env, List<String> jvmArgs, Path dataDir) throws IOException {
         this.args = List.copyOf(storeArgs);
         this.env = java.util.Map.copyOf(env);
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.dataDir = dataDir;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.parley.server.app.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
         cmd.addAll(storeArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -68,7 +69,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a node with extra environment ({@code PARLEY_…} settings) and waits until it listens. */
     static ServerProcess start(Path dataDir, List<String> args, java.util.Map<String, String> env, Duration timeout) throws IOException {
-        ServerProcess p = new ServerProcess(args, env, dataDir);
+        return start(dataDir, args, env, List.of(), timeout);
+    }
+
+    /** Starts a node with extra environment and JVM options (e.g. {@code -Djava.security.properties=…}) and waits until it listens. */
+    static ServerProcess start(Path dataDir, List<String> args, java.util.Map<String, String> env, List<String> jvmArgs,
+                               Duration timeout) throws IOException {
+        ServerProcess p = new ServerProcess(args, env, jvmArgs, dataDir);
         try {
             p.port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -84,7 +91,10 @@ final class ServerProcess implements AutoCloseable {
             for (String line; (line = in.readLine()) != null; ) {
                 out.println(line);
                 Matcher m = RUNNING.matcher(line);
-                if (m.find()) port.complete(Integer.parseInt(m.group(1)));
+                if (m.find()) {
+                    tls = m.group(1).equals("https");
+                    port.complete(Integer.parseInt(m.group(2)));
+                }
             }
         } catch (IOException ignored) {
             // the process died; its exit is what the test looks at
@@ -97,14 +107,23 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@return a new process with this one's data, arguments and environment (after this one stopped)} */
     ServerProcess restart(Duration timeout) throws IOException {
-        return start(dataDir, args, env, timeout);
+        return start(dataDir, args, env, jvmArgs, timeout);
     }
 
     boolean alive() { return process.isAlive(); }
 
-    String baseUrl() { return "http://127.0.0.1:" + port(); }
+    /** {@return http://127.0.0.1:port, or https:// when the node said it serves TLS} */
+    String baseUrl() { return (port() > 0 && tls ? "https" : "http") + "://127.0.0.1:" + port(); }
 
-    String wsUrl() { return "ws://127.0.0.1:" + port() + "/ws"; }
+    /** {@return ws://127.0.0.1:port/ws, or wss:// with TLS} */
+    String wsUrl() { return (port() > 0 && tls ? "wss" : "ws") + "://127.0.0.1:" + port() + "/ws"; }
+
+    /** Sends a signal by name ({@code HUP}) with kill(1), and waits until kill has delivered it. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new IOException("kill -" + name + " failed: " + out);
+    }
 
     long pid() { return process.pid(); }
 

@@ -4,10 +4,14 @@ import io.parley.core.pod.PeerState;
 import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.TestServer;
+import io.parley.server.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * links to it pins every request to that key: the link works through the self-signed front, and when another key
  * is served at the same address the pinned pod refuses the connection and finds the peer unreachable — until the
  * pod itself, restarted with the new key's pin, tells it in a signed heartbeat: the pin rotates without a relink.
+ * A pod that serves TLS itself ({@code server.tls}, no proxy) is pinned the same way.
  */
 @Timeout(90)
 class PodTlsPinTest {
@@ -62,6 +67,25 @@ class PodTlsPinTest {
                 if (rotated != null) rotated.close();
                 else a.close();
             }
+        }
+    }
+
+    @Test
+    void aPodServingItsOwnTlsIsPinnedByItsPeers(@TempDir Path dir) throws Exception {
+        TestTls.Authority root = TestTls.Authority.root("Pod Test Root"); // a CA pod-b's JDK does not trust: only the pin can
+        TestTls.Leaf leaf = root.issue("EC");
+        leaf.write(dir.resolve("cert.pem"), dir.resolve("key.pem"), TestTls.KeyForm.PKCS8);
+        String pin = TlsPin.of(leaf.certificate().getPublicKey());
+        Map<String, String> tls = new HashMap<>(TestTls.serverSettings(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+        tls.put("pod.tls_pin", pin); // no pod.public_url: the derived one is https
+        try (Pods.Pod a = Pods.start("pod-a", tls, TestTls.client(root)); Pods.Pod b = Pods.start("pod-b")) {
+            assertEquals(a.server().baseUrl(), a.server().server().podUrl());
+            assertTrue(a.server().server().podUrl().startsWith("https://"), a.server().server().podUrl());
+            Pods.link(a, b); // b accepts a's invitation: its accept call and heartbeats reach a over a's own TLS, pinned
+            Peer seen = b.federation().peers().find("pod-a").orElseThrow();
+            assertEquals(pin, seen.tlsPin());
+            assertEquals(a.server().baseUrl(), seen.url());
+            assertTrue(b.federation().client().send("pod-a", Heartbeats.PATH, beat()).ok());
         }
     }
 

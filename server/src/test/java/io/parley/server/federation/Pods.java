@@ -97,13 +97,27 @@ public final class Pods {
 
     /** Starts a pod with fast heartbeats and extra settings. */
     public static Pod start(String id, Map<String, String> extra) {
+        return of(id, TestServer.start(settings(id, extra)));
+    }
+
+    /**
+     * Starts a pod that serves TLS itself (its extra settings name the certificate), with fast heartbeats; its admin
+     * API is called over https trusting this client context.
+     */
+    public static Pod start(String id, Map<String, String> extra, javax.net.ssl.SSLContext clientTls) {
+        TestServer server = TestServer.start(settings(id, extra));
+        Team team = Team.bootstrap(server);
+        return new Pod(id, server, new Http(server.baseUrl(), clientTls), team.owner.accessToken(), team);
+    }
+
+    private static Map<String, String> settings(String id, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>();
         o.put("pod.id", id);
         o.put("pod.heartbeat_interval", INTERVAL.toMillis() + "ms");
         o.put("pod.dead_after_missed", Integer.toString(MISSED));
         o.put("pod.grace", GRACE.toMillis() + "ms");
         o.putAll(extra);
-        return of(id, TestServer.start(o));
+        return o;
     }
 
     public static Pod start(String id) {
