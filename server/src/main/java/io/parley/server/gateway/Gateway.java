@@ -84,6 +84,7 @@ public final class Gateway implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 8192))
+                                .addLast("csp", ApiContentSecurityPolicy.INSTANCE)
                                 .addLast("streaming", new StreamingRequests(router, workers))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("request", new HttpServerHandler(router, upgrade, workers));
