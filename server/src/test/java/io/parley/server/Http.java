@@ -49,6 +49,14 @@ public final class Http {
         return exec(b.build());
     }
 
+    /** Sends a body of raw bytes (which need not be UTF-8) with a content type. */
+    public Res bytes(String method, String path, String contentType, byte[] body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return exec(b.build());
+    }
+
     public Res send(String method, String path, Object body, String token) {
         try {
             return raw(method, path, body == null ? null : JSON.writeValueAsString(body), token);

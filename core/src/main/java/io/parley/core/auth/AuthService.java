@@ -45,7 +45,7 @@ public final class AuthService {
     public User createUser(String email, String handle, String displayName, String password) {
         String e = Input.email(email);
         String h = Input.handle(handle);
-        String name = displayName == null || displayName.isBlank() ? h : Input.text("displayName", displayName, 80);
+        String name = displayName == null || displayName.isBlank() ? h : Input.name("displayName", displayName, 80);
         String pw = Input.password(password, settings.minPasswordLength());
         User user = new User(Uuid7.next(), e, h, name, hasher.hash(pw), clock.instant(), false);
         users.insert(user);
@@ -156,7 +156,7 @@ public final class AuthService {
     public User updateProfile(Principal principal, String handle, String displayName) {
         User user = users.byId(principal.userId()).orElseThrow(() -> ParleyException.notFound("no such user"));
         String h = handle == null ? user.handle() : Input.handle(handle);
-        String d = displayName == null ? user.displayName() : Input.text("displayName", displayName, 80);
+        String d = displayName == null ? user.displayName() : Input.name("displayName", displayName, 80);
         users.updateProfile(user.id(), h, d);
         return users.byId(user.id()).orElseThrow().withoutSecret();
     }

@@ -106,7 +106,7 @@ public final class ChatService {
         if (!m.role().may(Permission.CREATE_CHANNELS)) throw ParleyException.forbidden("guests may not create channels");
         String n = Input.channelName(name);
         Chat chat = new Chat(Uuid7.next(), workspaceId, isPrivate ? ChatKind.PRIVATE_CHANNEL : ChatKind.PUBLIC_CHANNEL, n,
-                Input.optionalText("topic", topic, 250), Input.optionalText("purpose", purpose, 250), false,
+                Input.optionalName("topic", topic, 250), Input.optionalName("purpose", purpose, 250), false,
                 caller.userId(), clock.instant(), 0, null);
         chats.create(chat, List.of(caller.userId()));
         announce(chat, caller.userId(), 0); // the creator's nodes start following the chat from its beginning
@@ -153,8 +153,8 @@ public final class ChatService {
             newName = Input.channelName(name);
         }
         Chat updated = new Chat(chat.id(), chat.workspaceId(), chat.kind(), newName,
-                topic == null ? chat.topic() : Input.optionalText("topic", topic, 250),
-                purpose == null ? chat.purpose() : Input.optionalText("purpose", purpose, 250),
+                topic == null ? chat.topic() : Input.optionalName("topic", topic, 250),
+                purpose == null ? chat.purpose() : Input.optionalName("purpose", purpose, 250),
                 chat.archived(), chat.createdBy(), chat.createdAt(), chat.lastSeq(), chat.dmKey());
         chats.update(updated);
         changed(chat);
@@ -163,12 +163,13 @@ public final class ChatService {
 
     /**
      * Sets a channel's topic decided elsewhere — the configuration of an org-shared resilient channel, authorised on
-     * the pod that changed it — so there is no caller here. Members see the change like any other.
+     * the pod that changed it — so there is no caller here. Members see the change like any other. Hidden characters
+     * are dropped rather than refused: the origin decided, and a pod of an older release may not have checked.
      */
     public void adoptTopic(UUID chatId, String topic) {
         Chat chat = chats.byId(chatId).orElse(null);
         if (chat == null || !chat.kind().isChannel()) return;
-        String t = Input.optionalText("topic", topic, 250);
+        String t = Input.optionalText("topic", Input.withoutHidden(topic), 250);
         if (t.equals(chat.topic())) return;
         chats.update(new Chat(chat.id(), chat.workspaceId(), chat.kind(), chat.name(), t, chat.purpose(), chat.archived(),
                 chat.createdBy(), chat.createdAt(), chat.lastSeq(), chat.dmKey()));

@@ -38,7 +38,8 @@ public final class MessageService {
     public static final int MAX_SYNC_GAP = 500;
     /** Largest page of history or sync events. */
     public static final int MAX_PAGE = 500;
-    private static final Pattern EMOJI = Pattern.compile("^[^\\s:]{1,64}$|^:[a-z0-9_+\\-]{1,62}:$");
+    /** What reactions stored before {@link EmojiCatalog} existed looked like: a removal may still name one of them. */
+    private static final Pattern LEGACY_REACTION = Pattern.compile("^[^\\s:]{1,64}$|^:[a-z0-9_+\\-]{1,62}:$");
 
     private final MessageLog log;
     private final ChatStore chats;
@@ -51,6 +52,7 @@ public final class MessageService {
     /** Rate limits (spec 002 §7.3): messages per user, urgent messages per sender, read marks (coalesced). */
     private final RateLimiter limiter;
     private final AttachmentCheck attachments;
+    private final EmojiCatalog emoji = EmojiCatalog.standard();
     /** Read marks over the limit, waiting for {@link #flushDeferredReadMarks()}: latest wins per (user, chat). */
     private final ConcurrentHashMap<ReadKey, DeferredMark> deferredMarks = new ConcurrentHashMap<>();
     private static final Logger audit = LoggerFactory.getLogger("parley.audit");
@@ -211,17 +213,24 @@ public final class MessageService {
         return commitAndPublish(cmd);
     }
 
-    /** Adds or removes the caller's reaction; repeating either changes nothing. */
+    /**
+     * Adds or removes the caller's reaction; repeating either changes nothing. An added reaction is one emoji or a known
+     * shortcode ({@link EmojiCatalog}), stored as the catalog spells it; a removal may also name a reaction stored before
+     * the catalog checked them, so that it can be taken back (removing what is not there stores nothing).
+     */
     public CompletableFuture<LogResult> react(UUID userId, UUID messageId, UUID clientId, String emoji, boolean add) {
         Message m = existing(userId, messageId);
         Chat chat = chatService.requirePostable(userId, m.chatId());
         if (m.deleted()) throw ParleyException.notFound("the message was deleted");
-        if (emoji == null || !EMOJI.matcher(emoji).matches()) {
-            throw ParleyException.invalid("emoji must be a :shortcode: or one emoji character sequence");
-        }
-        var cmd = new LogCommand.React(chat.workspaceId(), chat.id(), userId, requireId(clientId), messageId, emoji, add,
+        String reaction = add ? this.emoji.require(emoji) : this.emoji.canonical(emoji).orElseGet(() -> legacyReaction(emoji));
+        var cmd = new LogCommand.React(chat.workspaceId(), chat.id(), userId, requireId(clientId), messageId, reaction, add,
                 hlc.now(), clock.instant());
         return commitAndPublish(cmd);
+    }
+
+    private String legacyReaction(String value) {
+        if (value == null || !LEGACY_REACTION.matcher(value).matches()) return this.emoji.require(value); // throws its error
+        return value;
     }
 
     private CompletableFuture<LogResult> commitAndPublish(LogCommand cmd) {

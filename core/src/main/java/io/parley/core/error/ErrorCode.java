@@ -6,7 +6,7 @@ package io.parley.core.error;
  * same request later may succeed ({@link #temporary()}).
  */
 public enum ErrorCode {
-    /** The frame or body is not valid JSON, or not valid UTF-8. */
+    /** The frame or body is not valid JSON, or not Unicode text: bytes that are not UTF-8, a string with an unpaired surrogate. */
     MALFORMED("malformed", 400, false),
     /** The frame's {@code type} is not one Parley knows. */
     UNKNOWN_TYPE("unknown_type", 400, false),

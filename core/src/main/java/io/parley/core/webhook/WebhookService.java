@@ -66,7 +66,7 @@ public final class WebhookService {
         requireManager(caller.userId(), chat.workspaceId());
         chatService.requirePostable(caller.userId(), chatId);
         String token = TokenCodec.mint("whk_");
-        Webhook hook = new Webhook(Uuid7.next(), chat.workspaceId(), chatId, Input.text("name", name, MAX_NAME),
+        Webhook hook = new Webhook(Uuid7.next(), chat.workspaceId(), chatId, Input.name("name", name, MAX_NAME),
                 emoji("iconEmoji", iconEmoji), url("iconUrl", iconUrl), TokenCodec.hash(token), caller.userId(), clock.instant());
         hooks.insert(hook);
         return new Issued(hook, token);
@@ -110,7 +110,8 @@ public final class WebhookService {
         Chat target = target(hook, post.channel());
         String text = post.text();
         if (text.length() > Message.MAX_CONTENT) text = text.substring(0, Message.MAX_CONTENT - 1) + "…"; // as Slack does
-        BotProfile bot = new BotProfile(post.username() == null || post.username().isBlank() ? hook.name() : clip(post.username().strip()),
+        String username = botName(post.username());
+        BotProfile bot = new BotProfile(username.isEmpty() ? hook.name() : username,
                 post.iconEmoji() != null ? emoji("icon_emoji", post.iconEmoji()) : hook.iconEmoji(),
                 post.iconUrl() != null ? url("icon_url", post.iconUrl()) : hook.iconUrl());
         Mentions mentions = post.linkNames() ? null
@@ -155,8 +156,19 @@ public final class WebhookService {
         }
     }
 
+    /**
+     * {@return a post's display-name override, cleaned rather than refused so that an integration's configuration does
+     * not break: hidden characters dropped (see {@link Input}), cut to MAX_NAME; "" when nothing is left}
+     */
+    private static String botName(String raw) {
+        if (raw == null) return "";
+        return Input.withoutHidden(clip(Input.withoutHidden(raw).strip())).strip(); // a cut may leave a ZWJ joining nothing
+    }
+
+    /** {@return the name cut to MAX_NAME characters, never between the two halves of a surrogate pair} */
     private static String clip(String name) {
-        return name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME);
+        if (name.length() <= MAX_NAME) return name;
+        return name.substring(0, Character.isHighSurrogate(name.charAt(MAX_NAME - 1)) ? MAX_NAME - 1 : MAX_NAME);
     }
 
     private static String emoji(String field, String v) {

@@ -76,7 +76,7 @@ public final class WorkspaceService {
     }
 
     private Workspace createWorkspace(UUID ownerId, String name) {
-        String n = Input.text("name", name, 80);
+        String n = Input.name("name", name, 80);
         String slug = Input.slugOf(n);
         if (workspaces.bySlug(slug).isPresent()) slug = slug.length() > 54 ? slug.substring(0, 54) : slug;
         while (workspaces.bySlug(slug).isPresent()) slug = Input.slugOf(n) + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -134,7 +134,7 @@ public final class WorkspaceService {
     public Workspace updateSettings(Principal caller, UUID workspaceId, String name, Boolean openSignup) {
         require(caller, workspaceId, Permission.MANAGE_WORKSPACE_SETTINGS);
         Workspace ws = workspaces.byId(workspaceId).orElseThrow(() -> ParleyException.notFound("no such workspace"));
-        String n = name == null ? ws.name() : Input.text("name", name, 80);
+        String n = name == null ? ws.name() : Input.name("name", name, 80);
         boolean open = openSignup == null ? ws.openSignup() : openSignup;
         workspaces.update(workspaceId, n, open);
         return workspaces.byId(workspaceId).orElseThrow();

@@ -19,13 +19,10 @@ import io.parley.core.error.ParleyException;
 import io.parley.core.workspace.Role;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
+import io.parley.server.http.IllFormedTextException;
 import io.parley.server.http.Json;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -55,13 +52,12 @@ final class ApiSupport {
      *
      * @throws ParleyException INVALID for a missing or non-JSON content type, an empty body, unknown
      *     or duplicate fields, wrong types, a non-object root or trailing content; MALFORMED for
-     *     invalid UTF-8 or text that is not JSON; whatever the record's compact constructor throws
+     *     text that is not Unicode (invalid UTF-8, unpaired surrogates) or not JSON; whatever the record's compact constructor throws
      */
     static <T> T body(HttpRequest request, Class<T> type) {
         requireJsonContentType(request.header("content-type"));
         byte[] bytes = request.body();
         if (bytes == null || bytes.length == 0) throw ParleyException.invalid("a JSON body is required");
-        requireUtf8(bytes);
         T value;
         try {
             value = Json.MAPPER.readValue(bytes, type);
@@ -93,19 +89,11 @@ final class ApiSupport {
         }
     }
 
-    private static void requireUtf8(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw new ParleyException(ErrorCode.MALFORMED, "the body is not valid UTF-8");
-        }
-    }
-
     /** {@return a client-facing exception for a Jackson failure} (package-private for tests) */
     static ParleyException translate(IOException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof IllFormedTextException ill) return new ParleyException(ErrorCode.MALFORMED, "the body " + ill.problem());
+        }
         if (e instanceof ValueInstantiationException vie) {
             // A compact constructor rejected a value: its ParleyException already names the field.
             for (Throwable c = vie.getCause(); c != null; c = c.getCause()) {

@@ -32,7 +32,8 @@ import static io.parley.server.api.ApiSupport.uuidPath;
 final class FileRoutes implements Routes {
     /** Shown inline in the browser; everything else is a download. */
     private static final Set<String> INLINE = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp");
-    private static final String SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+    /** The API's policy ({@code ContentSecurityPolicy.API}), loosened only so that a browser's own image viewer works, and sandboxed. */
+    private static final String SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
     private final Services services;
     private final io.parley.server.federation.OrgChannels orgs;

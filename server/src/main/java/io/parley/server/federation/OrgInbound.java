@@ -7,6 +7,7 @@ import io.parley.core.chat.ChatEvent;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
 import io.parley.core.error.ErrorCode;
+import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.HybridClock;
 import io.parley.core.pod.HealthManager;
@@ -180,6 +181,16 @@ final class OrgInbound {
         for (OrgWire.Event e : events) validate(e, batch.origin());
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
         return apply(batch.origin(), ch, chat, events);
+    }
+
+    /**
+     * {@return the local user standing for a remote author} Their names are shown here, so characters that hide or reorder
+     * text are dropped (not refused: the origin decided, and an older pod may not have checked).
+     */
+    private UUID shadow(String origin, UUID remoteId, OrgWire.Author a, Instant now) {
+        String handle = Input.withoutHidden(a.handle());
+        String name = Input.withoutHidden(a.name()).strip();
+        return store.ensureShadow(origin, remoteId, handle, name.isEmpty() ? handle : name, now);
     }
 
     private static void validate(OrgWire.Event e, String origin) {
@@ -433,8 +444,7 @@ final class OrgInbound {
         for (UUID id : asked) if (stream.posts.contains(id)) present.add(id); // submitted by an unsettled batch
         for (OrgWire.Event e : events) {
             hlc.observe(e.hlc());
-            UUID actor = actors.computeIfAbsent(e.author().id(),
-                    id -> store.ensureShadow(origin, id, e.author().handle(), e.author().name().isBlank() ? e.author().handle() : e.author().name(), now));
+            UUID actor = actors.computeIfAbsent(e.author().id(), id -> shadow(origin, id, e.author(), now));
             UUID clientId = clientId(stream.clientIdHigh, e.seq());
             Instant at = Instant.ofEpochMilli(e.at());
             UUID waitFor = null;

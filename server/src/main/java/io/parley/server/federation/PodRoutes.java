@@ -7,6 +7,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.server.http.HttpHandler;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
+import io.parley.server.http.IllFormedTextException;
 import io.parley.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +115,11 @@ public final class PodRoutes {
         return r.withHeader(Signing.POD, me.id()).withHeader(Signing.SIGNATURE, Ed25519.b64(sig));
     }
 
-    /** {@return the body as {@code type}, unknown fields ignored} @throws ParleyException INVALID if it does not fit */
+    /**
+     * {@return the body as {@code type}, unknown fields ignored}
+     *
+     * @throws ParleyException MALFORMED if it is not Unicode text (see {@link IllFormedTextException}); INVALID if it does not fit
+     */
     public static <T> T parse(byte[] body, Class<T> type) {
         ObjectReader reader = Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
@@ -123,6 +128,7 @@ public final class PodRoutes {
             return value;
         } catch (IOException | RuntimeException e) {
             if (e instanceof ParleyException pe) throw pe;
+            if (e instanceof IllFormedTextException ill) throw new ParleyException(ErrorCode.MALFORMED, "the body " + ill.problem());
             throw ParleyException.invalid("the body is not a valid " + type.getSimpleName());
         }
     }

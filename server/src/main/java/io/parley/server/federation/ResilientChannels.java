@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.auth.Principal;
 import io.parley.core.error.ErrorCode;
+import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.pod.Candidate;
 import io.parley.core.pod.ChannelReplica;
@@ -207,6 +208,7 @@ public final class ResilientChannels implements AutoCloseable {
     public View configure(Principal caller, String id, List<String> replicas, String replicationClass, Boolean postingWhileDown,
                           String topic) {
         requireAdmin(caller);
+        String newTopic = topic == null ? null : Input.optionalName("topic", topic, 250);
         OrgStore.OrgChannel ch = orgChannel(id);
         Optional<ResilientStore.Config> before = store.config(id);
         String primary = before.map(ResilientStore.Config::primary).orElse(ch.offeredBy());
@@ -227,7 +229,7 @@ public final class ResilientChannels implements AutoCloseable {
         long term = primary.equals(me) ? 0 : leases.current(id).map(Lease::term).orElse(0L);
         ResilientStore.Config next = new ResilientStore.Config(id, ch.orgId(), primary, reps, cls,
                 postingWhileDown == null ? before.map(ResilientStore.Config::postingWhilePrimaryDown).orElse(true) : postingWhileDown,
-                topic == null ? before.map(ResilientStore.Config::topic).orElse(null) : topic,
+                newTopic == null ? before.map(ResilientStore.Config::topic).orElse(null) : newTopic,
                 before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, federation.clock().instant());
         store.saveConfig(next);
         orgs.adoptTopic(id, next.topic());

@@ -1,16 +1,13 @@
 package io.parley.server.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.ClientFrame;
+import io.parley.server.http.IllFormedTextException;
 import io.parley.server.http.Json;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Turns a text frame's bytes into a {@link ClientFrame}, strictly: the envelope is exactly
+ * Turns a text frame's bytes into a {@link ClientFrame}, strictly: well-formed Unicode text (UTF-8 with no
+ * unpaired surrogates, even escaped ones: {@link io.parley.server.http.WellFormedJsonFactory}); the envelope is exactly
  * {@code {type, id, timestamp?, payload}}; each payload has a closed set of fields with fixed types.
  * Every failure is a {@link Rejected} carrying a specific code and, when the id could be read,
  * the {@code refId} to answer with. Nothing here throws on bad input.
@@ -38,18 +36,12 @@ final class FrameDecoder {
     private FrameDecoder() {}
 
     static Result decode(byte[] bytes) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return reject(ErrorCode.MALFORMED, "frame is not valid UTF-8", null);
-        }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IllFormedTextException e) {
+            return reject(ErrorCode.MALFORMED, "frame " + e.problem(), null);
+        } catch (IOException e) {
             return reject(ErrorCode.MALFORMED, "frame is not valid JSON", null);
         }
         if (root == null || !root.isObject()) return reject(ErrorCode.MALFORMED, "frame must be a JSON object", null);

@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
                         ch.pipeline().addLast("http", new HttpServerCodec(8192, 16384, 8192));
                         if (hsts != null) ch.pipeline().addLast("hsts", hsts);
                         ch.pipeline()
+                                .addLast("csp", ApiContentSecurityPolicy.INSTANCE)
                                 .addLast("streaming", new StreamingRequests(router, workers))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("request", new HttpServerHandler(router, upgrade, workers));

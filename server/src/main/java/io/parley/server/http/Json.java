@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one Jackson configuration for the wire: strict on input (unknown fields, trailing tokens and
- * duplicate keys are errors; numbers are not coerced into strings), ISO-8601 instants, nulls left out
- * of output. Thread-safe; share {@link #MAPPER}.
+ * The one Jackson configuration for the wire: strict on input (text must be well-formed Unicode — see
+ * {@link WellFormedJsonFactory}; unknown fields, trailing tokens and duplicate keys are errors; numbers are not
+ * coerced into strings), ISO-8601 instants, nulls left out of output. Thread-safe; share {@link #MAPPER}.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = strict(JsonMapper.builder()
+    public static final ObjectMapper MAPPER = strict(JsonMapper.builder(new WellFormedJsonFactory())
             .addModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

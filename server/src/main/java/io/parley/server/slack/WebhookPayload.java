@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.core.webhook.IncomingPost;
+import io.parley.server.http.WellFormedJsonFactory;
 
-import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +16,16 @@ import java.util.Locale;
  * An incoming-webhook request body as Slack accepts it: {@code application/json}, or
  * {@code application/x-www-form-urlencoded} with the JSON in {@code payload=}, or no content type at all
  * (then whichever of the two it is). Like Slack, unknown fields are ignored (Alertmanager and Grafana send
- * {@code callback_id}, {@code footer_icon}, {@code actions} …); known fields of the wrong type, or a body that
- * is neither form, are {@code invalid_payload}; a payload with nothing to show is {@code no_text}.
+ * {@code callback_id}, {@code footer_icon}, {@code actions} …); known fields of the wrong type, a body that
+ * is neither form, or text that is not Unicode (bytes that are not UTF-8, percent-encoded or not; a string with an
+ * unpaired surrogate) are {@code invalid_payload}; a payload with nothing to show is {@code no_text}.
  *
  * <p>What is shown: the blocks when there are any (Slack then treats {@code text} as the notification
  * fallback), else the text; then the attachments, each as a card of lines.
  */
 public final class WebhookPayload {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Lenient about shape as Slack is, but not about text: strings with unpaired surrogates are refused. */
+    private static final ObjectMapper JSON = new ObjectMapper(new WellFormedJsonFactory());
     private static final List<String> STRINGS = List.of("text", "username", "icon_emoji", "icon_url", "channel");
 
     /** A refused payload, with the plain-text error Slack would answer and its status. */
@@ -84,21 +86,38 @@ public final class WebhookPayload {
     private static String formPayload(String form) {
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals("payload")) {
-                try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw invalid();
-                }
-            }
+            if (eq > 0 && pair.substring(0, eq).equals("payload")) return utf8(percentDecoded(pair.substring(eq + 1)));
         }
         throw invalid();
     }
 
-    private static String utf8(byte[] body) {
+    /**
+     * {@return a form value's bytes: '+' is a space, %XX a byte} Decoded to bytes first and checked as UTF-8 after,
+     * because {@code URLDecoder} turns bytes that are not UTF-8 ({@code %ED%A0%80}) into U+FFFD without a word.
+     */
+    private static byte[] percentDecoded(String value) {
+        byte[] in = value.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '+') {
+                out.write(' ');
+            } else if (in[i] == '%') {
+                int hi = i + 2 < in.length ? Character.digit(in[i + 1], 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(in[i + 2], 16);
+                if (lo < 0) throw invalid();
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                out.write(in[i]);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw invalid();
         }

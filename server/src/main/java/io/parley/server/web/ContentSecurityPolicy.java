@@ -3,7 +3,7 @@ package io.parley.server.web;
 import java.util.regex.Pattern;
 
 /**
- * The Content-Security-Policy of the web client's pages. Scripts, styles and workers only from this
+ * The Content-Security-Policy of the web client's pages (and, in {@link #API}, of everything else). Scripts, styles and workers only from this
  * origin (no inline code, no eval); connections to this origin and its WebSocket; images also from
  * {@code blob:} (attachments fetched with the bearer token) and {@code data:}; nothing may frame the
  * page. Trusted Types are required (the one policy, {@code parley}, allows only the service worker's URL), so a string can never reach an HTML sink such as
@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
  * header is a plain host[:port] (anything else is left out rather than echoed).
  */
 public final class ContentSecurityPolicy {
+    /**
+     * The policy of every response that is not the web client's (JSON, errors, files, metrics): nothing may run, load
+     * or frame it, should a browser be led to open one.
+     */
+    public static final String API = "default-src 'none'; frame-ancestors 'none'";
+
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
 
     private ContentSecurityPolicy() {}

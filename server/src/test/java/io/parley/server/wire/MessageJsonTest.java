@@ -65,6 +65,8 @@ class MessageJsonTest {
         String lone = "bad \uD800 surrogate";
         Message odd = new Message(UUID.randomUUID(), UUID.randomUUID(), 1, UUID.randomUUID(), UUID.randomUUID(), lone,
                 null, 0, null, List.of(), Mentions.NONE, List.of(), T, null, null, "local", 1, List.of(), null);
-        assertEquals(lone, Json.MAPPER.readTree(streamed(odd)).get("content").asText(), "a lone surrogate survives a round trip");
+        // Read back leniently: the wire's own reader refuses a lone surrogate (WellFormedJsonFactory), so none is stored now.
+        assertEquals(lone, new com.fasterxml.jackson.databind.ObjectMapper().readTree(streamed(odd)).get("content").asText(),
+                "a lone surrogate survives a round trip");
     }
 }
