@@ -21,9 +21,22 @@ public final class Http {
     }
 
     private final String base;
+    private final HttpClient client;
+    private final java.util.Map<String, String> headers;
 
     public Http(String base) {
+        this(base, CLIENT, java.util.Map.of());
+    }
+
+    private Http(String base, HttpClient client, java.util.Map<String, String> headers) {
         this.base = base;
+        this.client = client;
+        this.headers = headers;
+    }
+
+    /** {@return a client that connects from this local address (any of 127.0.0.0/8 reaches a server on 127.0.0.1)} */
+    public Http from(java.net.InetAddress local) {
+        return new Http(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(local).build(), headers);
     }
 
     public Res get(String path, String token) { return send("GET", path, null, token); }
@@ -38,7 +51,8 @@ public final class Http {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
-        return exec(b.build());
+        headers.forEach(b::header);
+        return exec(client, b.build());
     }
 
     public Res send(String method, String path, Object body, String token) {
@@ -49,9 +63,9 @@ public final class Http {
         }
     }
 
-    private static Res exec(HttpRequest req) {
+    private static Res exec(HttpClient client, HttpRequest req) {
         try {
-            HttpResponse<String> r = CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode node = null;
             try {
                 if (!r.body().isEmpty()) node = JSON.readTree(r.body());

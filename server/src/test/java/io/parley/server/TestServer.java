@@ -1,5 +1,6 @@
 package io.parley.server;
 
+import io.parley.core.auth.PasswordHasher;
 import io.parley.server.app.ConfigLoader;
 import io.parley.server.app.ParleyConfig;
 import io.parley.server.app.ParleyServer;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -24,15 +26,17 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> overrides;
     private final java.time.Clock clock;
     private final io.parley.core.notify.PushSender push;
+    private final UnaryOperator<PasswordHasher> hashers;
     private boolean keepData;
 
     private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides, java.time.Clock clock,
-                       io.parley.core.notify.PushSender push) {
+                       io.parley.core.notify.PushSender push, UnaryOperator<PasswordHasher> hashers) {
         this.server = server;
         this.dataDir = dataDir;
         this.overrides = overrides;
         this.clock = clock;
         this.push = push;
+        this.hashers = hashers;
     }
 
     /** Starts a node on a fresh SQLite store. */
@@ -50,8 +54,14 @@ public final class TestServer implements AutoCloseable {
      * (a recording fake; null for the real Web Push).
      */
     public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {
+        return start(overrides, clock, push, UnaryOperator.identity());
+    }
+
+    /** Starts a node as above whose password hasher is wrapped, inside the bound on concurrent hashing. */
+    public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push,
+                                   UnaryOperator<PasswordHasher> hashers) {
         try {
-            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push);
+            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push, hashers);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -61,7 +71,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer restart(TestServer stopped) {
         stopped.keepData = true;
         stopped.server.close();
-        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push);
+        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push, stopped.hashers);
     }
 
     /** Stops a node and starts a new one on its data with some settings changed (an operator's edit and restart). */
@@ -70,7 +80,7 @@ public final class TestServer implements AutoCloseable {
         stopped.server.close();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.putAll(changes);
-        return start(stopped.dataDir, o, stopped.clock, stopped.push);
+        return start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.hashers);
     }
 
     /**
@@ -90,12 +100,12 @@ public final class TestServer implements AutoCloseable {
         stopped.stop();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.put("server.port", Integer.toString(stopped.port()));
-        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push);
-        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push);
+        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.hashers);
+        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push, next.hashers);
     }
 
     private static TestServer start(Path dir, Map<String, String> overrides, java.time.Clock clock,
-                                    io.parley.core.notify.PushSender push) {
+                                    io.parley.core.notify.PushSender push, UnaryOperator<PasswordHasher> hashers) {
         try {
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
@@ -107,7 +117,7 @@ public final class TestServer implements AutoCloseable {
             o.put("limits.read_marks_per_second", "100000");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg, clock, push).start(), dir, Map.copyOf(overrides), clock, push);
+            return new TestServer(new ParleyServer(cfg, clock, push, hashers).start(), dir, Map.copyOf(overrides), clock, push, hashers);
         } catch (ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

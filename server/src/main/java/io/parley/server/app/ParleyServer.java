@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.core.auth.PasswordHasher;
 import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * One Parley node: the {@link Wiring} (stores → bus → services) plus hub and gateway.
@@ -34,6 +36,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ParleyConfig config;
     private final Clock clock;
     private final PushSender push;
+    private final UnaryOperator<PasswordHasher> hashers;
     private Wiring wiring;
     private NotificationDispatcher notifications;
     private Gateway gateway;
@@ -53,17 +56,24 @@ public final class ParleyServer implements AutoCloseable {
      * Push sender, or a recording fake in tests).
      */
     public ParleyServer(ParleyConfig config, Clock clock, PushSender push) {
+        this(config, clock, push, UnaryOperator.identity());
+    }
+
+    /** A node whose password hasher is wrapped (tests count the hashings that run at once). */
+    public ParleyServer(ParleyConfig config, Clock clock, PushSender push, UnaryOperator<PasswordHasher> hashers) {
         this.config = config;
         this.clock = clock;
         this.push = push;
+        this.hashers = hashers;
     }
 
     /** Opens the store, then serves. {@return this server} */
     public ParleyServer start() throws InterruptedException {
-        wiring = Wiring.open(config, clock, true, push);
+        wiring = Wiring.open(config, clock, true, push, hashers);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        AuthMetrics.register(registry, wiring.proofs().gate(), wiring.proofs().hashing());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         if (wiring.bus() instanceof io.parley.server.nats.NatsBus nats) { // the pod's bus: what crossed nodes, and what did not decode
             io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_received", nats, io.parley.server.nats.NatsBus::received).register(registry);
