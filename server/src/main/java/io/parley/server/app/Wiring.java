@@ -2,6 +2,7 @@ package io.parley.server.app;
 
 import io.parley.core.auth.AuthService;
 import io.parley.core.auth.BoundedHasher;
+import io.parley.core.auth.FailureLedger;
 import io.parley.core.auth.MemoryFailureLedger;
 import io.parley.core.auth.PasswordHasher;
 import io.parley.core.auth.ProofGate;
@@ -29,6 +30,7 @@ import io.parley.server.api.Services;
 import io.parley.server.files.LocalBlobStore;
 import io.parley.server.files.TikaInspector;
 import io.parley.server.nats.NatsBus;
+import io.parley.server.nats.NatsFailureLedger;
 import io.parley.server.nats.NatsLink;
 import io.parley.server.nats.NatsPresence;
 import io.parley.server.nats.NatsRateLimiter;
@@ -91,8 +93,11 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         Bus bus = nats != null ? new NatsBus(nats) : new InProcessBus();
         var hasher = new BoundedHasher(hashers.apply(new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations())),
                 cfg.auth().hashingPermits(), cfg.auth().hashingWait());
-        MemoryFailureLedger localFailures = new MemoryFailureLedger(); // failed proofs, counted by this node
-        var proofs = new Proofs(new ProofGate(localFailures, cfg.auth().throttle(), clock), hasher);
+        // Failed proofs are counted across the pod like rate limits; a node alone (or during a NATS outage) counts its own.
+        MemoryFailureLedger localFailures = new MemoryFailureLedger();
+        FailureLedger failures = nats != null ? new NatsFailureLedger(nats, localFailures, cfg.auth().throttle().forgetAfter())
+                : localFailures;
+        var proofs = new Proofs(new ProofGate(failures, cfg.auth().throttle(), clock), hasher);
         AuthService auth = new AuthService(st.users(), st.sessions(), hasher, proofs.gate(), bus, clock, cfg.auth().settings());
         ChatDirectory directory = new ChatDirectory(st.chats());
         bus.subscribe(directory);
