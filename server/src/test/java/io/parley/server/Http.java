@@ -39,6 +39,13 @@ public final class Http {
         return new Http(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(local).build(), headers);
     }
 
+    /** {@return a client that sends this header with every request} */
+    public Http withHeader(String name, String value) {
+        var h = new java.util.HashMap<>(headers);
+        h.put(name, value);
+        return new Http(base, client, java.util.Map.copyOf(h));
+    }
+
     public Res get(String path, String token) { return send("GET", path, null, token); }
     public Res post(String path, Object body, String token) { return send("POST", path, body, token); }
     public Res patch(String path, Object body, String token) { return send("PATCH", path, body, token); }

@@ -5,7 +5,9 @@ import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.push.PushSettings;
 import io.parley.core.auth.ThrottleSettings;
+import io.parley.server.http.TrustedProxies;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 
 import java.io.IOException;
@@ -32,7 +34,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
     private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
     private static final Map<String, Set<String>> KEYS = Map.ofEntries(
-            Map.entry("server", Set.of("host", "port", "public_url")),
+            Map.entry("server", Set.of("host", "port", "public_url", "trusted_proxies")),
             Map.entry("store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max")),
             Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations",
                         "throttle_free_failures", "throttle_account_free_failures", "throttle_address_free_failures",
@@ -115,6 +117,9 @@ public final class ConfigLoader {
         String envKey = "PARLEY_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
         if (env.containsKey(envKey)) return env.get(envKey);
         Object v = file.get(key);
+        if (v instanceof TomlArray list) { // a list in the file reads like the comma-separated form of the environment
+            return String.join(",", list.toList().stream().map(String::valueOf).toList());
+        }
         return v == null ? null : v.toString();
     }
 
@@ -227,7 +232,7 @@ public final class ConfigLoader {
     private ParleyConfig build() throws InvalidConfig {
         ParleyConfig d = ParleyConfig.defaults();
         var server = new ParleyConfig.Server(str("server.host", d.server().host()), integer("server.port", d.server().port(), 0, 65535),
-                str("server.public_url", d.server().publicUrl()));
+                str("server.public_url", d.server().publicUrl()), trustedProxies(d.server().trustedProxies()));
         String kind = str("store.kind", d.store().kind()).toLowerCase(Locale.ROOT);
         if (!kind.equals("sqlite") && !kind.equals("postgres")) problems.add("store.kind must be sqlite or postgres (got '" + kind + "')");
         String url = str("store.url", "");
@@ -335,6 +340,22 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             return d; // a value out of range, already reported above
         }
+    }
+
+    /** {@code server.trusted_proxies}: addresses or CIDR ranges, a TOML list or comma-separated. */
+    private TrustedProxies trustedProxies(TrustedProxies d) {
+        String v = raw("server.trusted_proxies");
+        if (v == null) return d;
+        List<TrustedProxies.Range> ranges = new ArrayList<>();
+        for (String item : v.split("[,\\s]+")) {
+            if (item.isEmpty()) continue;
+            try {
+                ranges.add(TrustedProxies.Range.parse(item));
+            } catch (IllegalArgumentException e) {
+                problems.add("server.trusted_proxies: " + e.getMessage());
+            }
+        }
+        return new TrustedProxies(ranges);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

@@ -5,6 +5,7 @@ import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
+import io.parley.server.http.TrustedProxies;
 import io.parley.server.push.PushSettings;
 
 import java.nio.file.Path;
@@ -41,8 +42,9 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param host interface to bind (127.0.0.1)
      * @param port TCP port (8080; 0 picks a free one)
      * @param publicUrl the URL people use to reach this server (printed, used in invite links); derived when empty
+     * @param trustedProxies the load balancers whose {@code X-Forwarded-For} names the client (none)
      */
-    public record Server(String host, int port, String publicUrl) {}
+    public record Server(String host, int port, String publicUrl, TrustedProxies trustedProxies) {}
 
     /**
      * @param kind sqlite (default) or postgres
@@ -158,7 +160,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
     /** {@return the single-node defaults} */
     public static ParleyConfig defaults() {
         return new ParleyConfig(
-                new Server("127.0.0.1", 8080, ""),
+                new Server("127.0.0.1", 8080, "", TrustedProxies.NONE),
                 new Store("sqlite", Path.of("data"), "", "", "", 10, 512),
                 new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2, ThrottleSettings.DEFAULTS, 0, Duration.ofSeconds(1)),
                 GatewayConfig.DEFAULTS,

@@ -126,7 +126,8 @@ public final class ParleyServer implements AutoCloseable {
         wiring.webPush().start();
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence());
+        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(),
+                config.server().trustedProxies());
         address = gateway.start(config.server().host(), config.server().port());
         federation.start();
         orgs.start();

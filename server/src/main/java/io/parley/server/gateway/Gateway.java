@@ -23,6 +23,7 @@ import io.parley.core.protocol.CloseCode;
 import io.parley.core.realtime.PresenceService;
 import io.parley.core.realtime.TypingService;
 import io.parley.server.http.Router;
+import io.parley.server.http.TrustedProxies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +50,18 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final WebSocketUpgrade upgrade;
     private final Sweeper sweeper;
+    private final TrustedProxies proxies;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private Channel serverChannel;
 
+    /** @param proxies the load balancers whose {@code X-Forwarded-For} names the client */
     public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics,
-                   TypingService typing, PresenceService presence) {
+                   TypingService typing, PresenceService presence, TrustedProxies proxies) {
         AuthService auth = services.auth();
         this.config = config;
+        this.proxies = proxies;
         this.router = router;
         this.hub = hub;
         FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics, typing, presence,
@@ -84,9 +88,9 @@ public final class Gateway implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 8192))
-                                .addLast("streaming", new StreamingRequests(router, workers))
+                                .addLast("streaming", new StreamingRequests(router, workers, proxies))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new HttpServerHandler(router, upgrade, workers));
+                                .addLast("request", new HttpServerHandler(router, upgrade, workers, proxies));
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Brute-force protection of password checks, over real HTTP against a real node with a frozen clock: the backoff
- * after failed sign-ins and password changes, answers that do not tell whether an account exists, the bound on
- * concurrent hashing, and the metrics.
+ * after failed sign-ins and password changes, answers that do not tell whether an account exists, the client
+ * address behind a trusted proxy, the bound on concurrent hashing, and the metrics.
  */
 @Timeout(60)
 class LoginThrottleEndToEndTest {
@@ -142,6 +142,24 @@ class LoginThrottleEndToEndTest {
         assertEquals(401, login(elsewhere, DORA, "wrong").status(), "a guess from another address is its own");
         assertEquals(200, login(elsewhere, DORA, DORAS).status());
         refusedFor(login(http, DORA, DORAS));
+    }
+
+    @Test
+    void forwardedForCountsOnlyFromATrustedProxy() {
+        // Trusting nobody (the default), a client cannot escape its backoff by naming another address.
+        for (int i = 0; i < 5; i++) login(http.withHeader("X-Forwarded-For", "198.51.100." + i), DORA, "wrong-" + i);
+        refusedFor(login(http.withHeader("X-Forwarded-For", "198.51.100.99"), DORA, DORAS));
+
+        // Behind a trusted proxy the client is the right-most address the proxy did not add itself.
+        TestServer behind = start(Map.of("server.trusted_proxies", "127.0.0.1/32, 10.0.0.0/8"), UnaryOperator.identity());
+        Http proxy = new Http(behind.baseUrl());
+        Team.bootstrap(behind).add("dora");
+        Http attacker = proxy.withHeader("X-Forwarded-For", "192.0.2.1, 203.0.113.7, 10.1.2.3");
+        for (int i = 0; i < 5; i++) assertEquals(401, login(attacker, DORA, "wrong-" + i).status());
+        refusedFor(login(proxy.withHeader("X-Forwarded-For", "192.0.2.1, 203.0.113.7"), DORA, DORAS));
+        assertEquals(200, login(proxy.withHeader("X-Forwarded-For", "203.0.113.8"), DORA, DORAS).status(), "another client");
+        assertEquals(200, login(proxy.withHeader("X-Forwarded-For", "203.0.113.7, 203.0.113.8"), DORA, DORAS).status(),
+                "a forged hop to the left changes nothing: the client is the one the proxy saw");
     }
 
     @Test
