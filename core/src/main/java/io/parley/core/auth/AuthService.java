@@ -61,12 +61,13 @@ public final class AuthService {
      * such an account exists, and the client's address).
      *
      * @param address the client's address, as the edge resolved it
-     * @throws ParleyException UNAUTHORIZED on any mismatch (without saying which); RATE_LIMITED while backing off after
-     *     failures; UNAVAILABLE when no password can be checked now
+     * @throws ParleyException INVALID for a blank or over-long e-mail; UNAUTHORIZED on any mismatch (without saying which);
+     *     RATE_LIMITED while backing off after failures; UNAVAILABLE when no password can be checked now
      */
     public Tokens login(String email, String password, String address) {
         if (email == null || password == null) throw ParleyException.invalid("email and password are required");
-        String claimed = email.strip().toLowerCase(java.util.Locale.ROOT);
+        // Bounded like a stored e-mail: the gate remembers what was claimed, so a huge claim must not become a huge key.
+        String claimed = Input.text("email", email, 320).toLowerCase(java.util.Locale.ROOT);
         User user = proofs.attempt(ProofKind.PASSWORD, claimed, address, () -> passwordOf(claimed, password))
                 .orElseThrow(() -> ParleyException.unauthorized("wrong e-mail or password"));
         return startSession(user);

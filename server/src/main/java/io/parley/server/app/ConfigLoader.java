@@ -1,11 +1,11 @@
 package io.parley.server.app;
 
+import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.gateway.GatewayConfig;
-import io.parley.server.push.PushSettings;
-import io.parley.core.auth.ThrottleSettings;
 import io.parley.server.http.TrustedProxies;
+import io.parley.server.push.PushSettings;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;

@@ -125,6 +125,14 @@ class LoginThrottleEndToEndTest {
     }
 
     @Test
+    void anOverlongEmailIsRefusedBeforeItCanBecomeAKey() {
+        Http.Res r = login(http, "a".repeat(400) + "@example.com", "anything");
+        assertEquals(400, r.status(), r.raw());
+        assertEquals("invalid_request", r.body().path("error").path("code").asText());
+        assertEquals(0, Pods.metric(http.get("/metrics", null).raw(), "parley_auth_proof_failures_total", "proof", "password"));
+    }
+
+    @Test
     void afterTheBackoffTheRightPasswordWorksAndStartsOver() {
         for (int i = 0; i < 5; i++) login(http, DORA, "wrong-" + i);
         refusedFor(login(http, DORA, DORAS));
