@@ -22,16 +22,33 @@ public final class Http {
 
     private final String base;
     private final HttpClient client;
+    private final java.util.Map<String, String> headers;
 
     public Http(String base) {
+        this(base, CLIENT, java.util.Map.of());
+    }
+
+    private Http(String base, HttpClient client, java.util.Map<String, String> headers) {
         this.base = base;
-        this.client = CLIENT;
+        this.client = client;
+        this.headers = headers;
     }
 
     /** A client for an https base URL that trusts what this TLS context trusts (a test CA), host names verified. */
     public Http(String base, javax.net.ssl.SSLContext tls) {
-        this.base = base;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build(), java.util.Map.of());
+    }
+
+    /** {@return a client that connects from this local address (any of 127.0.0.0/8 reaches a server on 127.0.0.1)} */
+    public Http from(java.net.InetAddress local) {
+        return new Http(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(local).build(), headers);
+    }
+
+    /** {@return a client that sends this header with every request} */
+    public Http withHeader(String name, String value) {
+        var h = new java.util.HashMap<>(headers);
+        h.put(name, value);
+        return new Http(base, client, java.util.Map.copyOf(h));
     }
 
     public Res get(String path, String token) { return send("GET", path, null, token); }
@@ -46,7 +63,8 @@ public final class Http {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
-        return exec(b.build());
+        headers.forEach(b::header);
+        return exec(client, b.build());
     }
 
     /** Sends a body of raw bytes (which need not be UTF-8) with a content type. */
@@ -54,7 +72,8 @@ public final class Http {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
-        return exec(b.build());
+        headers.forEach(b::header);
+        return exec(client, b.build());
     }
 
     public Res send(String method, String path, Object body, String token) {
@@ -65,7 +84,7 @@ public final class Http {
         }
     }
 
-    private Res exec(HttpRequest req) {
+    private static Res exec(HttpClient client, HttpRequest req) {
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode node = null;

@@ -1,5 +1,6 @@
 package io.parley.server;
 
+import io.parley.core.auth.PasswordHasher;
 import io.parley.server.app.ConfigLoader;
 import io.parley.server.app.ParleyConfig;
 import io.parley.server.app.ParleyServer;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -25,17 +27,17 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> overrides;
     private final java.time.Clock clock;
     private final io.parley.core.notify.PushSender push;
-    private final HostResolver resolver;
+    private final ParleyServer.Seams seams;
     private boolean keepData;
 
     private TestServer(ParleyServer server, Path dataDir, Map<String, String> overrides, java.time.Clock clock,
-                       io.parley.core.notify.PushSender push, HostResolver resolver) {
+                       io.parley.core.notify.PushSender push, ParleyServer.Seams seams) {
         this.server = server;
         this.dataDir = dataDir;
         this.overrides = overrides;
         this.clock = clock;
         this.push = push;
-        this.resolver = resolver;
+        this.seams = seams;
     }
 
     /** Starts a node on a fresh SQLite store. */
@@ -53,18 +55,24 @@ public final class TestServer implements AutoCloseable {
      * (a recording fake; null for the real Web Push).
      */
     public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {
-        return start(overrides, clock, push, HostResolver.SYSTEM);
+        return start(overrides, clock, push, ParleyServer.Seams.NONE);
     }
 
     /** Starts a node with extra configuration whose outbound connections look hosts up with {@code resolver} (simulated DNS). */
     public static TestServer start(Map<String, String> overrides, HostResolver resolver) {
-        return start(overrides, MILLIS, null, resolver);
+        return start(overrides, MILLIS, null, ParleyServer.Seams.NONE.withResolver(resolver));
+    }
+
+    /** Starts a node as above whose password hasher is wrapped, inside the bound on concurrent hashing. */
+    public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push,
+                                   UnaryOperator<PasswordHasher> hashers) {
+        return start(overrides, clock, push, ParleyServer.Seams.NONE.withHashers(hashers));
     }
 
     private static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push,
-                                    HostResolver resolver) {
+                                    ParleyServer.Seams seams) {
         try {
-            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push, resolver);
+            return start(Files.createTempDirectory("parley-test-"), overrides, clock, push, seams);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +82,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer restart(TestServer stopped) {
         stopped.keepData = true;
         stopped.server.close();
-        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push, stopped.resolver);
+        return start(stopped.dataDir, stopped.overrides, stopped.clock, stopped.push, stopped.seams);
     }
 
     /** Stops a node and starts a new one on its data with some settings changed (an operator's edit and restart). */
@@ -83,7 +91,7 @@ public final class TestServer implements AutoCloseable {
         stopped.server.close();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.putAll(changes);
-        return start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.resolver);
+        return start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.seams);
     }
 
     /**
@@ -103,12 +111,12 @@ public final class TestServer implements AutoCloseable {
         stopped.stop();
         Map<String, String> o = new HashMap<>(stopped.overrides);
         o.put("server.port", Integer.toString(stopped.port()));
-        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.resolver);
-        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push, next.resolver);
+        TestServer next = start(stopped.dataDir, o, stopped.clock, stopped.push, stopped.seams);
+        return new TestServer(next.server, next.dataDir, stopped.overrides, next.clock, next.push, next.seams);
     }
 
     private static TestServer start(Path dir, Map<String, String> overrides, java.time.Clock clock,
-                                    io.parley.core.notify.PushSender push, HostResolver resolver) {
+                                    io.parley.core.notify.PushSender push, ParleyServer.Seams seams) {
         try {
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
@@ -120,8 +128,7 @@ public final class TestServer implements AutoCloseable {
             o.put("limits.read_marks_per_second", "100000");
             o.putAll(overrides);
             ParleyConfig cfg = ConfigLoader.load(null, o, Map.of());
-            return new TestServer(new ParleyServer(cfg, clock, push, resolver).start(), dir, Map.copyOf(overrides), clock, push,
-                    resolver);
+            return new TestServer(new ParleyServer(cfg, clock, push, seams).start(), dir, Map.copyOf(overrides), clock, push, seams);
         } catch (ConfigLoader.InvalidConfig e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * Accounts and sign-in. Login gives an access token (short) and a refresh token (long); both are
  * random secrets stored only as hashes. Refresh rotates the refresh token. Logout, password change
- * and removal revoke sessions and tell every node, whose gateways close the affected sockets.
+ * and removal revoke sessions and tell every node, whose gateways close the affected sockets. Every
+ * password check goes through the {@link ProofGate}, which backs off after failures.
  */
 public final class AuthService {
     // One hash to compare against when the e-mail is unknown, so both paths cost the same.
@@ -26,15 +27,18 @@ public final class AuthService {
     private final UserStore users;
     private final SessionStore sessions;
     private final PasswordHasher hasher;
+    private final ProofGate proofs;
     private final Bus bus;
     private final Clock clock;
     private final AuthSettings settings;
 
-    public AuthService(UserStore users, SessionStore sessions, PasswordHasher hasher, Bus bus, Clock clock,
+    /** @param proofs the gate every password check goes through (backoff after failures) */
+    public AuthService(UserStore users, SessionStore sessions, PasswordHasher hasher, ProofGate proofs, Bus bus, Clock clock,
                        AuthSettings settings) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
+        this.proofs = proofs;
         this.bus = bus;
         this.clock = clock;
         this.settings = settings;
@@ -52,19 +56,32 @@ public final class AuthService {
         return user.withoutSecret();
     }
 
-    /** Signs in with e-mail and password. @throws ParleyException UNAUTHORIZED on any mismatch (without saying which) */
-    public Tokens login(String email, String password) {
+    /**
+     * Signs in with e-mail and password, through the {@link ProofGate} (keyed by the e-mail as given, whether or not
+     * such an account exists, and the client's address).
+     *
+     * @param address the client's address, as the edge resolved it
+     * @throws ParleyException INVALID for a blank or over-long e-mail; UNAUTHORIZED on any mismatch (without saying which);
+     *     RATE_LIMITED while backing off after failures; UNAVAILABLE when no password can be checked now
+     */
+    public Tokens login(String email, String password, String address) {
         if (email == null || password == null) throw ParleyException.invalid("email and password are required");
-        Optional<User> found = users.byEmail(email.strip().toLowerCase(java.util.Locale.ROOT));
+        // Bounded like a stored e-mail: the gate remembers what was claimed, so a huge claim must not become a huge key.
+        String claimed = Input.text("email", email, 320).toLowerCase(java.util.Locale.ROOT);
+        User user = proofs.attempt(ProofKind.PASSWORD, claimed, address, () -> passwordOf(claimed, password))
+                .orElseThrow(() -> ParleyException.unauthorized("wrong e-mail or password"));
+        return startSession(user);
+    }
+
+    /** {@return the active account with this e-mail and password} Always one hashing, so no path answers faster. */
+    private Optional<User> passwordOf(String email, String password) {
+        Optional<User> found = users.byEmail(email);
         if (found.isEmpty()) {
             hasher.verify(password, decoyHash);
-            throw ParleyException.unauthorized("wrong e-mail or password");
+            return Optional.empty();
         }
         User user = found.get();
-        if (user.deactivated() || !hasher.verify(password, user.passwordHash())) {
-            throw ParleyException.unauthorized("wrong e-mail or password");
-        }
-        return startSession(user);
+        return hasher.verify(password, user.passwordHash()) && !user.deactivated() ? found : Optional.empty();
     }
 
     /** Opens a session for a user who has just proven who they are (login, sign-up). */
@@ -122,13 +139,21 @@ public final class AuthService {
         bus.publish(new BusEvent.SessionsRevoked(principal.userId(), Set.of(principal.sessionId())));
     }
 
-    /** Changes the password and signs out every other session of the user. */
-    public void changePassword(Principal principal, String oldPassword, String newPassword) {
+    /**
+     * Changes the password and signs out every other session of the user. The current password is a proof like a
+     * sign-in's, through the same gate and counted under the same keys (the account's e-mail and the address).
+     *
+     * @param address the client's address, as the edge resolved it
+     * @throws ParleyException FORBIDDEN if the current password is wrong; RATE_LIMITED while backing off after failures
+     */
+    public void changePassword(Principal principal, String oldPassword, String newPassword, String address) {
         User user = users.byId(principal.userId()).orElseThrow(() -> ParleyException.unauthorized("no such user"));
-        if (oldPassword == null || !hasher.verify(oldPassword, user.passwordHash())) {
-            throw ParleyException.forbidden("current password is wrong");
-        }
-        users.updatePasswordHash(user.id(), hasher.hash(Input.password(newPassword, settings.minPasswordLength())));
+        String next = Input.password(newPassword, settings.minPasswordLength()); // checked first: a bad one costs no guess
+        if (oldPassword == null) throw ParleyException.forbidden("current password is wrong");
+        proofs.attempt(ProofKind.PASSWORD, user.email(), address,
+                        () -> hasher.verify(oldPassword, user.passwordHash()) ? Optional.of(user) : Optional.<User>empty())
+                .orElseThrow(() -> ParleyException.forbidden("current password is wrong"));
+        users.updatePasswordHash(user.id(), hasher.hash(next));
         revokeAll(user.id(), principal.sessionId());
     }
 

@@ -51,7 +51,7 @@ final class AuthRoutes implements Routes {
 
     private HttpResponse login(HttpRequest request) {
         Requests.Login b = body(request, Requests.Login.class);
-        Tokens t = services.auth().login(b.email(), b.password());
+        Tokens t = services.auth().login(b.email(), b.password(), request.remoteAddress());
         return HttpResponse.ok(Replies.Session.of(t, null));
     }
 
@@ -69,7 +69,7 @@ final class AuthRoutes implements Routes {
     private HttpResponse changePassword(HttpRequest request) {
         Principal caller = ApiSupport.authenticate(services.auth(), request);
         Requests.ChangePassword b = body(request, Requests.ChangePassword.class);
-        services.auth().changePassword(caller, b.oldPassword(), b.newPassword());
+        services.auth().changePassword(caller, b.oldPassword(), b.newPassword(), request.remoteAddress());
         return HttpResponse.noContent();
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.server.app;
 
+import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.files.ClamdAddress;
@@ -8,6 +9,7 @@ import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.outbound.Cidr;
 import io.parley.server.outbound.HostPattern;
 import io.parley.server.outbound.OutboundSettings;
+import io.parley.server.http.TrustedProxies;
 import io.parley.server.push.PushSettings;
 import io.parley.server.tls.ServerCertificate;
 import io.parley.server.tls.TlsSettings;
@@ -42,11 +44,13 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
     private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
     private static final Map<String, Set<String>> KEYS = Map.ofEntries(
-            Map.entry("server", Set.of("host", "port", "public_url")),
+            Map.entry("server", Set.of("host", "port", "public_url", "trusted_proxies")),
             Map.entry("server.tls", Set.of("certificate", "private_key", "min_version", "hsts_max_age", "redirect_port",
                         "reload_interval")),
             Map.entry("store", Set.of("kind", "data_dir", "url", "username", "password", "pool_size", "writer_batch_max")),
-            Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations")),
+            Map.entry("auth", Set.of("access_ttl", "refresh_ttl", "min_password_length", "argon2_memory_kib", "argon2_iterations",
+                        "throttle_free_failures", "throttle_account_free_failures", "throttle_address_free_failures",
+                        "throttle_base_delay", "throttle_max_delay", "throttle_forget_after", "hashing_concurrency", "hashing_wait")),
             Map.entry("gateway", Set.of("max_frame_bytes", "heartbeat_timeout", "idle_timeout", "max_connections_per_user",
                         "send_queue_max", "token_refresh_lead", "revocation_sweep")),
             Map.entry("pod", Set.of("id", "public_url", "heartbeat_interval", "dead_after_missed", "grace", "max_clock_skew",
@@ -154,7 +158,7 @@ public final class ConfigLoader {
         if (overrides.containsKey(key)) return overrides.get(key);
         String envKey = "PARLEY_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
         if (env.containsKey(envKey)) return env.get(envKey);
-        Object v = file.get(key);
+        Object v = file.get(key); // a TOML list is already the comma-separated form of the environment (putFileValue)
         return v == null ? null : v.toString();
     }
 
@@ -289,7 +293,7 @@ public final class ConfigLoader {
         String host = str("server.host", d.server().host());
         int port = integer("server.port", d.server().port(), 0, 65535);
         String publicUrl = str("server.public_url", d.server().publicUrl());
-        var server = new ParleyConfig.Server(host, port, publicUrl, tls(port, publicUrl));
+        var server = new ParleyConfig.Server(host, port, publicUrl, tls(port, publicUrl), trustedProxies(d.server().trustedProxies()));
         String kind = str("store.kind", d.store().kind()).toLowerCase(Locale.ROOT);
         if (!kind.equals("sqlite") && !kind.equals("postgres")) problems.add("store.kind must be sqlite or postgres (got '" + kind + "')");
         String url = str("store.url", "");
@@ -299,11 +303,7 @@ public final class ConfigLoader {
         var store = new ParleyConfig.Store(kind, Path.of(str("store.data_dir", d.store().dataDir().toString())), url,
                 str("store.username", ""), str("store.password", ""), integer("store.pool_size", d.store().poolSize(), 1, 500),
                 integer("store.writer_batch_max", d.store().writerBatchMax(), 1, 10_000));
-        var auth = new ParleyConfig.Auth(duration("auth.access_ttl", d.auth().accessTtl()), duration("auth.refresh_ttl", d.auth().refreshTtl()),
-                integer("auth.min_password_length", d.auth().minPasswordLength(), 6, 128),
-                integer("auth.argon2_memory_kib", d.auth().argon2MemoryKib(), 1024, 4 * 1024 * 1024),
-                integer("auth.argon2_iterations", d.auth().argon2Iterations(), 1, 20));
-        if (auth.accessTtl().compareTo(auth.refreshTtl()) > 0) problems.add("auth.access_ttl must not exceed auth.refresh_ttl");
+        ParleyConfig.Auth auth = auth(d.auth());
         GatewayConfig g = d.gateway();
         var gateway = new GatewayConfig(integer("gateway.max_frame_bytes", g.maxFrameBytes(), 1024, 1 << 20),
                 duration("gateway.heartbeat_timeout", g.heartbeatTimeout()), duration("gateway.idle_timeout", g.idleTimeout()),
@@ -418,6 +418,58 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // a value out of range, reported above
         }
+    }
+
+
+    /** The {@code [auth]} section: tokens, password hashing, and the backoff after failed proofs. */
+    private ParleyConfig.Auth auth(ParleyConfig.Auth d) {
+        Duration accessTtl = duration("auth.access_ttl", d.accessTtl());
+        Duration refreshTtl = duration("auth.refresh_ttl", d.refreshTtl());
+        if (accessTtl.compareTo(refreshTtl) > 0) problems.add("auth.access_ttl must not exceed auth.refresh_ttl");
+        int hashingConcurrency = integer("auth.hashing_concurrency", d.hashingConcurrency(), 0, 1024);
+        Duration hashingWait = duration("auth.hashing_wait", d.hashingWait());
+        if (hashingWait.compareTo(Duration.ofSeconds(30)) > 0) problems.add("auth.hashing_wait must be at most 30s");
+        return new ParleyConfig.Auth(accessTtl, refreshTtl, integer("auth.min_password_length", d.minPasswordLength(), 6, 128),
+                integer("auth.argon2_memory_kib", d.argon2MemoryKib(), 1024, 4 * 1024 * 1024),
+                integer("auth.argon2_iterations", d.argon2Iterations(), 1, 20), throttle(d.throttle()), hashingConcurrency, hashingWait);
+    }
+
+    /** The backoff after failed proofs: the ceilings at least as loose as the strict key, the forget period past the cap. */
+    private ThrottleSettings throttle(ThrottleSettings d) {
+        int free = integer("auth.throttle_free_failures", d.freeFailures(), 1, 1000);
+        int account = integer("auth.throttle_account_free_failures", d.accountFreeFailures(), 1, 100_000);
+        int address = integer("auth.throttle_address_free_failures", d.addressFreeFailures(), 1, 1_000_000);
+        Duration base = duration("auth.throttle_base_delay", d.baseDelay());
+        Duration max = duration("auth.throttle_max_delay", d.maxDelay());
+        Duration forget = duration("auth.throttle_forget_after", d.forgetAfter());
+        int before = problems.size();
+        if (account < free) problems.add("auth.throttle_account_free_failures must be at least auth.throttle_free_failures");
+        if (address < free) problems.add("auth.throttle_address_free_failures must be at least auth.throttle_free_failures");
+        if (max.compareTo(base) < 0) problems.add("auth.throttle_max_delay must be at least auth.throttle_base_delay");
+        if (max.compareTo(Duration.ofDays(1)) > 0) problems.add("auth.throttle_max_delay must be at most 1d");
+        if (forget.compareTo(max) <= 0) problems.add("auth.throttle_forget_after must be longer than auth.throttle_max_delay");
+        if (problems.size() > before) return d; // reported; the defaults stand in until the loader throws
+        try {
+            return new ThrottleSettings(free, account, address, base, max, forget);
+        } catch (IllegalArgumentException e) {
+            return d; // a value out of range, already reported above
+        }
+    }
+
+    /** {@code server.trusted_proxies}: addresses or CIDR ranges, a TOML list or comma-separated. */
+    private TrustedProxies trustedProxies(TrustedProxies d) {
+        String v = raw("server.trusted_proxies");
+        if (v == null) return d;
+        List<TrustedProxies.Range> ranges = new ArrayList<>();
+        for (String item : v.split("[,\\s]+")) {
+            if (item.isEmpty()) continue;
+            try {
+                ranges.add(TrustedProxies.Range.parse(item));
+            } catch (IllegalArgumentException e) {
+                problems.add("server.trusted_proxies: " + e.getMessage());
+            }
+        }
+        return new TrustedProxies(ranges);
     }
 
     /** A duration that may be negative ({@code -5s}) or zero. */

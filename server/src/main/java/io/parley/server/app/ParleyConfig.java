@@ -1,11 +1,13 @@
 package io.parley.server.app;
 
 import io.parley.core.auth.AuthSettings;
+import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.files.ScanSettings;
 import io.parley.server.gateway.GatewayConfig;
 import io.parley.server.outbound.OutboundSettings;
+import io.parley.server.http.TrustedProxies;
 import io.parley.server.push.PushSettings;
 
 import java.nio.file.Path;
@@ -46,11 +48,13 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param publicUrl the URL people use to reach this server (printed, used in invite links); derived when empty
      *     (https when TLS is on)
      * @param tls HTTPS served by Parley itself ({@code [server.tls]}; none: plain HTTP, e.g. behind a proxy)
+     * @param trustedProxies the load balancers whose {@code X-Forwarded-For} names the client (none)
      */
-    public record Server(String host, int port, String publicUrl, java.util.Optional<io.parley.server.tls.TlsSettings> tls) {
-        /** A server without TLS. */
+    public record Server(String host, int port, String publicUrl, java.util.Optional<io.parley.server.tls.TlsSettings> tls,
+                         TrustedProxies trustedProxies) {
+        /** A server without TLS that trusts no proxy. */
         public Server(String host, int port, String publicUrl) {
-            this(host, port, publicUrl, java.util.Optional.empty());
+            this(host, port, publicUrl, java.util.Optional.empty(), TrustedProxies.NONE);
         }
     }
 
@@ -76,9 +80,18 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
      * @param minPasswordLength (8)
      * @param argon2MemoryKib Argon2id memory cost (19456 KiB, OWASP's minimum recommendation)
      * @param argon2Iterations Argon2id time cost (2)
+     * @param throttle the backoff after failed proofs ({@link ThrottleSettings#DEFAULTS})
+     * @param hashingConcurrency password hashings that may run at once; 0: one per core (0)
+     * @param hashingWait how long a password check waits for a free hashing slot before it is refused (1s)
      */
-    public record Auth(Duration accessTtl, Duration refreshTtl, int minPasswordLength, int argon2MemoryKib, int argon2Iterations) {
+    public record Auth(Duration accessTtl, Duration refreshTtl, int minPasswordLength, int argon2MemoryKib, int argon2Iterations,
+                       ThrottleSettings throttle, int hashingConcurrency, Duration hashingWait) {
         public AuthSettings settings() { return new AuthSettings(accessTtl, refreshTtl, minPasswordLength); }
+
+        /** {@return how many hashings may run at once: {@code hashingConcurrency}, or one per core} */
+        public int hashingPermits() {
+            return hashingConcurrency > 0 ? hashingConcurrency : Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /**
@@ -161,7 +174,7 @@ public record ParleyConfig(Server server, Store store, Auth auth, GatewayConfig 
         return new ParleyConfig(
                 new Server("127.0.0.1", 8080, ""),
                 new Store("sqlite", Path.of("data"), "", "", "", 10, 512),
-                new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2),
+                new Auth(Duration.ofMinutes(15), Duration.ofDays(7), 8, 19456, 2, ThrottleSettings.DEFAULTS, 0, Duration.ofSeconds(1)),
                 GatewayConfig.DEFAULTS,
                 new Pod("local"),
                 PushSettings.DEFAULTS, OutboundSettings.DEFAULTS, RealtimeSettings.DEFAULTS,

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.core.auth.PasswordHasher;
 import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * One Parley node: the {@link Wiring} (stores → bus → services) plus hub and gateway.
@@ -35,7 +37,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ParleyConfig config;
     private final Clock clock;
     private final PushSender push;
-    private final HostResolver resolver;
+    private final Seams seams;
     private Wiring wiring;
     private NotificationDispatcher notifications;
     private Gateway gateway;
@@ -57,15 +59,29 @@ public final class ParleyServer implements AutoCloseable {
      * Push sender, or a recording fake in tests).
      */
     public ParleyServer(ParleyConfig config, Clock clock, PushSender push) {
-        this(config, clock, push, HostResolver.SYSTEM);
+        this(config, clock, push, Seams.NONE);
     }
 
-    /** A node whose outbound connections look hosts up with {@code resolver} (tests simulate DNS with it). */
-    public ParleyServer(ParleyConfig config, Clock clock, PushSender push, HostResolver resolver) {
+    /**
+     * What tests may swap in a node besides its clock and push transport.
+     *
+     * @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS)
+     * @param hashers wraps the password hasher, inside the bound on concurrent hashing (tests count what runs)
+     */
+    public record Seams(HostResolver resolver, UnaryOperator<PasswordHasher> hashers) {
+        public static final Seams NONE = new Seams(HostResolver.SYSTEM, UnaryOperator.identity());
+
+        public Seams withResolver(HostResolver r) { return new Seams(r, hashers); }
+
+        public Seams withHashers(UnaryOperator<PasswordHasher> h) { return new Seams(resolver, h); }
+    }
+
+    /** A node with some of its seams swapped (tests). */
+    public ParleyServer(ParleyConfig config, Clock clock, PushSender push, Seams seams) {
         this.config = config;
         this.clock = clock;
         this.push = push;
-        this.resolver = resolver;
+        this.seams = seams;
     }
 
     /** Opens the store, then serves. {@return this server} */
@@ -73,10 +89,11 @@ public final class ParleyServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // TLS first: certificate files that went bad since the configuration was checked stop the node before anything opens.
         tls = config.server().tls().map(t -> io.parley.server.tls.ServerTls.open(t, clock, registry)).orElse(null);
-        wiring = Wiring.open(config, clock, true, push, resolver, registry);
+        wiring = Wiring.open(config, clock, true, push, seams.resolver(), seams.hashers(), registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         wiring.outbound().bindTo(registry);
+        AuthMetrics.register(registry, wiring.proofs().gate(), wiring.proofs().hashing());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         if (wiring.bus() instanceof io.parley.server.nats.NatsBus nats) { // the pod's bus: what crossed nodes, and what did not decode
             io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_received", nats, io.parley.server.nats.NatsBus::received).register(registry);
@@ -129,7 +146,8 @@ public final class ParleyServer implements AutoCloseable {
         wiring.webPush().start();
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(), tls);
+        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(), tls,
+                config.server().trustedProxies());
         address = gateway.start(config.server().host(), config.server().port());
         if (tls != null) {
             tls.start();

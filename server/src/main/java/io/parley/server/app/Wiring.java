@@ -1,6 +1,11 @@
 package io.parley.server.app;
 
 import io.parley.core.auth.AuthService;
+import io.parley.core.auth.BoundedHasher;
+import io.parley.core.auth.FailureLedger;
+import io.parley.core.auth.MemoryFailureLedger;
+import io.parley.core.auth.PasswordHasher;
+import io.parley.core.auth.ProofGate;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.InProcessBus;
 import io.parley.core.chat.ChatDirectory;
@@ -29,6 +34,7 @@ import io.parley.server.files.MeteredScanner;
 import io.parley.server.files.ScanSettings;
 import io.parley.server.files.TikaInspector;
 import io.parley.server.nats.NatsBus;
+import io.parley.server.nats.NatsFailureLedger;
 import io.parley.server.nats.NatsLink;
 import io.parley.server.nats.NatsPresence;
 import io.parley.server.nats.NatsRateLimiter;
@@ -52,11 +58,12 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The domain half of a node, wired by hand in one place: stores, bus, directory, services, the
- * rate limiter every service shares, awareness (typing, presence), notifications, Web Push, files and
- * search. The server adds the gateway on top; admin commands use it without search.
+ * rate limiter every service shares, the gate every password check passes, awareness (typing, presence),
+ * notifications, Web Push, files and search. The server adds the gateway on top; admin commands use it without search.
  *
  * @param outbound the gate of every connection the server opens to the outside (Web Push's)
  * @param push where notifications for users who are not connected go (Web Push unless a test swaps it)
@@ -64,11 +71,14 @@ import java.util.concurrent.TimeUnit;
 record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services, RateLimiter limiter, Awareness awareness,
               PreferenceService preferences, OutboundPolicy outbound, WebPush webPush, PushSender push, SearchIndex index, SearchIndexer indexer,
               ScheduledExecutorService limitsTimer, ScheduledExecutorService housekeeping, NatsLink nats,
-              HybridClock hlc) implements AutoCloseable {
+              HybridClock hlc, Proofs proofs) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** Typing and presence, and the timer that drives them. */
     record Awareness(TypingService typing, PresenceService presence, RealtimeTimer timer) {}
+
+    /** The gate every proof of identity passes, and the bound on concurrent password hashing (for their metrics). */
+    record Proofs(ProofGate gate, BoundedHasher hashing) {}
 
     /** Opens a node's wiring with search and Web Push (the server). */
     static Wiring open(ParleyConfig cfg, Clock clock) {
@@ -81,21 +91,29 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
      * @param pushOverride a push transport instead of Web Push (tests), or null
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
-        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM, new SimpleMeterRegistry()); // admin commands: meters nobody reads
+        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM, UnaryOperator.identity(),
+                new SimpleMeterRegistry()); // admin commands: meters nobody reads
     }
 
     /**
      * @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS)
+     * @param hashers wraps the password hasher, inside the bound on concurrent hashing (tests count what runs)
      * @param registry where the domain half's meters go (the virus scans of uploads)
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride, HostResolver resolver,
-                       MeterRegistry registry) {
+                       UnaryOperator<PasswordHasher> hashers, MeterRegistry registry) {
         Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
         // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
         NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
         Bus bus = nats != null ? new NatsBus(nats) : new InProcessBus();
-        var hasher = new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations());
-        AuthService auth = new AuthService(st.users(), st.sessions(), hasher, bus, clock, cfg.auth().settings());
+        var hasher = new BoundedHasher(hashers.apply(new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations())),
+                cfg.auth().hashingPermits(), cfg.auth().hashingWait());
+        // Failed proofs are counted across the pod like rate limits; a node alone (or during a NATS outage) counts its own.
+        MemoryFailureLedger localFailures = new MemoryFailureLedger();
+        FailureLedger failures = nats != null ? new NatsFailureLedger(nats, localFailures, cfg.auth().throttle().forgetAfter())
+                : localFailures;
+        var proofs = new Proofs(new ProofGate(failures, cfg.auth().throttle(), clock), hasher);
+        AuthService auth = new AuthService(st.users(), st.sessions(), hasher, proofs.gate(), bus, clock, cfg.auth().settings());
         ChatDirectory directory = new ChatDirectory(st.chats());
         bus.subscribe(directory);
         ChatService chats = new ChatService(st.chats(), st.workspaces(), directory, bus, clock);
@@ -124,6 +142,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
                 log.warn("file housekeeping failed; it runs again later", e);
             }
         }, 1, 10, TimeUnit.MINUTES);
+        long forgetMillis = cfg.auth().throttle().forgetAfter().toMillis();
+        housekeeping.scheduleWithFixedDelay(() -> localFailures.evictIdle(clock.millis() - forgetMillis), 1, 1, TimeUnit.MINUTES);
         ScheduledExecutorService limitsTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-limits").daemon().unstarted(r));
         long period = Math.max(20, 1000 / cfg.limits().readMarksPerSecond());
@@ -150,7 +170,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
 
         if (!withSearch) {
             return new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, null, presence, files, webhooks), limiter,
-                    awareness, preferences, outbound, webPush, push, null, null, limitsTimer, housekeeping, nats, hlc);
+                    awareness, preferences, outbound, webPush, push, null, null, limitsTimer, housekeeping, nats, hlc, proofs);
         }
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
@@ -160,7 +180,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),
-                limiter, awareness, preferences, outbound, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc);
+                limiter, awareness, preferences, outbound, webPush, push, index, indexer, limitsTimer, housekeeping, nats, hlc, proofs);
         return w;
     }
 

@@ -25,6 +25,7 @@ import io.parley.core.realtime.PresenceService;
 import io.parley.core.realtime.TypingService;
 import io.parley.server.http.Router;
 import io.parley.server.tls.ServerTls;
+import io.parley.server.http.TrustedProxies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private final Sweeper sweeper;
     private final ServerTls tls;
     private final HstsHeader hsts;
+    private final TrustedProxies proxies;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private EventLoopGroup boss;
     private EventLoopGroup io;
@@ -62,13 +64,17 @@ public final class Gateway implements AutoCloseable {
     private Channel redirectChannel;
     private Class<? extends ServerSocketChannel> channelType;
 
-    /** @param tls the TLS every connection starts with, or null for plain HTTP */
+    /**
+     * @param tls the TLS every connection starts with, or null for plain HTTP
+     * @param proxies the load balancers whose {@code X-Forwarded-For} names the client
+     */
     public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics,
-                   TypingService typing, PresenceService presence, ServerTls tls) {
+                   TypingService typing, PresenceService presence, ServerTls tls, TrustedProxies proxies) {
         AuthService auth = services.auth();
         this.config = config;
         this.tls = tls;
         this.hsts = tls == null ? null : new HstsHeader(tls.settings().hstsHeader());
+        this.proxies = proxies;
         this.router = router;
         this.hub = hub;
         FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics, typing, presence,
@@ -98,9 +104,9 @@ public final class Gateway implements AutoCloseable {
                         if (hsts != null) ch.pipeline().addLast("hsts", hsts);
                         ch.pipeline()
                                 .addLast("csp", ApiContentSecurityPolicy.INSTANCE)
-                                .addLast("streaming", new StreamingRequests(router, workers))
+                                .addLast("streaming", new StreamingRequests(router, workers, proxies))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new HttpServerHandler(router, upgrade, workers));
+                                .addLast("request", new HttpServerHandler(router, upgrade, workers, proxies));
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();

@@ -19,6 +19,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Router;
+import io.parley.server.http.TrustedProxies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,14 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Router router;
     private final WebSocketUpgrade upgrade;
     private final ExecutorService workers;
+    private final TrustedProxies proxies;
 
-    HttpServerHandler(Router router, WebSocketUpgrade upgrade, ExecutorService workers) {
+    HttpServerHandler(Router router, WebSocketUpgrade upgrade, ExecutorService workers, TrustedProxies proxies) {
         super(false); // the request is released by whoever finishes with it, possibly on another thread
         this.router = router;
         this.upgrade = upgrade;
         this.workers = workers;
+        this.proxies = proxies;
     }
 
     @Override
@@ -75,7 +78,7 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpRequest request;
         try {
-            request = toRequest(ctx, req, q, ByteBufUtil.getBytes(req.content()), null);
+            request = toRequest(ctx, req, q, ByteBufUtil.getBytes(req.content()), null, proxies);
         } finally {
             req.release();
         }
@@ -106,12 +109,14 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /** {@return the request as handlers see it; its remote address is the client, behind a trusted proxy too} */
     static HttpRequest toRequest(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req, QueryStringDecoder q,
-                                 byte[] body, java.io.InputStream bodyStream) {
+                                 byte[] body, java.io.InputStream bodyStream, TrustedProxies proxies) {
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-        String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        return new HttpRequest(req.method().name(), q.path(), q.parameters(), headers, body, Map.of(), remote, bodyStream);
+        String peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        String client = proxies.client(peer, req.headers().getAll("X-Forwarded-For")); // every line: proxies may add their own
+        return new HttpRequest(req.method().name(), q.path(), q.parameters(), headers, body, Map.of(), client, bodyStream);
     }
 
     /** Writes a response (from a handler's thread, never the event loop: a streamed body blocks while it is copied). */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.parley.server.http.Router;
+import io.parley.server.http.TrustedProxies;
 
 import java.util.concurrent.ExecutorService;
 
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 final class StreamingRequests extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final ExecutorService workers;
+    private final TrustedProxies proxies;
     static final long LINGER_SECONDS = 10;
 
     /** The body being received, while a streaming request's chunks arrive; event-loop confined. */
@@ -35,9 +37,10 @@ final class StreamingRequests extends ChannelInboundHandlerAdapter {
     /** A refused body still arriving: the connection closes when it ends; event-loop confined. */
     private BodyStream lingering;
 
-    StreamingRequests(Router router, ExecutorService workers) {
+    StreamingRequests(Router router, ExecutorService workers, TrustedProxies proxies) {
         this.router = router;
         this.workers = workers;
+        this.proxies = proxies;
     }
 
     @Override
@@ -68,7 +71,7 @@ final class StreamingRequests extends ChannelInboundHandlerAdapter {
             req.headers().remove(HttpHeaderNames.EXPECT);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        io.parley.server.http.HttpRequest request = HttpServerHandler.toRequest(ctx, req, q, new byte[0], body)
+        io.parley.server.http.HttpRequest request = HttpServerHandler.toRequest(ctx, req, q, new byte[0], body, proxies)
                 .withPathParams(route.params());
         workers.execute(() -> {
             io.parley.server.http.HttpResponse response;

@@ -2,7 +2,10 @@ package io.parley.server.api;
 
 import io.parley.core.auth.AuthService;
 import io.parley.core.auth.AuthSettings;
+import io.parley.core.auth.MemoryFailureLedger;
 import io.parley.core.auth.PasswordHasher;
+import io.parley.core.auth.ProofGate;
+import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.auth.TokenCodec;
 import io.parley.core.bus.Bus;
 import io.parley.core.store.SessionStore;
@@ -40,7 +43,8 @@ final class FakeAuth {
             @Override public String hash(CharSequence password) { return "hash"; }
             @Override public boolean verify(CharSequence password, String hash) { return false; }
         };
-        return new AuthService(users, sessions, hasher, bus, Clock.systemUTC(), AuthSettings.DEFAULTS);
+        ProofGate proofs = new ProofGate(new MemoryFailureLedger(), ThrottleSettings.DEFAULTS, Clock.systemUTC());
+        return new AuthService(users, sessions, hasher, proofs, bus, Clock.systemUTC(), AuthSettings.DEFAULTS);
     }
 
     interface Answer {

@@ -72,6 +72,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trustedProxiesAreAListOfAddressesOrRangesAndNoneByDefault(@TempDir Path dir) throws Exception {
+        assertTrue(ConfigLoader.load(null, Map.of(), Map.of()).server().trustedProxies().ranges().isEmpty(), "nobody is trusted");
+        Path file = dir.resolve("parley.toml");
+        Files.writeString(file, """
+                [server]
+                trusted_proxies = ["10.0.0.0/8", "fd00::/8", "192.0.2.10"]
+                """);
+        assertEquals("[10.0.0.0/8, fd00:0:0:0:0:0:0:0/8, 192.0.2.10/32]",
+                ConfigLoader.load(file, Map.of(), Map.of()).server().trustedProxies().ranges().toString());
+        assertEquals(2, ConfigLoader.load(null, Map.of(), Map.of("PARLEY_SERVER_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.2"))
+                .server().trustedProxies().ranges().size());
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
+                Map.of("server.trusted_proxies", "10.0.0.0/33,haproxy.internal"), Map.of()));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("server.trusted_proxies: 'haproxy.internal' is not an IP address or CIDR range"), e.getMessage());
+    }
+
+    @Test
     void realtimeTimersAreReadAndValidated(@TempDir Path dir) throws Exception {
         ParleyConfig d = ConfigLoader.load(null, Map.of(), Map.of());
         assertAll(

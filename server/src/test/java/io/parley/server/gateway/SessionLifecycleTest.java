@@ -71,13 +71,13 @@ class SessionLifecycleTest {
     void aPasswordChangeClosesTheOtherSessionsSockets() {
         try (TestServer server = TestServer.start(Map.of("gateway.revocation_sweep", "1s"))) {
             Team team = Team.bootstrap(server);
-            Tokens other = team.services.auth().login("owner@example.com", "correct horse battery");
+            Tokens other = team.services.auth().login("owner@example.com", "correct horse battery", "127.0.0.1");
             try (WsClient keep = WsClient.connect(server.wsUrl(), team.owner.accessToken());
                  WsClient revoked = WsClient.connect(server.wsUrl(), other.accessToken())) {
                 keep.awaitType("hello");
                 revoked.awaitType("hello");
                 team.services.auth().changePassword(team.services.auth().authenticate(team.owner.accessToken()),
-                        "correct horse battery", "even better horse");
+                        "correct horse battery", "even better horse", "127.0.0.1");
                 assertEquals(4501, revoked.awaitClose(Duration.ofSeconds(5)));
                 UUID ping = keep.send("ping", payload());
                 keep.await(f -> "pong".equals(f.path("type").asText()) && ping.toString().equals(f.path("payload").path("refId").asText()));

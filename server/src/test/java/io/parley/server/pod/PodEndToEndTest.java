@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * prefix per test), each with its own port, bus, hub and presence. People connect to different nodes, and
  * everything of the earlier issues must hold across them: messages and their changes, typing, receipts,
  * badges, toasts, pushes (exactly one, from one node), presence with its grace, manual status, session
- * revocation, rate limits and the per-user connection limit.
+ * revocation, rate limits, the backoff after failed sign-ins and the per-user connection limit.
  */
 @Timeout(90)
 class PodEndToEndTest {
@@ -264,6 +264,21 @@ class PodEndToEndTest {
         assertTrue(acked >= 5 && acked <= 6, "one bucket of 5 for both nodes (plus at most one refilled meanwhile): " + acked + " acked");
         assertEquals("rate_limited", refused.path("payload").path("code").asText(), refused.toString());
         assertTrue(refused.path("payload").path("retryAfter").asInt() >= 1);
+    }
+
+    @Test
+    void wrongPasswordsOnOneNodeHoldBackTheGuesserOnTheOther() {
+        pod(2, Map.of("auth.throttle_base_delay", "1m")); // a wait no slow machine outlasts between two requests
+        team.add("bob");
+        List<Http> http = nodes.stream().map(n -> new Http(n.baseUrl())).toList();
+        Map<String, String> wrong = Map.of("email", "bob@example.com", "password", "not-bobs");
+        Map<String, String> right = Map.of("email", "bob@example.com", "password", "password-bob");
+        for (int i = 0; i < 5; i++) assertEquals(401, http.get(i % 2).post("/api/v1/auth/login", wrong, null).status(), "failure " + i);
+        Http.Res onA = http.get(0).post("/api/v1/auth/login", right, null);
+        Http.Res onB = http.get(1).post("/api/v1/auth/login", right, null);
+        assertEquals(429, onA.status(), onA.raw());
+        assertEquals(429, onB.status(), "the five failures were counted across the pod: " + onB.raw());
+        assertEquals("60", onB.header("Retry-After"));
     }
 
     @Test

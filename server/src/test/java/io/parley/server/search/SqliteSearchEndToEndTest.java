@@ -31,7 +31,7 @@ class SqliteSearchEndToEndTest extends SearchEndToEndContract {
             }
             try (TestServer again = TestServer.restart(s)) {
                 Http h = new Http(again.baseUrl());
-                String token = again.server().services().auth().login("owner@example.com", "correct horse battery").accessToken();
+                String token = again.server().services().auth().login("owner@example.com", "correct horse battery", "127.0.0.1").accessToken();
                 long deadline = System.nanoTime() + 15_000_000_000L;
                 Http.Res r;
                 do {
