@@ -1,12 +1,12 @@
 package io.parley.server.app;
 
+import io.parley.server.net.Cidr;
 import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.files.ClamdAddress;
 import io.parley.server.files.ScanSettings;
 import io.parley.server.gateway.GatewayConfig;
-import io.parley.server.outbound.Cidr;
 import io.parley.server.outbound.HostPattern;
 import io.parley.server.outbound.OutboundSettings;
 import io.parley.server.http.TrustedProxies;
@@ -460,11 +460,11 @@ public final class ConfigLoader {
     private TrustedProxies trustedProxies(TrustedProxies d) {
         String v = raw("server.trusted_proxies");
         if (v == null) return d;
-        List<TrustedProxies.Range> ranges = new ArrayList<>();
+        List<Cidr> ranges = new ArrayList<>();
         for (String item : v.split("[,\\s]+")) {
             if (item.isEmpty()) continue;
             try {
-                ranges.add(TrustedProxies.Range.parse(item));
+                ranges.add(Cidr.parse(item));
             } catch (IllegalArgumentException e) {
                 problems.add("server.trusted_proxies: " + e.getMessage());
             }

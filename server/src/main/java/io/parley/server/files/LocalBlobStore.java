@@ -4,8 +4,6 @@ import io.parley.core.files.BlobStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,10 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class LocalBlobStore implements BlobStore {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int BUFFER = 64 * 1024;
 
     private final Path blobs;
     private final Path tmp;
@@ -40,55 +34,18 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public Staged stage(InputStream in, long maxBytes) throws IOException {
-        MessageDigest sha = sha256();
-        Path part = Files.createTempFile(tmp, "upload-", ".part");
-        try {
-            long size = 0;
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    size += n;
-                    if (size > maxBytes) throw new TooLarge(maxBytes);
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                }
-                out.flush();
-                ch.force(true); // durable before anything (a message) can refer to it
-            }
-            return new TempFile(part, HexFormat.of().formatHex(sha.digest()), size);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(part);
-            throw e;
-        }
+        return new TempFile(StagedFile.write(tmp, in, maxBytes));
     }
 
     /** A staged upload: a temporary file under {@code tmp/}, renamed to its address on commit. */
-    private final class TempFile implements Staged {
-        private final Path part;
-        private final String sha256;
-        private final long size;
-
-        TempFile(Path part, String sha256, long size) {
-            this.part = part;
-            this.sha256 = sha256;
-            this.size = size;
-        }
-
-        @Override
-        public String sha256() { return sha256; }
-
-        @Override
-        public long size() { return size; }
-
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(part);
+    private final class TempFile extends StagedFile {
+        TempFile(Written written) {
+            super(written);
         }
 
         @Override
         public Stored commit() throws IOException {
-            Path target = path(sha256);
+            Path target = path(sha256());
             Files.createDirectories(target.getParent());
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -96,12 +53,7 @@ public final class LocalBlobStore implements BlobStore {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
             forceDirectory(target.getParent());
-            return new Stored(sha256, size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            Files.deleteIfExists(part); // gone already when committed
+            return new Stored(sha256(), size());
         }
     }
 
@@ -136,11 +88,4 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
 }

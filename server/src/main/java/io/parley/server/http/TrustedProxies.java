@@ -1,5 +1,7 @@
 package io.parley.server.http;
 
+import io.parley.server.net.Cidr;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,51 +14,11 @@ import java.util.regex.Pattern;
  * by the client and may be forged. A request whose peer is not a trusted proxy is its own client, whatever it sends.
  * Nobody is trusted by default.
  */
-public record TrustedProxies(List<Range> ranges) {
+public record TrustedProxies(List<Cidr> ranges) {
     /** Trusts no one: every request's client is its TCP peer. */
     public static final TrustedProxies NONE = new TrustedProxies(List.of());
 
     private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
-
-    /** An address block, {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a block of one. */
-    public record Range(InetAddress network, int bits) {
-        public Range {
-            int max = network.getAddress().length * 8;
-            if (bits < 0 || bits > max) throw new IllegalArgumentException("a /" + bits + " prefix is longer than the address");
-        }
-
-        /** {@return the block a CIDR string names} @throws IllegalArgumentException if it is not one */
-        public static Range parse(String cidr) {
-            String s = cidr.strip();
-            int slash = s.indexOf('/');
-            InetAddress a = literal(slash < 0 ? s : s.substring(0, slash));
-            if (a == null) throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR range");
-            int max = a.getAddress().length * 8;
-            try {
-                return new Range(a, slash < 0 ? max : Integer.parseInt(s.substring(slash + 1)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + cidr + "' has no prefix length after '/'");
-            }
-        }
-
-        /** {@return whether the address is in this block} */
-        public boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            byte[] n = network.getAddress();
-            if (a.length != n.length) return false;
-            for (int bit = 0; bit < bits; bit += 8) {
-                int take = Math.min(8, bits - bit);
-                int mask = (0xff << (8 - take)) & 0xff;
-                if ((a[bit / 8] & mask) != (n[bit / 8] & mask)) return false;
-            }
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return network.getHostAddress() + "/" + bits;
-        }
-    }
 
     public TrustedProxies {
         ranges = List.copyOf(ranges);
@@ -84,7 +46,7 @@ public record TrustedProxies(List<Range> ranges) {
 
     private boolean trusts(InetAddress a) {
         if (a == null) return false;
-        for (Range r : ranges) if (r.contains(a)) return true;
+        for (Cidr r : ranges) if (r.contains(a)) return true;
         return false;
     }
 

@@ -1,5 +1,6 @@
 package io.parley.server.outbound;
 
+import io.parley.server.net.Cidr;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -102,7 +103,7 @@ public enum AddressClass {
 
     /** {@return the class of a raw 4- or 16-byte address} */
     static AddressClass of(byte[] raw) {
-        byte[] a = unmapped(raw);
+        byte[] a = Cidr.unmapped(raw);
         if (a.length == 4) return first(V4, a, PUBLIC);
         AddressClass exact = first(V6.subList(0, 2), a, null); // :: and ::1 before the IPv4-compatible block holds them
         if (exact != null) return exact;
@@ -116,14 +117,6 @@ public enum AddressClass {
     private static AddressClass first(List<Range> ranges, byte[] a, AddressClass otherwise) {
         for (Range r : ranges) if (r.block().contains(a)) return r.kind();
         return otherwise;
-    }
-
-    /** {@return the IPv4 address of an IPv4-mapped IPv6 address, else the address as it is} */
-    static byte[] unmapped(byte[] raw) {
-        if (raw.length != 16) return raw;
-        for (int i = 0; i < 10; i++) if (raw[i] != 0) return raw;
-        if (raw[10] != (byte) 0xff || raw[11] != (byte) 0xff) return raw;
-        return Arrays.copyOfRange(raw, 12, 16);
     }
 
     /** {@return the IPv4 address an IPv4-compatible, NAT64 or 6to4 address carries, or null} */

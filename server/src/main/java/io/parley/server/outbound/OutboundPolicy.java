@@ -1,5 +1,6 @@
 package io.parley.server.outbound;
 
+import io.parley.server.net.Cidr;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -1,5 +1,6 @@
 package io.parley.server.outbound;
 
+import io.parley.server.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

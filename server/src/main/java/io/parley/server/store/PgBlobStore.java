@@ -1,21 +1,17 @@
 package io.parley.server.store;
 
 import io.parley.core.files.BlobStore;
+import io.parley.server.files.StagedFile;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Blobs in PostgreSQL ({@code blobs}, {@code blob_chunks}): what a scaled-out pod uses, so that a file uploaded
@@ -44,46 +40,13 @@ final class PgBlobStore implements BlobStore {
 
     @Override
     public Staged stage(InputStream in, long maxBytes) throws IOException {
-        Path part = Files.createTempFile(staging, "upload-", ".part");
-        try {
-            MessageDigest sha = sha256();
-            long size = 0;
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
-                byte[] buf = new byte[64 * 1024];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    size += n;
-                    if (size > maxBytes) throw new TooLarge(maxBytes);
-                    out.write(buf, 0, n);
-                }
-            }
-            return new StagedFile(part, HexFormat.of().formatHex(sha.digest()), size);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(part);
-            throw e;
-        }
+        return new ChunkedCopy(StagedFile.write(staging, in, maxBytes));
     }
 
     /** A staged upload: a local temporary file, copied into the database on commit. */
-    private final class StagedFile implements Staged {
-        private final Path part;
-        private final String sha256;
-        private final long size;
-
-        StagedFile(Path part, String sha256, long size) {
-            this.part = part;
-            this.sha256 = sha256;
-            this.size = size;
-        }
-
-        @Override
-        public String sha256() { return sha256; }
-
-        @Override
-        public long size() { return size; }
-
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(part);
+    private final class ChunkedCopy extends StagedFile {
+        ChunkedCopy(Written written) {
+            super(written);
         }
 
         @Override
@@ -92,8 +55,8 @@ final class PgBlobStore implements BlobStore {
                 db.write(c -> {
                     boolean fresh;
                     try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                        ps.setString(1, sha256);
-                        ps.setLong(2, size);
+                        ps.setString(1, sha256());
+                        ps.setLong(2, size());
                         ps.setLong(3, System.currentTimeMillis());
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
@@ -106,7 +69,7 @@ final class PgBlobStore implements BlobStore {
                         for (int idx = 0; ; idx++) {
                             int n = staged.readNBytes(chunk, 0, CHUNK);
                             if (n == 0 && idx > 0) break;
-                            ps.setString(1, sha256);
+                            ps.setString(1, sha256());
                             ps.setInt(2, idx);
                             ps.setBytes(3, n == CHUNK ? chunk : java.util.Arrays.copyOf(chunk, n));
                             ps.executeUpdate();
@@ -120,12 +83,7 @@ final class PgBlobStore implements BlobStore {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            return new Stored(sha256, size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            Files.deleteIfExists(part);
+            return new Stored(sha256(), size());
         }
     }
 
@@ -207,11 +165,4 @@ final class PgBlobStore implements BlobStore {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
 }

@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null,
                 Map.of("server.trusted_proxies", "10.0.0.0/33,haproxy.internal"), Map.of()));
         assertEquals(2, e.problems().size(), e.getMessage());
-        assertTrue(e.getMessage().contains("server.trusted_proxies: 'haproxy.internal' is not an IP address or CIDR range"), e.getMessage());
+        assertTrue(e.getMessage().contains("server.trusted_proxies: 'haproxy.internal' is not an IP address or address/prefix"), e.getMessage());
     }
 
     @Test

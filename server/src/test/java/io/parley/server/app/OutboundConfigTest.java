@@ -1,6 +1,6 @@
 package io.parley.server.app;
 
-import io.parley.server.outbound.Cidr;
+import io.parley.server.net.Cidr;
 import io.parley.server.outbound.HostPattern;
 import io.parley.server.outbound.OutboundSettings;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.parley.server.http;
 
+import io.parley.server.net.Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who the client is: the peer, unless the peer is a trusted proxy; then the right-most hop it did not add itself. */
 class TrustedProxiesTest {
-    private final TrustedProxies lb = new TrustedProxies(List.of(TrustedProxies.Range.parse("10.0.0.0/8"),
-            TrustedProxies.Range.parse("fd00::/8"), TrustedProxies.Range.parse("192.0.2.10")));
+    private final TrustedProxies lb = new TrustedProxies(List.of(Cidr.parse("10.0.0.0/8"),
+            Cidr.parse("fd00::/8"), Cidr.parse("192.0.2.10")));
 
     @Test
     void nobodyIsTrustedByDefault() {
@@ -43,14 +44,14 @@ class TrustedProxiesTest {
 
     @Test
     void rangesAreAddressesOrCidrBlocksAndNeverNames() {
-        TrustedProxies.Range r = TrustedProxies.Range.parse("172.16.0.0/12");
+        Cidr r = Cidr.parse("172.16.0.0/12");
         assertAll(
                 () -> assertTrue(r.contains(TrustedProxies.literal("172.31.255.255"))),
                 () -> assertFalse(r.contains(TrustedProxies.literal("172.32.0.0"))),
                 () -> assertFalse(r.contains(TrustedProxies.literal("::1")), "another family"),
-                () -> assertTrue(TrustedProxies.Range.parse("::1").contains(TrustedProxies.literal("::1"))),
-                () -> assertThrows(IllegalArgumentException.class, () -> TrustedProxies.Range.parse("10.0.0.0/33")),
-                () -> assertThrows(IllegalArgumentException.class, () -> TrustedProxies.Range.parse("localhost")),
-                () -> assertThrows(IllegalArgumentException.class, () -> TrustedProxies.Range.parse("10.0.0.0/x")));
+                () -> assertTrue(Cidr.parse("::1").contains(TrustedProxies.literal("::1"))),
+                () -> assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33")),
+                () -> assertThrows(IllegalArgumentException.class, () -> Cidr.parse("localhost")),
+                () -> assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/x")));
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.server.outbound;
 
+import io.parley.server.net.Cidr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.parley.server.outbound;
 
+import io.parley.server.net.Cidr;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;

@@ -1,4 +1,4 @@
-package io.parley.server.outbound;
+package io.parley.server.net;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CIDR blocks and host patterns, as {@code [outbound]} reads them. */
+/** CIDR blocks, as {@code outbound.allowed_cidrs} and {@code server.trusted_proxies} read them. */
 class CidrTest {
     @Test
     void blocksHoldTheirAddressesOnly() {
@@ -44,23 +44,5 @@ class CidrTest {
                         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("intranet/8")).getMessage()),
                 () -> assertEquals("'10.0.0.0/x' has no numeric prefix length",
                         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/x")).getMessage()));
-    }
-
-    @Test
-    void hostPatternsMatchANameOrTheNamesUnderADomain() {
-        HostPattern fcm = HostPattern.parse("FCM.googleapis.com.");
-        HostPattern windows = HostPattern.parse("*.notify.windows.com");
-        HostPattern ip = HostPattern.parse("127.0.0.1");
-        assertAll(
-                () -> assertTrue(fcm.matches("fcm.googleapis.com")),
-                () -> assertFalse(fcm.matches("evil-fcm.googleapis.com")),
-                () -> assertTrue(windows.matches("wns2-par02p.notify.windows.com")),
-                () -> assertFalse(windows.matches("notify.windows.com"), "the domain itself is not under it"),
-                () -> assertFalse(windows.matches("evilnotify.windows.com")),
-                () -> assertTrue(ip.matches("127.0.0.1")),
-                () -> assertEquals("*.notify.windows.com", windows.toString()),
-                () -> assertThrows(IllegalArgumentException.class, () -> HostPattern.parse("push service")),
-                () -> assertThrows(IllegalArgumentException.class, () -> HostPattern.parse("*.*.example.com")),
-                () -> assertThrows(IllegalArgumentException.class, () -> HostPattern.parse("https://fcm.googleapis.com/")));
     }
 }

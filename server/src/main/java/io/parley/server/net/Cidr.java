@@ -1,12 +1,13 @@
-package io.parley.server.outbound;
+package io.parley.server.net;
 
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A block of IPv4 or IPv6 addresses, {@code 10.0.0.0/8} or {@code fd00::/8}: the ranges {@link AddressClass} knows,
- * and the ones an operator opens with {@code outbound.allowed_cidrs}. An IPv4 block holds IPv4 addresses only; an
+ * A block of IPv4 or IPv6 addresses, {@code 10.0.0.0/8} or {@code fd00::/8}: the address classes the outbound policy
+ * knows, the ranges an operator opens with {@code outbound.allowed_cidrs}, and the load balancers of
+ * {@code server.trusted_proxies}. An IPv4 block holds IPv4 addresses only; an
  * IPv4-mapped IPv6 address ({@code ::ffff:10.1.2.3}) is compared as the IPv4 address it maps.
  *
  * @param network the first address of the block (no bits set past the prefix)
@@ -62,8 +63,8 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
 
     /** {@return whether the raw address (4 or 16 bytes; IPv4-mapped counts as IPv4) is in this block} */
-    boolean contains(byte[] raw) {
-        byte[] a = AddressClass.unmapped(raw);
+    public boolean contains(byte[] raw) {
+        byte[] a = unmapped(raw);
         byte[] n = network.getAddress();
         if (a.length != n.length) return false;
         int full = prefixLength / 8;
@@ -72,6 +73,14 @@ public record Cidr(InetAddress network, int prefixLength) {
         if (rest == 0) return true;
         int mask = (0xff << (8 - rest)) & 0xff;
         return (a[full] & mask) == (n[full] & mask);
+    }
+
+    /** {@return the IPv4 address of an IPv4-mapped IPv6 address, else the address as it is} */
+    public static byte[] unmapped(byte[] raw) {
+        if (raw.length != 16) return raw;
+        for (int i = 0; i < 10; i++) if (raw[i] != 0) return raw;
+        if (raw[10] != (byte) 0xff || raw[11] != (byte) 0xff) return raw;
+        return Arrays.copyOfRange(raw, 12, 16);
     }
 
     private static byte[] masked(byte[] raw, int prefix) {
