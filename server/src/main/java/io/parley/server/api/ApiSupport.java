@@ -16,6 +16,7 @@ import io.parley.core.auth.Principal;
 import io.parley.core.auth.AuthService;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.core.id.UuidText;
 import io.parley.core.workspace.Role;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
@@ -197,13 +198,10 @@ final class ApiSupport {
 
     static UUID uuid(String name, String value) {
         if (value == null || value.isEmpty()) throw ParleyException.invalid(name + " is required");
-        // UUID.fromString accepts short groups ("1-2-3-4-5"); insist on the canonical 36 characters.
-        if (value.length() != 36) throw ParleyException.invalid(name + " must be a UUID");
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ParleyException.invalid(name + " must be a UUID");
-        }
+        // UUID.fromString also takes other groupings ("1-2-3-4-5"); insist on the canonical form.
+        UUID id = UuidText.parse(value);
+        if (id == null) throw ParleyException.invalid(name + " must be a UUID");
+        return id;
     }
 
     /** {@return an integer query parameter in [min, max], or the default if absent} */

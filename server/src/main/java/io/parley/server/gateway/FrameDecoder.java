@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.core.id.UuidText;
 import io.parley.core.protocol.ClientFrame;
 import io.parley.server.http.Json;
 
@@ -184,12 +185,7 @@ final class FrameDecoder {
     }
 
     private static UUID parseUuid(String s) {
-        if (s.length() != 36) return null;
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return UuidText.parse(s);
     }
 
     private static String truncate(String s) {
