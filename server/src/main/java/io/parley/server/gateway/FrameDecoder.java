@@ -60,7 +60,7 @@ final class FrameDecoder {
         try {
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!ENVELOPE.contains(f)) throw ParleyException.invalid("unexpected field '" + f + "' in frame");
+                if (!ENVELOPE.contains(f)) throw ParleyException.invalid("unexpected field '" + truncate(f) + "' in frame");
             }
             JsonNode typeNode = root.get("type");
             if (typeNode == null || !typeNode.isTextual()) throw ParleyException.invalid("type (a string) is required");
