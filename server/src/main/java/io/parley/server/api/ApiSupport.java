@@ -116,7 +116,7 @@ final class ApiSupport {
         }
         if (e instanceof PropertyBindingException pbe) {
             String where = path(pbe);
-            return ParleyException.invalid("unknown field '" + (where.isEmpty() ? pbe.getPropertyName() : where) + "'");
+            return ParleyException.invalid("unknown field '" + (where.isEmpty() ? clip(pbe.getPropertyName()) : where) + "'");
         }
         if (e instanceof InvalidFormatException ife) {
             return ParleyException.invalid("field '" + path(ife) + "' must be " + typeName(ife.getTargetType()));
@@ -147,7 +147,16 @@ final class ApiSupport {
         return new ParleyException(ErrorCode.MALFORMED, "the body could not be read");
     }
 
+    /** {@return where in the body the failure is, clipped: a field name is the client's text and may be long} */
     private static String path(JsonMappingException e) {
+        return clip(fullPath(e));
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    private static String fullPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
