@@ -167,11 +167,16 @@ public final class QueryParser {
             case "today" -> { return today; }
             case "yesterday" -> { return today.minusDays(1); }
             default -> {
-                try {
-                    return LocalDate.parse(value);
-                } catch (DateTimeParseException e) {
-                    throw ParleyException.invalid(key + ": takes a date like 2026-11-23, today or yesterday (got '" + clip(value) + "')");
+                // Only YYYY-MM-DD: LocalDate.parse also takes signed years of up to nine digits, and the day after
+                // +999999999-12-31 (after:, on:) does not exist.
+                if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    try {
+                        return LocalDate.parse(value);
+                    } catch (DateTimeParseException e) {
+                        // no such day (2026-02-30): refused below
+                    }
                 }
+                throw ParleyException.invalid(key + ": takes a date like 2026-11-23, today or yesterday (got '" + clip(value) + "')");
             }
         }
     }

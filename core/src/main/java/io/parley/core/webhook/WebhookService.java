@@ -12,6 +12,7 @@ import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.Uuid7;
+import io.parley.core.id.UuidText;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.LogResult;
 import io.parley.core.store.WorkspaceStore;
@@ -148,12 +149,7 @@ public final class WebhookService {
     }
 
     private static Optional<UUID> parseUuid(String s) {
-        if (s.length() != 36) return Optional.empty();
-        try {
-            return Optional.of(UUID.fromString(s));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(UuidText.parse(s));
     }
 
     /**

@@ -16,6 +16,7 @@ import io.parley.core.auth.Principal;
 import io.parley.core.auth.AuthService;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.core.id.UuidText;
 import io.parley.core.workspace.Role;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
@@ -103,7 +104,7 @@ final class ApiSupport {
         }
         if (e instanceof PropertyBindingException pbe) {
             String where = path(pbe);
-            return ParleyException.invalid("unknown field '" + (where.isEmpty() ? pbe.getPropertyName() : where) + "'");
+            return ParleyException.invalid("unknown field '" + (where.isEmpty() ? clip(pbe.getPropertyName()) : where) + "'");
         }
         if (e instanceof InvalidFormatException ife) {
             return ParleyException.invalid("field '" + path(ife) + "' must be " + typeName(ife.getTargetType()));
@@ -134,7 +135,16 @@ final class ApiSupport {
         return new ParleyException(ErrorCode.MALFORMED, "the body could not be read");
     }
 
+    /** {@return where in the body the failure is, clipped: a field name is the client's text and may be long} */
     private static String path(JsonMappingException e) {
+        return clip(fullPath(e));
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    private static String fullPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
@@ -185,13 +195,10 @@ final class ApiSupport {
 
     static UUID uuid(String name, String value) {
         if (value == null || value.isEmpty()) throw ParleyException.invalid(name + " is required");
-        // UUID.fromString accepts short groups ("1-2-3-4-5"); insist on the canonical 36 characters.
-        if (value.length() != 36) throw ParleyException.invalid(name + " must be a UUID");
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ParleyException.invalid(name + " must be a UUID");
-        }
+        // UUID.fromString also takes other groupings ("1-2-3-4-5"); insist on the canonical form.
+        UUID id = UuidText.parse(value);
+        if (id == null) throw ParleyException.invalid(name + " must be a UUID");
+        return id;
     }
 
     /** {@return an integer query parameter in [min, max], or the default if absent} */

@@ -16,10 +16,12 @@ import io.parley.server.tls.TlsSettings;
 import io.parley.server.tls.TlsVersion;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -43,6 +45,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
     private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*(b|kib|mib|gib|tib)?$");
+    /** The longest duration any setting takes: ten years. */
+    private static final Duration LONGEST = Duration.ofDays(3650);
     private static final Map<String, Set<String>> KEYS = Map.ofEntries(
             Map.entry("server", Set.of("host", "port", "public_url", "trusted_proxies")),
             Map.entry("server.tls", Set.of("certificate", "private_key", "min_version", "hsts_max_age", "redirect_port",
@@ -112,6 +116,14 @@ public final class ConfigLoader {
         } catch (IOException e) {
             problems.add("config file " + path + " cannot be read: " + e.getMessage());
             return;
+        } catch (TomlParseError e) {
+            // tomlj throws a few errors instead of listing them (an invalid escape in a table's name)
+            problems.add("config file " + path + ": " + e.getMessage());
+            return;
+        } catch (StackOverflowError e) {
+            // tomlj's parser recurses once per level of nested arrays or inline tables; nothing is left half done
+            problems.add("config file " + path + " nests arrays or inline tables too deeply");
+            return;
         }
         toml.errors().forEach(e -> problems.add("config file " + path + ": " + e.toString()));
         for (String section : toml.keySet()) {
@@ -167,6 +179,17 @@ public final class ConfigLoader {
         return v == null ? def : v.strip();
     }
 
+    /** A file system path; one the platform cannot name (a NUL character in it) is a problem. */
+    private Path path(String key, Path def) {
+        String v = str(key, def.toString());
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            problems.add(key + " is not a path this system can use (" + e.getReason() + ")");
+            return def;
+        }
+    }
+
     private int integer(String key, int def, int min, int max) {
         String v = raw(key);
         if (v == null) return def;
@@ -196,19 +219,8 @@ public final class ConfigLoader {
     private Duration duration(String key, Duration def) {
         String v = raw(key);
         if (v == null) return def;
-        String s = v.strip().toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(s);
-        Duration d;
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } else {
+        Duration d = shortDuration(v.strip());
+        if (d == null) {
             try {
                 d = Duration.parse(v.strip().toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
@@ -217,7 +229,36 @@ public final class ConfigLoader {
             }
         }
         if (d.isNegative() || d.isZero()) problems.add(key + " must be positive");
-        return d;
+        return longest(key, d, def);
+    }
+
+    /** {@return {@code 90s}, {@code 15m}, {@code 7d} … as a duration, or null if the text is not one or overflows} */
+    private static Duration shortDuration(String v) {
+        Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
+        if (!m.matches()) return null;
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null; // more digits than a long holds, or more seconds
+        }
+    }
+
+    /**
+     * {@return the duration, or the default if it is longer than {@link #LONGEST} (a problem then)} Past that no
+     * setting means anything, and the checks below (twice the clock skew, …) and the server's clock arithmetic
+     * ({@code now + refresh_ttl}) would overflow.
+     */
+    private Duration longest(String key, Duration d, Duration def) {
+        if (d.abs().compareTo(LONGEST) <= 0) return d;
+        problems.add(key + " must be at most " + LONGEST.toDays() + "d (got " + d + ")");
+        return def;
     }
 
     /** A size in bytes: a number, optionally with KiB, MiB, GiB or TiB. */
@@ -300,7 +341,7 @@ public final class ConfigLoader {
         if (kind.equals("postgres") && !url.startsWith("jdbc:postgresql:")) {
             problems.add("store.url must be a jdbc:postgresql:// URL when store.kind is postgres (got '" + (url.isEmpty() ? "nothing" : url) + "')");
         }
-        var store = new ParleyConfig.Store(kind, Path.of(str("store.data_dir", d.store().dataDir().toString())), url,
+        var store = new ParleyConfig.Store(kind, path("store.data_dir", d.store().dataDir()), url,
                 str("store.username", ""), str("store.password", ""), integer("store.pool_size", d.store().poolSize(), 1, 500),
                 integer("store.writer_batch_max", d.store().writerBatchMax(), 1, 10_000));
         ParleyConfig.Auth auth = auth(d.auth());
@@ -485,19 +526,12 @@ public final class ConfigLoader {
     }
 
     private Duration durationOf(String key, String v, Duration def) {
-        Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        Duration d = shortDuration(v);
+        if (d == null) {
             problems.add(key + " must be a duration like 500ms, 5s or -5s (got '" + v + "')");
             return def;
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return longest(key, d, def);
     }
 
     /** The {@code [bus]} section: NATS needs a shared store (every node reads the same logs) and a nats:// URL. */

@@ -5,6 +5,7 @@ import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.files.FileInfo;
 import io.parley.core.files.FileService;
+import io.parley.core.id.UuidText;
 import io.parley.core.store.MessageLog;
 import io.parley.server.http.HttpResponse;
 import org.slf4j.Logger;
@@ -58,12 +59,8 @@ final class OrgFiles {
 
     void register(PodRoutes routes) {
         routes.handleRaw(OrgWire.FILE, (from, request) -> {
-            UUID id;
-            try {
-                id = UUID.fromString(request.pathParam("fileId"));
-            } catch (IllegalArgumentException e) {
-                throw ParleyException.invalid("fileId must be a UUID");
-            }
+            UUID id = UuidText.parse(request.pathParam("fileId"));
+            if (id == null) throw ParleyException.invalid("fileId must be a UUID");
             OrgWire.FileFetch fetch = request.body().length == 0 ? new OrgWire.FileFetch(false)
                     : PodRoutes.parse(request.body(), OrgWire.FileFetch.class);
             return serve(from, id, fetch.thumbnail());

@@ -149,6 +149,29 @@ final class OrgInbound {
         }
         PublicKey key = peers.key(env.origin())
                 .orElseThrow(() -> ParleyException.forbidden("the origin pod '" + env.origin() + "' is not linked to this pod"));
+        OrgWire.Batch batch = open(d, me, key, relayed, from);
+        OrgStore.OrgChannel ch = store.channel(batch.orgChannelId() == null ? "" : batch.orgChannelId())
+                .filter(c -> c.orgId().equals(batch.orgId()))
+                .orElseThrow(() -> new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org channel '" + batch.orgChannelId() + "' here"));
+        if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
+        List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
+        if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
+        for (OrgWire.Event e : events) validate(e, batch.origin());
+        Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
+        return apply(batch.origin(), ch, chat, events);
+    }
+
+    /**
+     * {@return the batch in a delivery's envelope, for this pod from the envelope's origin}
+     *
+     * @param me this pod's id
+     * @param key the origin's public key
+     * @param from the pod that sent the delivery (the origin, or a relay), for the log
+     * @throws ParleyException BAD_SIGNATURE if the body or signature is not base64url or a relayed envelope's signature
+     *     does not verify; INVALID if the batch does not parse or names another origin, recipient or org
+     */
+    static OrgWire.Batch open(OrgWire.Delivery d, String me, PublicKey key, boolean relayed, String from) {
+        OrgWire.Envelope env = d.envelope();
         byte[] body;
         try {
             body = Ed25519.unb64(env.body());
@@ -172,15 +195,7 @@ final class OrgInbound {
         if (!env.origin().equals(batch.origin()) || !me.equals(batch.to()) || !d.orgId().equals(batch.orgId())) {
             throw ParleyException.invalid("the batch's origin, recipient or org does not match its envelope");
         }
-        OrgStore.OrgChannel ch = store.channel(batch.orgChannelId() == null ? "" : batch.orgChannelId())
-                .filter(c -> c.orgId().equals(batch.orgId()))
-                .orElseThrow(() -> new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org channel '" + batch.orgChannelId() + "' here"));
-        if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
-        List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
-        if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
-        for (OrgWire.Event e : events) validate(e, batch.origin());
-        Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
-        return apply(batch.origin(), ch, chat, events);
+        return batch;
     }
 
     /**
@@ -193,7 +208,8 @@ final class OrgInbound {
         return store.ensureShadow(origin, remoteId, handle, name.isEmpty() ? handle : name, now);
     }
 
-    private static void validate(OrgWire.Event e, String origin) {
+    /** Checks one op of a batch from {@code origin}. @throws ParleyException INVALID, FORBIDDEN or CONTENT_TOO_LONG */
+    static void validate(OrgWire.Event e, String origin) {
         if (e == null || e.op() == null || e.messageId() == null || e.messagePod() == null || e.hlc() < 0 || e.at() < 0 || e.seq() < 0) {
             throw ParleyException.invalid("every event needs seq, op, messageId, messagePod, hlc and at");
         }

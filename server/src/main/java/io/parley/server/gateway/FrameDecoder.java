@@ -3,6 +3,7 @@ package io.parley.server.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.core.id.UuidText;
 import io.parley.core.protocol.ClientFrame;
 import io.parley.server.http.IllFormedTextException;
 import io.parley.server.http.Json;
@@ -51,7 +52,7 @@ final class FrameDecoder {
         try {
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!ENVELOPE.contains(f)) throw ParleyException.invalid("unexpected field '" + f + "' in frame");
+                if (!ENVELOPE.contains(f)) throw ParleyException.invalid("unexpected field '" + truncate(f) + "' in frame");
             }
             JsonNode typeNode = root.get("type");
             if (typeNode == null || !typeNode.isTextual()) throw ParleyException.invalid("type (a string) is required");
@@ -176,12 +177,7 @@ final class FrameDecoder {
     }
 
     private static UUID parseUuid(String s) {
-        if (s.length() != 36) return null;
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return UuidText.parse(s);
     }
 
     private static String truncate(String s) {

@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class Layout {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    /** 9999-12-31T23:59:59Z, the last attachment {@code ts} shown. */
+    private static final long LAST_SECOND = 253_402_300_799L;
 
     private Layout() {}
 
@@ -157,7 +159,10 @@ final class Layout {
 
     private static String ts(JsonNode v) {
         if (!v.isNumber() && !(v.isTextual() && v.asText().matches("\\d{1,12}(\\.\\d+)?"))) return "";
-        return TS.format(Instant.ofEpochSecond((long) Double.parseDouble(v.asText())));
+        double seconds = Double.parseDouble(v.asText());
+        // Past the year 9999 (1e300, say) is no time to show, and Instant cannot hold the far end of a double.
+        if (!(seconds >= 0 && seconds <= LAST_SECOND)) return "";
+        return TS.format(Instant.ofEpochSecond((long) seconds));
     }
 
     private static String bold(String s) {

@@ -148,6 +148,30 @@ class ConfigLoaderTest {
                 () -> assertTrue(all.contains("pod.org_resync_interval must be between 1s and 1h"), all));
     }
 
+    /** What the config loader's fuzz target found: each was an exception out of load() instead of a problem. */
+    @Test
+    void valuesNoSettingCanHoldAreProblemsToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("parley.toml");
+        Files.writeString(file, "[\"\\E\"]\nx = 1\n");
+        var badFile = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+        assertTrue(badFile.problems().getFirst().contains("Invalid escape sequence"), badFile.problems().toString());
+        Files.writeString(file, "a = " + "[".repeat(5000) + "\n");
+        var deep = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+        assertTrue(deep.problems().getFirst().contains("nests arrays or inline tables too deeply"), deep.problems().toString());
+
+        var e = assertThrows(ConfigLoader.InvalidConfig.class, () -> ConfigLoader.load(null, Map.of(
+                "auth.access_ttl", "99999999999999999999s", "auth.refresh_ttl", "9999999999999999d", "pod.max_clock_skew", "3651d",
+                "pod.clock_offset", "-4000d", "store.data_dir", "data\0dir"), Map.of()));
+        String all = String.join("\n", e.problems());
+        assertAll(
+                () -> assertTrue(all.contains("auth.access_ttl must be a duration"), all),
+                () -> assertTrue(all.contains("auth.refresh_ttl must be a duration"), all),
+                () -> assertTrue(all.contains("pod.max_clock_skew must be at most 3650d"), all),
+                () -> assertTrue(all.contains("pod.clock_offset must be at most 3650d"), all),
+                () -> assertTrue(all.contains("store.data_dir is not a path this system can use"), all));
+        assertEquals(5, e.problems().size(), all);
+    }
+
     @Test
     void theStorePasswordStaysOutOfToString() throws Exception {
         ParleyConfig c = ConfigLoader.load(null, Map.of("store.password", "hunter2"), Map.of());

@@ -79,6 +79,11 @@ class ProtocolEdgeTest {
             assertEquals("invalid_request", errorCode(c)); // missing id
             c.sendRaw("{\"type\":\"message.send\",\"id\":\"not-a-uuid\",\"payload\":{\"chatId\":\"" + ch.id() + "\",\"content\":\"x\"}}");
             assertEquals("invalid_request", errorCode(c));
+            // 36 characters UUID.fromString reads as another id (FrameDecoderFuzzTest's finding): no id at all
+            c.sendRaw("{\"type\":\"ping\",\"id\":\"0190a3c4-0b2c-73-84edf0-5a6b7c80fe9d\",\"payload\":{}}");
+            JsonNode misread = c.awaitType("error");
+            assertEquals("invalid_request", misread.path("payload").path("code").asText());
+            assertFalse(misread.path("payload").has("refId"), misread.toString());
             UUID extra = c.send("message.send", payload().put("chatId", ch.id().toString()).put("content", "x").put("admin", true));
             JsonNode e1 = c.awaitReply(extra);
             assertEquals("invalid_request", e1.path("payload").path("code").asText());
