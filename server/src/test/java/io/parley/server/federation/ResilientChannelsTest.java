@@ -261,6 +261,65 @@ class ResilientChannelsTest {
         });
     }
 
+    /**
+     * Issue 16 §3: the acting primary feeds the sealed replica logs during an outage. pod-c is down when pod-a goes down
+     * too; pod-b acts and takes posts; pod-c returns and gets them into its sealed log from pod-b while pod-a is still
+     * down. When pod-a returns it feeds the same ops again: pod-c keeps each op once, and both replicas end equal.
+     */
+    @Test
+    void theActingPrimaryFeedsAReplicaThatReturnsDuringTheOutage() throws Exception {
+        Pods.Pod a = pod("pod-a", Map.of());
+        Pods.Pod b = pod("pod-b", Map.of());
+        Pods.Pod c = pod("pod-c", Map.of());
+        Pods.linkAll(a, b, c);
+        Orgs3.Shared s = Orgs3.share("acting-feed", a, b, c);
+        UUID chatA = s.chats().get(0), chatB = s.chats().get(1);
+        assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b", "pod-c"), "postingWhilePrimaryDown", true)).status());
+        Orgs3.post(a, chatA, "before the outage");
+        Await.until(WAIT, "both replicas to hold it", () -> replicaContents(b, s).contains("before the outage")
+                && replicaContents(c, s).contains("before the outage"));
+
+        c.server().stop();
+        a.server().stop();
+        Await.until(WAIT, "pod-b to act as primary", () -> "pod-b".equals(resilience(b, s).get("actingPrimary").asText()));
+        List<String> during = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            during.add("posted on pod-b during the outage " + i);
+            Orgs3.post(b, chatB, during.getLast());
+        }
+        TestServer cBack = TestServer.restartOnSamePort(c.server());
+        open.add(cBack);
+        Pods.Pod c2 = new Pods.Pod("pod-c", cBack, new Http(cBack.baseUrl()), c.admin(), c.team());
+        Await.until(WAIT, "pod-c's sealed log to get the outage's posts from pod-b while pod-a is down",
+                () -> replicaContents(c2, s).containsAll(during));
+        assertEquals(PeerState.DEAD, b.federation().health().health("pod-a").state(), "pod-a is still down");
+        JsonNode acting = resilience(b, s);
+        assertTrue(acting.get("feeding").asBoolean(), acting.toString());
+        assertTrue(acting.get("cursors").get("pod-c").asLong() > 0, acting.toString());
+
+        // pod-a returns: the org layer brings it the outage's posts, and it feeds them to its replicas again.
+        TestServer aBack = TestServer.restartOnSamePort(a.server());
+        open.add(aBack);
+        Pods.Pod a2 = new Pods.Pod("pod-a", aBack, new Http(aBack.baseUrl()), a.admin(), a.team());
+        Orgs3.post(a2, chatA, "after the return");
+        Await.until(Duration.ofSeconds(40), "every pod's digest to be equal", () -> {
+            String da = Orgs3.digest(a2, s), db = Orgs3.digest(b, s), dc = Orgs3.digest(c2, s);
+            return da.equals(db) && db.equals(dc);
+        });
+        long last = a2.http().get(s.path(), a2.admin()).body().get("channel").get("lastSeq").asLong();
+        Await.until(WAIT, "pod-a's feed to reach both replicas", () -> {
+            JsonNode cursors = resilience(a2, s).get("cursors");
+            return cursors.get("pod-b").asLong() == last && cursors.get("pod-c").asLong() == last;
+        });
+        JsonNode rb = replica(b, s), rc = replica(c2, s);
+        assertEquals(rb.get("digest"), rc.get("digest"));
+        assertEquals(rb.get("ops").asInt(), rc.get("ops").asInt(), "pod-c keeps each op once though two pods fed it");
+        List<String> contents = replicaContents(c2, s);
+        for (String p : during) assertEquals(1, contents.stream().filter(p::equals).count(), p);
+        assertTrue(contents.contains("after the return"), contents.toString());
+        assertEquals(Orgs3.merged(a2, chatA), Orgs3.merged(b, chatB));
+    }
+
     @Test
     void aReplicaWithASkewedClockIsNotElected() throws Exception {
         Pods.Pod a = pod("pod-a", Map.of());
