@@ -3,6 +3,7 @@ package io.parley.server.federation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.auth.Principal;
+import io.parley.core.chat.AckGate;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
@@ -25,6 +26,7 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  *       is encrypted in transit and at rest and a replica needs no mapping (no local members). The cursor advances
  *       only on an {@code applied} answer; a quota the replica is over answers {@code throttled} and the batch waits.
  *       While the primary is down the acting primary feeds its own log as well; the replica keeps each op once.</li>
+ *   <li><b>Acks after replicas</b> ({@link ReplicaAcks}): a channel may ask that the primary ack a post only once N
+ *       replica pods hold it, refusing it after a timeout.</li>
  *   <li><b>Reading and posting during an outage</b> go through the org path: a replica that also maps the channel
  *       already holds the merged log and exchanges ops with the other pods directly, so reading never depends on
  *       the primary; posting is refused with {@code primary_unavailable} only if the channel says so.</li>
@@ -85,11 +89,17 @@ public final class ResilientChannels implements AutoCloseable {
      *
      * @param feeding whether this pod feeds its log to the replicas now: the primary, or an acting primary
      * @param cursors the replica feed's cursors of this pod's log, by replica: on the primary, and on an acting primary
+     * @param durableSeq on the primary of a channel with {@code ackAfterReplicas}: the highest seq that many replicas hold, else -1
      */
     public record View(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
-                       boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, String role,
-                       String actingPrimary, Map<String, Object> lease, boolean feeding, List<ResilientStore.Offer> offers,
-                       Map<String, Long> cursors, long storedBytes, int storedOps) {}
+                       boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, int ackAfterReplicas,
+                       long ackTimeoutMs, String onReplicaTimeout, String role, String actingPrimary, Map<String, Object> lease,
+                       boolean feeding, List<ResilientStore.Offer> offers, Map<String, Long> cursors, long durableSeq,
+                       long storedBytes, int storedOps) {}
+
+    /** A change of a channel's configuration; null fields keep what the channel has (or the default). */
+    public record Change(List<String> replicas, String replicationClass, Boolean postingWhilePrimaryDown, String topic,
+                         Integer ackAfterReplicas, Long ackTimeoutMs, String onReplicaTimeout) {}
 
     /** What a replica holds of a channel, opened. */
     public record ReplicaView(String orgChannelId, int ops, String digest, List<ReplicatedMessage> messages) {}
@@ -118,6 +128,7 @@ public final class ResilientChannels implements AutoCloseable {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
     private final AutoCloseable listener;
+    private final ReplicaAcks acks;
     private final ResilientFeed feed;
     private final ReplicaLog replicaLog;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -138,7 +149,8 @@ public final class ResilientChannels implements AutoCloseable {
         this.quota = new ReplicationQuota(quotaSettings, federation.clock(), (kind, detail) -> { });
         this.leaseSettings = new LeaseSettings(s.leaseDuration(), s.maxClockSkew());
         this.leases = new LeaseElection(me, leaseSettings, Eligibility.fromHealth(federation.health(), me, s.maxClockSkew()), federation.clock());
-        this.feed = new ResilientFeed(federation, store, orgStore, this::key, this::throttled);
+        this.acks = new ReplicaAcks(this::wakeFeed, federation.clock(), registry);
+        this.feed = new ResilientFeed(federation, store, orgStore, this::key, acks, this::throttled);
         this.replicaLog = new ReplicaLog(store, quota, this::key, this::throttled);
         for (ResilientStore.Config c : store.configs()) {
             if (!c.involves(me)) continue;
@@ -162,8 +174,18 @@ public final class ResilientChannels implements AutoCloseable {
         }
     }
 
+    /** {@return the gate that holds the acks of posts to channels with {@code ackAfterReplicas} (install it in MessageService)} */
+    public AckGate acks() {
+        return acks;
+    }
+
+    private void wakeFeed(String orgChannelId) {
+        feed.wake(orgChannelId);
+    }
+
     /** Starts the feed and the elections. */
     public void start() {
+        refreshAcks(store.configs());
         timer.execute(this::backfillOpKeys);
         long ms = TICK.toMillis();
         timer.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
@@ -189,6 +211,22 @@ public final class ResilientChannels implements AutoCloseable {
             }
         }
         feed.retain(feeding);
+        try {
+            refreshAcks(configs);
+        } catch (RuntimeException e) {
+            log.warn("resilient channels: refreshing the ack policies failed; the next tick retries", e);
+        }
+    }
+
+    /** Tells {@link ReplicaAcks} which local chats' posts wait for replicas: those of channels this pod is the primary of. */
+    private void refreshAcks(List<ResilientStore.Config> configs) {
+        Map<UUID, ReplicaAcks.Policy> byChat = new HashMap<>();
+        for (ResilientStore.Config c : configs) {
+            if (!c.primary().equals(me) || c.acks().afterReplicas() <= 0) continue;
+            orgStore.channel(c.orgChannelId()).map(OrgStore.OrgChannel::chatId)
+                    .ifPresent(chat -> byChat.put(chat, new ReplicaAcks.Policy(c.orgChannelId(), c.replicas(), c.acks())));
+        }
+        acks.policies(byChat);
     }
 
     /** Computes the op keys of the sealed ops this pod kept before V85; once per start. */
@@ -220,12 +258,16 @@ public final class ResilientChannels implements AutoCloseable {
     }
 
     /**
-     * Makes the channel resilient, or changes its configuration (replicas, posting while down, topic). Accepted on the
-     * primary, or on the acting primary while the primary is down; the new replicas are offered the channel at once.
+     * Makes the channel resilient, or changes its configuration (replicas, posting while down, topic, when posts are
+     * acked). Accepted on the primary, or on the acting primary while the primary is down; the new replicas are offered
+     * the channel at once.
      */
-    public View configure(Principal caller, String id, List<String> replicas, String replicationClass, Boolean postingWhileDown,
-                          String topic) {
+    public View configure(Principal caller, String id, Change change) {
         requireAdmin(caller);
+        List<String> replicas = change.replicas();
+        String replicationClass = change.replicationClass();
+        Boolean postingWhileDown = change.postingWhilePrimaryDown();
+        String topic = change.topic();
         String newTopic = topic == null ? null : Input.optionalName("topic", topic, 250);
         OrgStore.OrgChannel ch = orgChannel(id);
         Optional<ResilientStore.Config> before = store.config(id);
@@ -240,6 +282,7 @@ public final class ResilientChannels implements AutoCloseable {
             if (!members.contains(r)) throw ParleyException.invalid("pod '" + r + "' is not a member of the org");
             if (!r.equals(me) && federation.peers().find(r).isEmpty()) throw ParleyException.invalid("pod '" + r + "' is not linked to this pod");
         }
+        ResilientStore.Acks ackPolicy = acksOf(change, before.map(ResilientStore.Config::acks).orElse(ResilientStore.Acks.ON_COMMIT), reps.size());
         if (before.isEmpty() && !quota.addResilientChannel(id)) {
             throttled("primary", "resilient_channels");
             throw new ParleyException(ErrorCode.QUOTA_EXCEEDED, "this pod hosts pod.max_resilient_channels resilient channels already");
@@ -248,9 +291,10 @@ public final class ResilientChannels implements AutoCloseable {
         ResilientStore.Config next = new ResilientStore.Config(id, ch.orgId(), primary, reps, cls,
                 postingWhileDown == null ? before.map(ResilientStore.Config::postingWhilePrimaryDown).orElse(true) : postingWhileDown,
                 newTopic == null ? before.map(ResilientStore.Config::topic).orElse(null) : newTopic,
-                before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, federation.clock().instant());
+                before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, ackPolicy, federation.clock().instant());
         store.saveConfig(next);
         orgs.adoptTopic(id, next.topic());
+        refreshAcks(store.configs());
         log.info("resilient channel {}: configuration v{} by user {} on {} (replicas {})", id, next.version(), caller.userId(), me, reps);
         if (key(id).isEmpty() && primary.equals(me)) saveKey(id, ResilientCrypto.newKey());
         // Tell everyone involved, before and now; offer the channel to replicas that have not accepted it.
@@ -272,6 +316,26 @@ public final class ResilientChannels implements AutoCloseable {
             }
         }
         return view(id);
+    }
+
+    /**
+     * {@return the ack policy the change asks for, over what the channel had} @throws ParleyException INVALID naming
+     * every field out of range at once: ackAfterReplicas 0..replicas, ackTimeoutMs 100..8000, onReplicaTimeout refuse
+     */
+    private static ResilientStore.Acks acksOf(Change change, ResilientStore.Acks before, int replicas) {
+        int after = change.ackAfterReplicas() == null ? before.afterReplicas() : change.ackAfterReplicas();
+        long timeout = change.ackTimeoutMs() == null ? before.timeoutMs() : change.ackTimeoutMs();
+        String onTimeout = change.onReplicaTimeout() == null ? before.onTimeout() : change.onReplicaTimeout();
+        List<String> problems = new ArrayList<>();
+        if (after < 0 || after > replicas) {
+            problems.add("ackAfterReplicas must be 0.." + replicas + " (the number of designated replicas), not " + after);
+        }
+        if (timeout < ResilientStore.Acks.MIN_TIMEOUT_MS || timeout > ResilientStore.Acks.MAX_TIMEOUT_MS) {
+            problems.add("ackTimeoutMs must be " + ResilientStore.Acks.MIN_TIMEOUT_MS + ".." + ResilientStore.Acks.MAX_TIMEOUT_MS + ", not " + timeout);
+        }
+        if (!ResilientStore.Acks.REFUSE.equals(onTimeout)) problems.add("onReplicaTimeout must be \"refuse\"");
+        if (!problems.isEmpty()) throw ParleyException.invalid(String.join("; ", problems));
+        return new ResilientStore.Acks(after, timeout, onTimeout);
     }
 
     /** Stops replicating the channel: every replica forgets its copy. Primary or acting primary only. */
@@ -306,8 +370,11 @@ public final class ResilientChannels implements AutoCloseable {
         boolean feeding = feed.feeds(id);
         Map<String, Long> cursors = c.primary().equals(me) || feeding ? feed.cursors(c) : Map.of();
         String role = c.primary().equals(me) ? "primary" : c.replicas().contains(me) ? "replica" : "none";
+        ReplicaAcks.Status ackStatus = c.primary().equals(me) ? acks.status(id) : null;
+        ResilientStore.Acks a = c.acks();
         return new View(id, c.orgId(), c.primary(), c.replicas(), c.replicationClass(), c.postingWhilePrimaryDown(), c.topic(), c.version(),
-                c.changedBy(), c.term(), role, acting(c), lease, feeding, store.offers(id), cursors, store.storedBytes(id), store.storedOps(id));
+                c.changedBy(), c.term(), a.afterReplicas(), a.timeoutMs(), a.onTimeout(), role, acting(c), lease, feeding, store.offers(id), cursors,
+                ackStatus == null ? -1 : ackStatus.durableSeq(), store.storedBytes(id), store.storedOps(id));
     }
 
     // ---- who acts ----
@@ -430,7 +497,7 @@ public final class ResilientChannels implements AutoCloseable {
 
     private static ResilientWire.Config wire(ResilientStore.Config c) {
         return new ResilientWire.Config(c.orgChannelId(), c.orgId(), c.primary(), c.replicas(), c.replicationClass(), c.postingWhilePrimaryDown(),
-                c.topic(), c.version(), c.changedBy(), c.term());
+                c.topic(), c.version(), c.changedBy(), c.term(), c.acks().afterReplicas(), c.acks().timeoutMs(), c.acks().onTimeout());
     }
 
     private void handshake(ResilientStore.Config c, String replica) {
@@ -541,7 +608,7 @@ public final class ResilientChannels implements AutoCloseable {
         if (mine.isPresent() && (mine.get().version() > w.version()
                 || (mine.get().version() == w.version() && mine.get().changedBy().compareTo(w.changedBy()) >= 0))) return;
         store.saveConfig(new ResilientStore.Config(w.orgChannelId(), w.orgId(), w.primary(), w.replicas(), w.replicationClass(),
-                w.postingWhilePrimaryDown(), w.topic(), w.version(), w.changedBy(), w.term(), federation.clock().instant()));
+                w.postingWhilePrimaryDown(), w.topic(), w.version(), w.changedBy(), w.term(), w.acks(), federation.clock().instant()));
         orgs.adoptTopic(w.orgChannelId(), w.topic());
         if (!w.replicas().contains(me) && !w.primary().equals(me)) forget(w.orgChannelId());
     }
@@ -858,5 +925,6 @@ public final class ResilientChannels implements AutoCloseable {
         }
         timer.shutdownNow();
         feed.close();
+        acks.close();
     }
 }

@@ -30,9 +30,10 @@ import java.util.function.Function;
  * One feeder per (channel, replica): a loop on a virtual thread that reads the log after the replica's cursor (up to
  * {@link #BATCH} entries and about {@link #BATCH_BYTES} of sealed ops, so the signed request stays under the pods'
  * 1 MiB limit), seals and sends it, and advances the cursor when the replica answers {@code applied}. The timer wakes
- * every feeder each tick ({@link #wake}); a wake while the feeder runs makes it go round again, so posts committed
- * during a round go in the next one. A replica
+ * every feeder each tick, and a post whose ack waits for replicas wakes its channel's at once ({@link #wake}); a wake
+ * while the feeder runs makes it go round again, so posts committed during a round go in the next one. A replica
  * that is not usable (HealthScore under the threshold), throttles (its quota) or fails waits: its cursor stays.
+ * The primary tells {@link ReplicaAcks} every cursor it reads and every answer it gets, before it stores the advance.
  */
 final class ResilientFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientFeed.class);
@@ -50,6 +51,7 @@ final class ResilientFeed implements AutoCloseable {
     private final ResilientStore store;
     private final OrgStore orgStore;
     private final Function<String, Optional<byte[]>> keys;
+    private final ReplicaAcks acks;
     private final BiConsumer<String, String> throttled;
     private final Map<String, Feeding> feeding = new ConcurrentHashMap<>();
     private final Map<String, Feeder> feeders = new ConcurrentHashMap<>();
@@ -59,13 +61,14 @@ final class ResilientFeed implements AutoCloseable {
      * @param keys the channel key of a channel, if this pod holds it
      * @param throttled counts a throttle: (side, limit)
      */
-    ResilientFeed(Federation federation, ResilientStore store, OrgStore orgStore, Function<String, Optional<byte[]>> keys,
+    ResilientFeed(Federation federation, ResilientStore store, OrgStore orgStore, Function<String, Optional<byte[]>> keys, ReplicaAcks acks,
                   BiConsumer<String, String> throttled) {
         this.federation = federation;
         this.me = federation.identity().id();
         this.store = store;
         this.orgStore = orgStore;
         this.keys = keys;
+        this.acks = acks;
         this.throttled = throttled;
     }
 
@@ -137,6 +140,7 @@ final class ResilientFeed implements AutoCloseable {
             Optional<byte[]> key = keys.apply(channel);
             if (ch == null || ch.chatId() == null || key.isEmpty()) return false;
             long cursor = store.cursor(channel, replica);
+            if (f.primary()) acks.held(channel, replica, cursor, true);
             List<ResilientStore.FeedEntry> entries = store.feed(ch.chatId(), cursor, BATCH);
             if (entries.isEmpty()) return false;
             List<ResilientWire.Sealed> sealed = new ArrayList<>();
@@ -186,8 +190,9 @@ final class ResilientFeed implements AutoCloseable {
             return false;
         }
 
-        /** The replica holds the log up to {@code upTo}. */
+        /** The replica holds the log up to {@code upTo}: acks learn it first (it is true already), then the cursor is stored. */
         private void advance(Feeding f, long upTo) {
+            if (f.primary()) acks.held(channel, replica, upTo, false);
             store.advance(channel, replica, upTo);
         }
     }

@@ -18,15 +18,30 @@ public interface ResilientStore {
      *
      * @param version grows with every change; with {@code changedBy} it orders two changes (last writer wins)
      * @param term the lease term of the acting primary that made the change, 0 if the primary made it
+     * @param acks when the primary acks a post (issue 16 §3)
      */
     record Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
-                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, Instant updatedAt) {
+                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, Acks acks, Instant updatedAt) {
         public Config {
             replicas = List.copyOf(replicas);
+            if (acks == null) acks = Acks.ON_COMMIT;
         }
 
         /** {@return whether the pod is the primary or a designated replica} */
         public boolean involves(String pod) { return primary.equals(pod) || replicas.contains(pod); }
+    }
+
+    /**
+     * When the primary acks a post: once {@code afterReplicas} replica pods hold it sealed (0: on its own commit), waiting
+     * at most {@code timeoutMs}; then {@code onTimeout} says what happens to the post: it is refused ({@link #REFUSE}).
+     */
+    record Acks(int afterReplicas, long timeoutMs, String onTimeout) {
+        public static final String REFUSE = "refuse";
+        public static final long DEFAULT_TIMEOUT_MS = 3_000;
+        /** The bounds of {@code timeoutMs}: a REST post gives up after 10 s, so the refusal must come before that. */
+        public static final long MIN_TIMEOUT_MS = 100, MAX_TIMEOUT_MS = 8_000;
+        /** Acked on the primary's commit (the default). */
+        public static final Acks ON_COMMIT = new Acks(0, DEFAULT_TIMEOUT_MS, REFUSE);
     }
 
     /** A handshake outcome with one pod. */

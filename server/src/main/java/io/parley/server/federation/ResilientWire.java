@@ -17,9 +17,24 @@ final class ResilientWire {
 
     private ResilientWire() {}
 
-    /** A channel's configuration as it travels; {@code term} is the sender's lease term (0 from the primary). */
+    /**
+     * A channel's configuration as it travels; {@code term} is the sender's lease term (0 from the primary). The ack
+     * fields are absent (0, 0, null) from a pod that predates them: acks on commit.
+     */
     record Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
-                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term) {}
+                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, int ackAfterReplicas,
+                  long ackTimeoutMs, String onReplicaTimeout) {
+        Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
+               boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term) {
+            this(orgChannelId, orgId, primary, replicas, replicationClass, postingWhilePrimaryDown, topic, version, changedBy, term, 0, 0, null);
+        }
+
+        ResilientStore.Acks acks() {
+            return new ResilientStore.Acks(Math.max(0, ackAfterReplicas),
+                    ackTimeoutMs <= 0 ? ResilientStore.Acks.DEFAULT_TIMEOUT_MS : ackTimeoutMs,
+                    onReplicaTimeout == null ? ResilientStore.Acks.REFUSE : onReplicaTimeout);
+        }
+    }
 
     /** The replication handshake's first step: what the replica is asked to hold. */
     record Offer(Config config, long expectedBytes) {}

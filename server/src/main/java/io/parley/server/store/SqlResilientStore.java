@@ -21,7 +21,7 @@ import java.util.UUID;
 /** {@link ResilientStore} over JDBC (V70, V75, V85 tables; one SQL text for SQLite and PostgreSQL). */
 final class SqlResilientStore implements ResilientStore {
     private static final String CONFIG_COLS = "org_channel_id, org_id, primary_pod, replicas, replication_class, posting_while_down, topic,"
-            + " version, changed_by, term, updated_at";
+            + " version, changed_by, term, ack_after_replicas, ack_timeout_ms, on_replica_timeout, updated_at";
     private static final String SEALED_COLS = "source, seq, hlc, bytes, sealed, op_key";
     /** The sealed log's order: each origin's hlcs grow, so each origin's ops come in its own order. */
     private static final String AFTER = " AND (hlc > ? OR (hlc = ? AND (source > ? OR (source = ? AND seq > ?)))) ORDER BY hlc, source, seq LIMIT ?";
@@ -59,7 +59,8 @@ final class SqlResilientStore implements ResilientStore {
                     out.add(new Config(rs.getString("org_channel_id"), rs.getString("org_id"), rs.getString("primary_pod"),
                             reps.isEmpty() ? List.of() : Arrays.asList(reps.split(",")), rs.getString("replication_class"),
                             Cols.bool(rs, "posting_while_down"), rs.getString("topic"), rs.getLong("version"), rs.getString("changed_by"),
-                            rs.getLong("term"), Cols.instant(rs, "updated_at")));
+                            rs.getLong("term"), new Acks(rs.getInt("ack_after_replicas"), rs.getLong("ack_timeout_ms"),
+                            rs.getString("on_replica_timeout")), Cols.instant(rs, "updated_at")));
                 }
                 return out;
             }
@@ -70,11 +71,13 @@ final class SqlResilientStore implements ResilientStore {
     public void saveConfig(Config k) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO resilient_channels (" + CONFIG_COLS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (org_channel_id) DO UPDATE SET org_id = excluded.org_id, primary_pod = excluded.primary_pod,"
                     + " replicas = excluded.replicas, replication_class = excluded.replication_class,"
                     + " posting_while_down = excluded.posting_while_down, topic = excluded.topic, version = excluded.version,"
-                    + " changed_by = excluded.changed_by, term = excluded.term, updated_at = excluded.updated_at")) {
+                    + " changed_by = excluded.changed_by, term = excluded.term, ack_after_replicas = excluded.ack_after_replicas,"
+                    + " ack_timeout_ms = excluded.ack_timeout_ms, on_replica_timeout = excluded.on_replica_timeout,"
+                    + " updated_at = excluded.updated_at")) {
                 ps.setString(1, k.orgChannelId());
                 ps.setString(2, k.orgId());
                 ps.setString(3, k.primary());
@@ -85,7 +88,10 @@ final class SqlResilientStore implements ResilientStore {
                 ps.setLong(8, k.version());
                 ps.setString(9, k.changedBy());
                 ps.setLong(10, k.term());
-                Cols.instant(ps, 11, k.updatedAt());
+                ps.setInt(11, k.acks().afterReplicas());
+                ps.setLong(12, k.acks().timeoutMs());
+                ps.setString(13, k.acks().onTimeout());
+                Cols.instant(ps, 14, k.updatedAt());
                 ps.executeUpdate();
             }
             return null;

@@ -320,6 +320,95 @@ class ResilientChannelsTest {
         assertEquals(Orgs3.merged(a2, chatA), Orgs3.merged(b, chatB));
     }
 
+    /** {@return the REST answer to a post with a client id of the caller's choosing} */
+    private static Http.Res postWithId(Pods.Pod p, UUID chat, String content, UUID clientId) {
+        return p.http().post("/api/v1/chats/" + chat + "/messages", Map.of("content", content, "clientMsgId", clientId), p.admin());
+    }
+
+    private static boolean replicaHolds(Pods.Pod replica, Orgs3.Shared s, String content) {
+        return replicaContents(replica, s).contains(content);
+    }
+
+    /**
+     * Issue 16 §3, ackAfterReplicas with refuse-on-timeout: an ack (REST 201, WebSocket ack) means the replica holds
+     * the post already; with the replica down the post is refused with replication_unavailable (retryable) and stays on
+     * the primary; a retry with the same client id after the replica is back gets the original post's ack.
+     */
+    @Test
+    void postsAreAckedOnlyOnceAReplicaHoldsThemAndRefusedWhenNoneDoes() throws Exception {
+        Pods.Pod a = pod("pod-a", Map.of());
+        Pods.Pod b = pod("pod-b", Map.of());
+        Pods.link(a, b);
+        Orgs3.Shared s = Orgs3.share("acked", a, b);
+        UUID chat = s.chats().get(0);
+        assertEquals(200, configure(a, s, Map.of("replicas", List.of("pod-b"))).status());
+
+        // Validated, every problem at once; nothing changes.
+        Http.Res bad = configure(a, s, Map.of("ackAfterReplicas", 2, "ackTimeoutMs", 50, "onReplicaTimeout", "later"));
+        assertEquals(400, bad.status(), bad.raw());
+        assertEquals("invalid_request", bad.body().get("error").get("code").asText());
+        String why = bad.body().get("error").get("message").asText();
+        assertTrue(why.contains("ackAfterReplicas must be 0..1") && why.contains("ackTimeoutMs") && why.contains("onReplicaTimeout"), why);
+        assertEquals(0, resilience(a, s).get("ackAfterReplicas").asInt());
+
+        Http.Res put = configure(a, s, Map.of("ackAfterReplicas", 1, "ackTimeoutMs", 1500));
+        assertEquals(200, put.status(), put.raw());
+        JsonNode r = put.body().get("resilience");
+        assertEquals(1, r.get("ackAfterReplicas").asInt());
+        assertEquals("refuse", r.get("onReplicaTimeout").asText());
+        Await.until(WAIT, "the replica to keep the configuration too", () -> resilience(b, s).get("ackAfterReplicas").asInt() == 1);
+
+        // Acked means held: right after each ack the replica's sealed log has the post.
+        try (WsClient ws = WsClient.connect(a.server().wsUrl(), a.admin())) {
+            for (int i = 0; i < 5; i++) {
+                String text = "acked over WebSocket " + i;
+                JsonNode ack = ws.awaitReply(ws.send("message.send", WsClient.payload().put("chatId", chat.toString()).put("content", text)));
+                assertEquals("ack", ack.path("type").asText(), ack.toString());
+                assertTrue(replicaHolds(b, s, text), "the replica holds what was acked: " + text);
+            }
+        }
+        Http.Res created = postWithId(a, chat, "acked over REST", UUID.randomUUID());
+        assertEquals(201, created.status(), created.raw());
+        assertTrue(replicaHolds(b, s, "acked over REST"));
+
+        // The replica is down: the post is refused after the timeout, and kept on the primary.
+        b.server().stop();
+        UUID restId = UUID.randomUUID();
+        Http.Res refused = postWithId(a, chat, "refused over REST", restId);
+        assertEquals(503, refused.status(), refused.raw());
+        assertEquals("replication_unavailable", refused.body().get("error").get("code").asText());
+        assertEquals(String.valueOf(ReplicaAcks.RETRY_AFTER_SECONDS), refused.header("Retry-After"));
+        assertTrue(Orgs3.contents(a, chat).contains("refused over REST"), "the post stays on the primary");
+        UUID wsId = UUID.randomUUID();
+        try (WsClient ws = WsClient.connect(a.server().wsUrl(), a.admin())) {
+            ws.send("message.send", wsId, WsClient.payload().put("chatId", chat.toString()).put("content", "refused over WebSocket"));
+            JsonNode error = ws.awaitReply(wsId);
+            assertEquals("error", error.path("type").asText(), error.toString());
+            assertEquals("replication_unavailable", error.path("payload").path("code").asText(), error.toString());
+            assertTrue(error.path("payload").path("temporary").asBoolean(), error.toString());
+            assertEquals(ReplicaAcks.RETRY_AFTER_SECONDS, error.path("payload").path("retryAfter").asInt(), error.toString());
+        }
+        assertTrue(counter(a, "parley_pod_replica_acks_total", "outcome", "refused") >= 2);
+
+        // The replica returns: a retry with the same client id is the original post, acked now that the replica has it.
+        TestServer back = TestServer.restartOnSamePort(b.server());
+        open.add(back);
+        Pods.Pod b2 = new Pods.Pod("pod-b", back, new Http(back.baseUrl()), b.admin(), b.team());
+        Await.until(WAIT, "pod-a to see pod-b usable", () -> a.federation().health().usable("pod-b"));
+        Http.Res retried = postWithId(a, chat, "refused over REST", restId);
+        assertEquals(200, retried.status(), retried.raw());
+        assertEquals(1L, Orgs3.contents(a, chat).stream().filter("refused over REST"::equals).count(), "the retry created nothing");
+        assertTrue(replicaHolds(b2, s, "refused over REST"));
+        try (WsClient ws = WsClient.connect(a.server().wsUrl(), a.admin())) {
+            ws.send("message.send", wsId, WsClient.payload().put("chatId", chat.toString()).put("content", "refused over WebSocket"));
+            JsonNode ack = ws.awaitReply(wsId);
+            assertEquals("ack", ack.path("type").asText(), ack.toString());
+            assertTrue(ack.path("payload").path("duplicate").asBoolean(), ack.toString());
+        }
+        assertEquals(1L, Orgs3.contents(a, chat).stream().filter("refused over WebSocket"::equals).count());
+        assertTrue(counter(a, "parley_pod_replica_acks_total", "outcome", "replicated") >= 7);
+    }
+
     @Test
     void aReplicaWithASkewedClockIsNotElected() throws Exception {
         Pods.Pod a = pod("pod-a", Map.of());
