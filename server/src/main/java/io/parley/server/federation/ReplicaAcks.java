@@ -1,6 +1,7 @@
 package io.parley.server.federation;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.chat.AckGate;
 import io.parley.core.error.ErrorCode;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,10 +39,15 @@ import java.util.function.Consumer;
  * cursor the feed learns ({@link #held}) acks every post at or below the new durable seq.
  *
  * <h2>Timeouts</h2>
- * A post still waiting after the timeout is answered {@code replication_unavailable} (retryable). The post stays
- * committed and delivered on the primary and is replicated when a replica is back; a retry with the same client id
- * finds the original post (the log's idempotency) and comes here again, so it gets the original ack once the replicas
- * hold it.
+ * A post still waiting after the timeout is, as the channel says:
+ * <ul>
+ *   <li>{@code refuse}: answered {@code replication_unavailable} (retryable). The post stays committed and delivered on
+ *       the primary and is replicated when a replica is back; a retry with the same client id finds the original post
+ *       (the log's idempotency) and comes here again, so it gets the original ack once the replicas hold it.</li>
+ *   <li>{@code primary_only}: acked by the primary alone, with every post of the channel still waiting, and the channel
+ *       is marked <em>degraded</em>, owing the highest seq acked so. While degraded, posts are acked on commit (each
+ *       raises what is owed); the mark goes when the durable seq reaches what is owed: the replicas caught up.</li>
+ * </ul>
  *
  * <h2>Caveats</h2>
  * The state is in memory, per node: after a restart cursors are read again by the first feed round, and a node of a
@@ -62,15 +69,17 @@ final class ReplicaAcks implements AckGate {
     }
 
     /** What the admin API shows of a channel's acks here. */
-    record Status(long durableSeq, int waiting) {}
+    record Status(boolean degraded, Instant degradedSince, long owedSeq, long durableSeq, int waiting) {}
 
     private record Waiter(long seq, LogResult result, CompletableFuture<LogResult> future) {}
 
-    /** One channel's cursors and waiting posts; guarded by itself. */
+    /** One channel's cursors, waiting posts and degraded mark; guarded by itself. */
     private static final class Channel {
         Policy policy;
         final Map<String, Long> cursors = new HashMap<>();
         final TreeMap<Long, List<Waiter>> waiting = new TreeMap<>();
+        Instant degradedSince;
+        long owed;
         boolean refusing;
 
         /** {@return the highest seq that N replicas hold, or -1 when fewer than N are known} */
@@ -101,7 +110,7 @@ final class ReplicaAcks implements AckGate {
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     /** The chats whose posts wait, with their channel's policy: all {@link #holds} reads. */
     private volatile Map<UUID, Policy> byChat = Map.of();
-    private final Counter replicated, refused;
+    private final Counter replicated, refused, primaryOnly;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-replica-acks").daemon().unstarted(r));
 
@@ -113,6 +122,9 @@ final class ReplicaAcks implements AckGate {
         String help = "Posts to resilient channels whose ack waited for replica pods, by outcome";
         this.replicated = Counter.builder(name).description(help).tag("outcome", "replicated").register(registry);
         this.refused = Counter.builder(name).description(help).tag("outcome", "refused").register(registry);
+        this.primaryOnly = Counter.builder(name).description(help).tag("outcome", "primary_only").register(registry);
+        Gauge.builder("parley_pod_resilient_degraded_channels", this, ReplicaAcks::degradedChannels)
+                .description("Resilient channels acking posts on the primary alone until their replicas catch up").register(registry);
     }
 
     // ---- the gate ----
@@ -133,6 +145,11 @@ final class ReplicaAcks implements AckGate {
                 replicated.increment();
                 return CompletableFuture.completedFuture(committed);
             }
+            if (ch.degradedSince != null) {
+                ch.owed = Math.max(ch.owed, w.seq());
+                primaryOnly.increment();
+                return CompletableFuture.completedFuture(committed);
+            }
             ch.waiting.computeIfAbsent(w.seq(), k -> new ArrayList<>(1)).add(w);
         }
         wakeFeed.accept(p.orgChannelId());
@@ -149,29 +166,51 @@ final class ReplicaAcks implements AckGate {
     }
 
     private void timedOut(Channel ch, Waiter w) {
+        List<Waiter> fallBack;
         Policy p;
         synchronized (ch) {
             List<Waiter> atSeq = ch.waiting.get(w.seq());
             if (atSeq == null || !atSeq.remove(w)) return; // acked meanwhile
             if (atSeq.isEmpty()) ch.waiting.remove(w.seq());
             p = ch.policy;
-            if (!ch.refusing) {
-                ch.refusing = true;
-                log.warn("resilient channel {}: posts are refused (replication_unavailable): fewer than {} replica pods hold them after {} ms"
-                        + " (cursors {}); they stay on the primary", p.orgChannelId(), p.acks().afterReplicas(), p.acks().timeoutMs(), ch.cursors);
+            if (!p.acks().primaryOnly()) {
+                if (!ch.refusing) {
+                    ch.refusing = true;
+                    log.warn("resilient channel {}: posts are refused (replication_unavailable): fewer than {} replica pods hold them after {} ms"
+                            + " (cursors {}); they stay on the primary", p.orgChannelId(), p.acks().afterReplicas(), p.acks().timeoutMs(), ch.cursors);
+                }
+                fallBack = null;
+            } else {
+                // Degraded: this post and every one still waiting are acked by the primary alone.
+                fallBack = ch.takeUpTo(Long.MAX_VALUE);
+                fallBack.add(w);
+                for (Waiter x : fallBack) ch.owed = Math.max(ch.owed, x.seq());
+                if (ch.degradedSince == null) {
+                    ch.degradedSince = clock.instant();
+                    log.warn("resilient channel {}: degraded — fewer than {} replica pods hold its posts after {} ms (cursors {});"
+                            + " posts are acked by the primary alone until they catch up", p.orgChannelId(), p.acks().afterReplicas(),
+                            p.acks().timeoutMs(), ch.cursors);
+                }
             }
         }
-        refused.increment();
-        w.future().completeExceptionally(new ParleyException(ErrorCode.REPLICATION_UNAVAILABLE, "fewer than " + p.acks().afterReplicas()
-                + " replica pods of the channel hold the post after " + p.acks().timeoutMs() + " ms; it is kept on the primary and"
-                + " replicated when they are back: retry with the same id for its ack", RETRY_AFTER_SECONDS, null));
+        if (fallBack == null) {
+            refused.increment();
+            w.future().completeExceptionally(new ParleyException(ErrorCode.REPLICATION_UNAVAILABLE, "fewer than " + p.acks().afterReplicas()
+                    + " replica pods of the channel hold the post after " + p.acks().timeoutMs() + " ms; it is kept on the primary and"
+                    + " replicated when they are back: retry with the same id for its ack", RETRY_AFTER_SECONDS, null));
+            return;
+        }
+        for (Waiter x : fallBack) {
+            primaryOnly.increment();
+            x.future().complete(x.result());
+        }
     }
 
     // ---- what the feed and the configuration tell ----
 
     /**
      * A replica's feed cursor: {@code exact} (read from the store: the replica may have been reset) or a raise (its
-     * answer that it applied ops up to {@code seq}). Acks what became durable.
+     * answer that it applied ops up to {@code seq}). Acks what became durable; ends a degraded spell that was caught up.
      */
     void held(String orgChannelId, String replica, long seq, boolean exact) {
         Channel ch = channels.get(orgChannelId);
@@ -185,6 +224,11 @@ final class ReplicaAcks implements AckGate {
             if (!done.isEmpty() && ch.refusing) {
                 ch.refusing = false;
                 log.info("resilient channel {}: replica pods hold its posts again; acks resume", orgChannelId);
+            }
+            if (ch.degradedSince != null && durable >= ch.owed) {
+                log.info("resilient channel {}: the replicas caught up (seq {}); degraded since {}, posts wait for {} replica pods again",
+                        orgChannelId, durable, ch.degradedSince, ch.policy.acks().afterReplicas());
+                ch.degradedSince = null;
             }
         }
         for (Waiter w : done) {
@@ -227,8 +271,18 @@ final class ReplicaAcks implements AckGate {
             int waiting = 0;
             for (List<Waiter> l : ch.waiting.values()) waiting += l.size();
             long durable = ch.durable();
-            return new Status(durable == Long.MAX_VALUE ? -1 : durable, waiting);
+            return new Status(ch.degradedSince != null, ch.degradedSince, ch.owed, durable == Long.MAX_VALUE ? -1 : durable, waiting);
         }
+    }
+
+    private double degradedChannels() {
+        int n = 0;
+        for (Channel ch : channels.values()) {
+            synchronized (ch) {
+                if (ch.degradedSince != null) n++;
+            }
+        }
+        return n;
     }
 
     /** Stops the timeouts; posts still waiting are refused as if they had timed out (the node is going away). */

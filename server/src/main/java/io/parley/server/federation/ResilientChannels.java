@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  *       only on an {@code applied} answer; a quota the replica is over answers {@code throttled} and the batch waits.
  *       While the primary is down the acting primary feeds its own log as well; the replica keeps each op once.</li>
  *   <li><b>Acks after replicas</b> ({@link ReplicaAcks}): a channel may ask that the primary ack a post only once N
- *       replica pods hold it, refusing it after a timeout.</li>
+ *       replica pods hold it, refusing it or falling back to the primary alone (degraded) after a timeout.</li>
  *   <li><b>Reading and posting during an outage</b> go through the org path: a replica that also maps the channel
  *       already holds the merged log and exchanges ops with the other pods directly, so reading never depends on
  *       the primary; posting is refused with {@code primary_unavailable} only if the channel says so.</li>
@@ -89,13 +89,15 @@ public final class ResilientChannels implements AutoCloseable {
      *
      * @param feeding whether this pod feeds its log to the replicas now: the primary, or an acting primary
      * @param cursors the replica feed's cursors of this pod's log, by replica: on the primary, and on an acting primary
+     * @param degraded on the primary: whether posts are acked by it alone until the replicas catch up ({@code primary_only})
+     * @param degradedSince when that began, or null
      * @param durableSeq on the primary of a channel with {@code ackAfterReplicas}: the highest seq that many replicas hold, else -1
      */
     public record View(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
                        boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, int ackAfterReplicas,
                        long ackTimeoutMs, String onReplicaTimeout, String role, String actingPrimary, Map<String, Object> lease,
-                       boolean feeding, List<ResilientStore.Offer> offers, Map<String, Long> cursors, long durableSeq,
-                       long storedBytes, int storedOps) {}
+                       boolean feeding, List<ResilientStore.Offer> offers, Map<String, Long> cursors, boolean degraded,
+                       Instant degradedSince, long durableSeq, long storedBytes, int storedOps) {}
 
     /** A change of a channel's configuration; null fields keep what the channel has (or the default). */
     public record Change(List<String> replicas, String replicationClass, Boolean postingWhilePrimaryDown, String topic,
@@ -320,7 +322,8 @@ public final class ResilientChannels implements AutoCloseable {
 
     /**
      * {@return the ack policy the change asks for, over what the channel had} @throws ParleyException INVALID naming
-     * every field out of range at once: ackAfterReplicas 0..replicas, ackTimeoutMs 100..8000, onReplicaTimeout refuse
+     * every field out of range at once: ackAfterReplicas 0..replicas, ackTimeoutMs 100..8000, onReplicaTimeout refuse or
+     * primary_only
      */
     private static ResilientStore.Acks acksOf(Change change, ResilientStore.Acks before, int replicas) {
         int after = change.ackAfterReplicas() == null ? before.afterReplicas() : change.ackAfterReplicas();
@@ -333,7 +336,9 @@ public final class ResilientChannels implements AutoCloseable {
         if (timeout < ResilientStore.Acks.MIN_TIMEOUT_MS || timeout > ResilientStore.Acks.MAX_TIMEOUT_MS) {
             problems.add("ackTimeoutMs must be " + ResilientStore.Acks.MIN_TIMEOUT_MS + ".." + ResilientStore.Acks.MAX_TIMEOUT_MS + ", not " + timeout);
         }
-        if (!ResilientStore.Acks.REFUSE.equals(onTimeout)) problems.add("onReplicaTimeout must be \"refuse\"");
+        if (!ResilientStore.Acks.REFUSE.equals(onTimeout) && !ResilientStore.Acks.PRIMARY_ONLY.equals(onTimeout)) {
+            problems.add("onReplicaTimeout must be \"refuse\" or \"primary_only\"");
+        }
         if (!problems.isEmpty()) throw ParleyException.invalid(String.join("; ", problems));
         return new ResilientStore.Acks(after, timeout, onTimeout);
     }
@@ -374,6 +379,7 @@ public final class ResilientChannels implements AutoCloseable {
         ResilientStore.Acks a = c.acks();
         return new View(id, c.orgId(), c.primary(), c.replicas(), c.replicationClass(), c.postingWhilePrimaryDown(), c.topic(), c.version(),
                 c.changedBy(), c.term(), a.afterReplicas(), a.timeoutMs(), a.onTimeout(), role, acting(c), lease, feeding, store.offers(id), cursors,
+                ackStatus != null && ackStatus.degraded(), ackStatus == null ? null : ackStatus.degradedSince(),
                 ackStatus == null ? -1 : ackStatus.durableSeq(), store.storedBytes(id), store.storedOps(id));
     }
 

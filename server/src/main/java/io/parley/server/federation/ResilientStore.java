@@ -33,15 +33,20 @@ public interface ResilientStore {
 
     /**
      * When the primary acks a post: once {@code afterReplicas} replica pods hold it sealed (0: on its own commit), waiting
-     * at most {@code timeoutMs}; then {@code onTimeout} says what happens to the post: it is refused ({@link #REFUSE}).
+     * at most {@code timeoutMs}; then {@code onTimeout} says whether the post is refused ({@link #REFUSE}) or acked by
+     * the primary alone, the channel marked degraded until the replicas catch up ({@link #PRIMARY_ONLY}).
      */
     record Acks(int afterReplicas, long timeoutMs, String onTimeout) {
         public static final String REFUSE = "refuse";
+        public static final String PRIMARY_ONLY = "primary_only";
         public static final long DEFAULT_TIMEOUT_MS = 3_000;
         /** The bounds of {@code timeoutMs}: a REST post gives up after 10 s, so the refusal must come before that. */
         public static final long MIN_TIMEOUT_MS = 100, MAX_TIMEOUT_MS = 8_000;
         /** Acked on the primary's commit (the default). */
         public static final Acks ON_COMMIT = new Acks(0, DEFAULT_TIMEOUT_MS, REFUSE);
+
+        /** {@return whether a timeout falls back to the primary alone} */
+        public boolean primaryOnly() { return PRIMARY_ONLY.equals(onTimeout); }
     }
 
     /** A handshake outcome with one pod. */

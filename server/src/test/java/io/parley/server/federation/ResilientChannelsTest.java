@@ -84,6 +84,14 @@ class ResilientChannelsTest {
         return Pods.metric(p.metrics(), name, label, value);
     }
 
+    /** {@return the value of a gauge without labels in the pod's scrape, or -1 if absent} */
+    private static double gauge(Pods.Pod p, String name) {
+        for (String line : p.metrics().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return -1;
+    }
+
     @Test
     void handshakeSealsTheReplicaAndRefusesWhatWasNotDesignated() throws Exception {
         Pods.Pod a = pod("pod-a", Map.of());
@@ -407,6 +415,51 @@ class ResilientChannelsTest {
         }
         assertEquals(1L, Orgs3.contents(a, chat).stream().filter("refused over WebSocket"::equals).count());
         assertTrue(counter(a, "parley_pod_replica_acks_total", "outcome", "replicated") >= 7);
+    }
+
+    /**
+     * Issue 16 §3, onReplicaTimeout primary_only: with the replica down a post is acked by the primary after the
+     * timeout and the channel is degraded (its resilience view, a gauge); while degraded, posts are acked on commit;
+     * once the replica caught up the mark goes and acks wait for it again.
+     */
+    @Test
+    void primaryOnlyAcksAloneAndMarksTheChannelDegradedUntilTheReplicasCatchUp() throws Exception {
+        Pods.Pod a = pod("pod-a", Map.of());
+        Pods.Pod b = pod("pod-b", Map.of());
+        Pods.link(a, b);
+        Orgs3.Shared s = Orgs3.share("degraded", a, b);
+        UUID chat = s.chats().get(0);
+        Duration timeout = Duration.ofSeconds(4);
+        Http.Res put = configure(a, s, Map.of("replicas", List.of("pod-b"), "ackAfterReplicas", 1, "ackTimeoutMs", timeout.toMillis(),
+                "onReplicaTimeout", "primary_only"));
+        assertEquals(200, put.status(), put.raw());
+        Orgs3.post(a, chat, "while both are up");
+        assertTrue(replicaHolds(b, s, "while both are up"));
+        assertFalse(resilience(a, s).get("degraded").asBoolean());
+
+        b.server().stop();
+        long start = System.nanoTime();
+        Orgs3.post(a, chat, "acked by the primary alone");
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(waited.compareTo(timeout.minusMillis(200)) >= 0, "it waited for the replica first: " + waited);
+        JsonNode r = resilience(a, s);
+        assertTrue(r.get("degraded").asBoolean(), r.toString());
+        assertFalse(r.get("degradedSince").isNull(), r.toString());
+        assertEquals(1.0, gauge(a, "parley_pod_resilient_degraded_channels"), 0.0);
+        start = System.nanoTime();
+        Orgs3.post(a, chat, "acked on commit while degraded");
+        waited = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(waited.compareTo(timeout.minusSeconds(1)) < 0, "degraded: no wait for the replica, took " + waited);
+        assertTrue(counter(a, "parley_pod_replica_acks_total", "outcome", "primary_only") >= 2);
+
+        TestServer back = TestServer.restartOnSamePort(b.server());
+        open.add(back);
+        Pods.Pod b2 = new Pods.Pod("pod-b", back, new Http(back.baseUrl()), b.admin(), b.team());
+        Await.until(WAIT, "the channel to be caught up and no longer degraded", () -> !resilience(a, s).get("degraded").asBoolean());
+        assertTrue(replicaContents(b2, s).containsAll(List.of("acked by the primary alone", "acked on commit while degraded")));
+        assertEquals(0.0, gauge(a, "parley_pod_resilient_degraded_channels"), 0.0);
+        Orgs3.post(a, chat, "held again");
+        assertTrue(replicaHolds(b2, s, "held again"), "acks wait for the replica again");
     }
 
     @Test
