@@ -43,8 +43,11 @@ final class ResilientFeed implements AutoCloseable {
     /** How long a replica that answered {@code not_designated} to an acting primary is left alone (it has no key). */
     private static final long NOT_DESIGNATED_BACKOFF_MS = 5_000;
 
-    /** A channel this pod feeds now: its configuration and whether this pod is its primary (else its acting primary). */
-    private record Feeding(ResilientStore.Config config, boolean primary) {}
+    /**
+     * A channel this pod feeds now: its configuration, whether this pod is its primary (else its acting primary), its
+     * local chat and the replicas that accepted it (on the primary), read once a tick rather than once a round.
+     */
+    private record Feeding(ResilientStore.Config config, boolean primary, UUID chatId, Map<String, java.time.Instant> accepted) {}
 
     private final Federation federation;
     private final String me;
@@ -74,7 +77,10 @@ final class ResilientFeed implements AutoCloseable {
 
     /** This pod feeds the channel now (as its primary, or its acting primary): wakes a feeder per replica. */
     void feed(ResilientStore.Config c, boolean primary) {
-        feeding.put(c.orgChannelId(), new Feeding(c, primary));
+        UUID chatId = orgStore.channel(c.orgChannelId()).map(OrgStore.OrgChannel::chatId).orElse(null);
+        Map<String, java.time.Instant> accepted = new java.util.HashMap<>();
+        for (ResilientStore.Offer o : store.offers(c.orgChannelId())) if ("accepted".equals(o.status())) accepted.put(o.pod(), o.at());
+        feeding.put(c.orgChannelId(), new Feeding(c, primary, chatId, accepted));
         wake(c.orgChannelId());
     }
 
@@ -100,6 +106,16 @@ final class ResilientFeed implements AutoCloseable {
         final AtomicBoolean running = new AtomicBoolean();
         volatile boolean again;
         volatile long notBefore;
+        /**
+         * How far the replica answered that it holds the log, known here before the store has it (the cursor is stored
+         * off the feed's path, so the next round need not wait for that write); valid for one acceptance of the
+         * channel by the replica: a new handshake starts the replica over from what the store says (0).
+         */
+        long applied = -1;
+        java.time.Instant appliedFor;
+        final java.util.concurrent.atomic.AtomicLong toStore = new java.util.concurrent.atomic.AtomicLong(-1);
+        volatile long storedUpTo = -1;
+        final AtomicBoolean storing = new AtomicBoolean();
 
         Feeder(String channel, String replica) {
             this.channel = channel;
@@ -130,18 +146,25 @@ final class ResilientFeed implements AutoCloseable {
             Feeding f = feeding.get(channel);
             if (f == null || System.currentTimeMillis() < notBefore) return false;
             ResilientStore.Config c = f.config();
-            if (f.primary() && !accepted(c)) return false;
+            if (f.primary() && !f.accepted().containsKey(replica)) return false;
             // A replica whose HealthScore is below the threshold is not fed (its cursor waits; it catches up later).
             if (!federation.health().usable(replica)) {
                 log.debug("resilient channel {}: replica {} is not usable now ({}); its feed waits", channel, replica, federation.health().health(replica));
                 return false;
             }
-            OrgStore.OrgChannel ch = orgStore.channel(channel).orElse(null);
             Optional<byte[]> key = keys.apply(channel);
-            if (ch == null || ch.chatId() == null || key.isEmpty()) return false;
-            long cursor = store.cursor(channel, replica);
+            if (f.chatId() == null || key.isEmpty()) return false;
+            java.time.Instant acceptedAt = f.accepted().get(replica);
+            if (!java.util.Objects.equals(acceptedAt, appliedFor)) { // accepted anew: the store says where it starts
+                applied = -1;
+                toStore.set(-1);
+                storedUpTo = -1;
+            }
+            appliedFor = acceptedAt;
+            long stored = store.cursor(channel, replica);
+            long cursor = Math.max(stored, applied);
             if (f.primary()) acks.held(channel, replica, cursor, true);
-            List<ResilientStore.FeedEntry> entries = store.feed(ch.chatId(), cursor, BATCH);
+            List<ResilientStore.FeedEntry> entries = store.feed(f.chatId(), cursor, BATCH);
             if (entries.isEmpty()) return false;
             List<ResilientWire.Sealed> sealed = new ArrayList<>();
             long upTo = cursor;
@@ -185,15 +208,29 @@ final class ResilientFeed implements AutoCloseable {
             return false;
         }
 
-        private boolean accepted(ResilientStore.Config c) {
-            for (ResilientStore.Offer o : store.offers(c.orgChannelId())) if (o.pod().equals(replica)) return "accepted".equals(o.status());
-            return false;
-        }
-
-        /** The replica holds the log up to {@code upTo}: acks learn it first (it is true already), then the cursor is stored. */
+        /**
+         * The replica holds the log up to {@code upTo}: acks learn it first (it is true already), the next round starts
+         * from it, and the cursor is stored on another thread (monotone, the latest value wins; a cursor stored late
+         * makes a restarted feed send a few ops again, which the replica keeps once).
+         */
         private void advance(Feeding f, long upTo) {
             if (f.primary()) acks.held(channel, replica, upTo, false);
-            store.advance(channel, replica, upTo);
+            applied = upTo;
+            toStore.accumulateAndGet(upTo, Math::max);
+            if (storing.compareAndSet(false, true)) executor.execute(this::storeCursor);
+        }
+
+        private void storeCursor() {
+            boolean failed = false;
+            try {
+                for (long next; (next = toStore.get()) > storedUpTo; storedUpTo = next) store.advance(channel, replica, next);
+            } catch (RuntimeException e) {
+                failed = true; // the next applied batch tries again
+                log.warn("resilient channel {}: storing the feed's cursor for {} failed; the next batch stores it", channel, replica, e);
+            } finally {
+                storing.set(false);
+            }
+            if (!failed && toStore.get() > storedUpTo && storing.compareAndSet(false, true)) executor.execute(this::storeCursor); // raised as it stopped
         }
     }
 
