@@ -665,6 +665,7 @@ public final class ResilientChannels implements AutoCloseable {
         store.forget(id);
         keys.remove(id);
         quota.removeResilientChannel(id);
+        refreshAcks(store.configs()); // posts waiting for its replicas are acked now
     }
 
     /**
