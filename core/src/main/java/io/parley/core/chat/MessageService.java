@@ -90,6 +90,7 @@ public final class MessageService {
     }
 
     private volatile java.util.function.Consumer<UUID> postingGate = chatId -> { };
+    private volatile AckGate ackGate = AckGate.NONE;
 
     /**
      * Installs a check every post by a user passes after the permission check (REST and WebSocket alike): the pod
@@ -98,6 +99,14 @@ public final class MessageService {
      */
     public void gatePosting(java.util.function.Consumer<UUID> gate) {
         this.postingGate = java.util.Objects.requireNonNull(gate, "gate");
+    }
+
+    /**
+     * Installs what the acks of posts wait for after their commit (REST and WebSocket alike): the pod layer holds those
+     * of a resilient channel until enough replica pods hold the post ({@link AckGate}).
+     */
+    public void gateAcks(AckGate gate) {
+        this.ackGate = java.util.Objects.requireNonNull(gate, "gate");
     }
 
     /**
@@ -133,8 +142,8 @@ public final class MessageService {
         List<Attachment> files = attachments.attachable(userId, chat.workspaceId(), draft.attachments());
         var cmd = new LogCommand.Post(chat.workspaceId(), chatId, userId, requireId(clientId), Uuid7.next(), text, root,
                 Mentions.parse(text), podId, hlc.now(), clock.instant(), files, null);
-        if (!draft.urgent()) return commitAndPublish(cmd);
-        return log.append(cmd).thenApply(result -> {
+        if (!draft.urgent()) return gated(chatId, commitAndPublish(cmd));
+        return gated(chatId, log.append(cmd).thenApply(result -> {
             if (!result.duplicate()) {
                 audit.info("urgent message {} in chat {} of workspace {} by user {}", cmd.messageId(), chatId,
                         chat.workspaceId(), userId);
@@ -142,7 +151,13 @@ public final class MessageService {
             }
             for (ChatEvent e : result.events()) bus.publish(new BusEvent.Committed(e));
             return result;
-        });
+        }));
+    }
+
+    /** {@return the post's future, its ack held by the {@link AckGate} when the gate holds the chat's posts} */
+    private CompletableFuture<LogResult> gated(UUID chatId, CompletableFuture<LogResult> committed) {
+        AckGate gate = ackGate;
+        return gate.holds(chatId) ? committed.thenCompose(r -> gate.release(chatId, r)) : committed;
     }
 
     /**
@@ -165,7 +180,7 @@ public final class MessageService {
         }
         var cmd = new LogCommand.Post(chat.workspaceId(), chatId, integrationId, Uuid7.next(), Uuid7.next(), text, root,
                 mentions != null ? mentions : Mentions.parse(text), podId, hlc.now(), clock.instant(), List.of(), java.util.Objects.requireNonNull(bot, "bot"));
-        return commitAndPublish(cmd);
+        return gated(chatId, commitAndPublish(cmd));
     }
 
     /** {@return the thread root a reply to {@code replyTo} belongs to, or null for a top-level message} */

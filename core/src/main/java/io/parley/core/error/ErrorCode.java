@@ -69,6 +69,13 @@ public enum ErrorCode {
     /** Posting in a resilient channel whose primary is down, and the channel does not allow it meanwhile. */
     PRIMARY_UNAVAILABLE("primary_unavailable", 409, true),
     /**
+     * A post to a resilient channel whose ack waits for replica pods ({@code ackAfterReplicas}), and not enough of them
+     * held it in time. The post is committed on the primary and stays (it is delivered, and replicated when a replica
+     * is back): retry with the same client id after {@code retryAfter}, and the answer is the original ack once the
+     * replicas hold it.
+     */
+    REPLICATION_UNAVAILABLE("replication_unavailable", 503, true),
+    /**
      * A URL the server would have to connect to (a push subscription's endpoint) is not https, not on the
      * allow-list, or its host is or resolves to an address the server does not connect to (loopback, private,
      * link-local, cloud metadata…); nothing was stored.

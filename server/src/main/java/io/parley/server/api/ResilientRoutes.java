@@ -13,7 +13,8 @@ import static io.parley.server.api.ApiSupport.body;
 
 /** Resilient channels (issue 7 §5): the pod admins' API. The checks are in {@link ResilientChannels}. */
 final class ResilientRoutes implements Routes {
-    record Configure(List<String> replicas, String replicationClass, Boolean postingWhilePrimaryDown, String topic) {}
+    record Configure(List<String> replicas, String replicationClass, Boolean postingWhilePrimaryDown, String topic, Integer ackAfterReplicas,
+                     Long ackTimeoutMs, String onReplicaTimeout) {}
 
     record Restore(String from) {}
 
@@ -48,8 +49,9 @@ final class ResilientRoutes implements Routes {
     private HttpResponse configure(HttpRequest request) {
         Principal caller = authenticate(services.auth(), request);
         Configure b = body(request, Configure.class);
-        return HttpResponse.ok(new ResilienceReply(resilient().configure(caller, request.pathParam("orgChannelId"), b.replicas(),
-                b.replicationClass(), b.postingWhilePrimaryDown(), b.topic())));
+        return HttpResponse.ok(new ResilienceReply(resilient().configure(caller, request.pathParam("orgChannelId"),
+                new ResilientChannels.Change(b.replicas(), b.replicationClass(), b.postingWhilePrimaryDown(), b.topic(), b.ackAfterReplicas(),
+                        b.ackTimeoutMs(), b.onReplicaTimeout()))));
     }
 
     private HttpResponse get(HttpRequest request) {

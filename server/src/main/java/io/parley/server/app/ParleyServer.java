@@ -140,6 +140,7 @@ public final class ParleyServer implements AutoCloseable {
         resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
                 wiring.stores().pods(), orgs, registry);
         wiring.services().messages().gatePosting(resilient::checkPosting); // REST and WebSocket posts alike
+        wiring.services().messages().gateAcks(resilient.acks()); // acks after replicas (ackAfterReplicas), free for other chats
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);

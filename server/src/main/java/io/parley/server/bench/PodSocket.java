@@ -8,12 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * One user's WebSocket for {@code bench pods}: sends {@code message.send} frames pipelined up to a window and
@@ -28,6 +31,9 @@ final class PodSocket implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
+    /** When set, each ok ack's send→ack time in nanoseconds goes to it (sends are timed only then). */
+    private volatile LongConsumer ackTimes;
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
 
     /** A delivered message: its payload and System.nanoTime() at arrival. */
     record Arrival(JsonNode payload, long nanos) {}
@@ -40,11 +46,18 @@ final class PodSocket implements WebSocket.Listener, AutoCloseable {
                 .buildAsync(URI.create(wsUrl), this).orTimeout(20, TimeUnit.SECONDS).join();
     }
 
+    /** Times every send from now on, from just before it is written to its ack; null stops. */
+    void timeAcks(LongConsumer nanos) {
+        this.ackTimes = nanos;
+    }
+
     /** Sends one message, waiting for room in the window. */
     void send(String chatId, String content) throws InterruptedException {
         window.acquire();
-        ObjectNode f = JSON.createObjectNode().put("type", "message.send").put("id", UUID.randomUUID().toString());
+        String id = UUID.randomUUID().toString();
+        ObjectNode f = JSON.createObjectNode().put("type", "message.send").put("id", id);
         f.putObject("payload").put("chatId", chatId).put("content", content);
+        if (ackTimes != null) sentAt.put(id, System.nanoTime());
         ws.sendText(f.toString(), true).join();
     }
 
@@ -83,13 +96,20 @@ final class PodSocket implements WebSocket.Listener, AutoCloseable {
         switch (type) {
             case "ack" -> {
                 if (p.hasNonNull("refId")) {
-                    if ("ok".equals(p.path("status").asText())) acked.incrementAndGet();
-                    else errors.incrementAndGet();
+                    Long sent = sentAt.remove(p.path("refId").asText());
+                    if ("ok".equals(p.path("status").asText())) {
+                        acked.incrementAndGet();
+                        LongConsumer times = ackTimes;
+                        if (sent != null && times != null) times.accept(now - sent);
+                    } else {
+                        errors.incrementAndGet();
+                    }
                     window.release();
                 }
             }
             case "error" -> {
                 if (p.hasNonNull("refId")) {
+                    sentAt.remove(p.path("refId").asText());
                     errors.incrementAndGet();
                     window.release();
                 }

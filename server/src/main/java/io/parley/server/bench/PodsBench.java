@@ -29,13 +29,20 @@ import java.util.function.BooleanSupplier;
  *       pod-a takes them — faster than the real-time 100 msgs/s of a 10-minute outage); pod-b restarts on its data
  *       and the rate is backlog / time from its return (listening) until pod-a's cursor for it reaches the log's end;</li>
  *   <li>reconciliation: the link cut both ways, {@code divergent} messages written on each side, the link healed;
- *       the time from healing until both pods' digests of the channel are equal.</li>
+ *       the time from healing until both pods' digests of the channel are equal;</li>
+ *   <li>what acks after replicas cost (issue 16 §3): send→ack on pod-a of a second shared channel, resilient with
+ *       pod-b as its replica, at a steady rate, in rounds alternating {@code ackAfterReplicas} 0 and 1 so both see
+ *       the same machine; then the channel stops being resilient, so the other phases are as before. Run after the
+ *       cross-pod latency, or alone with {@code --acks-only}.</li>
  * </ol>
  */
 final class PodsBench {
     /** What to run. */
     record Settings(Path dir, int rate, Duration warmup, Duration duration, int backlog, int divergent, int window,
-                    Duration heartbeat, int missed, Duration grace) {}
+                    Duration heartbeat, int missed, Duration grace, boolean acksOnly) {}
+
+    /** Rounds of each ackAfterReplicas value in the acks phase, alternating. */
+    static final int ACK_ROUNDS = 4;
 
     private final Settings s;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -57,7 +64,12 @@ final class PodsBench {
             b = new BenchPod("pod-b", s.dir().resolve("pod-b"), env("pod-b", toB));
             try {
                 setUp();
+                if (s.acksOnly()) {
+                    acks();
+                    return results;
+                }
                 latency();
+                acks();
                 outage("first backlog replay to pod-b after a link outage (the JIT compiling the bulk paths)");
                 outage("backlog replay to pod-b after a link outage (both pods up)");
                 death();
@@ -156,6 +168,68 @@ final class PodsBench {
                                 us.getValueAtPercentile(50) / 1e3, us.getValueAtPercentile(99) / 1e3, us.getMaxValue() / 1e3,
                                 us.getTotalCount(), total, out.errors.get()));
             }
+        }
+    }
+
+    // ---- 1b. what acks after replicas cost ----
+
+    private void acks() throws Exception {
+        String chat = a.call("POST", "/api/v1/workspaces/" + a.workspaceId + "/channels", Map.of("name", "bench-acks", "private", true), 201)
+                .path("chat").path("id").asText();
+        String orgId = a.call("GET", BenchPod.channelPath(orgChannelId), null, 200).path("channel").path("orgId").asText();
+        String channel = a.call("POST", "/api/v1/admin/pod/org-channels", Map.of("orgId", orgId, "chatId", chat), 201)
+                .path("channel").path("id").asText();
+        String path = BenchPod.channelPath(channel) + "/resilience";
+        await(Duration.ofSeconds(30), "pod-b to know the second channel", () -> {
+            try {
+                b.call("GET", BenchPod.channelPath(channel), null, 200);
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        });
+        JsonNode r = a.call("PUT", path, Map.of("replicas", java.util.List.of("pod-b"), "ackAfterReplicas", 1, "ackTimeoutMs", 8000), 200);
+        if (!r.toString().contains("\"status\":\"accepted\"")) throw new IllegalStateException("pod-b did not accept the replica: " + r);
+        Histogram[] us = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
+        Duration round = s.duration().dividedBy(ACK_ROUNDS / 2); // each value gets the whole duration
+        long errors = 0;
+        try (PodSocket out = new PodSocket(http, a.ws(), a.token, s.window(), null)) {
+            pace(out, chat, s.warmup()); // both pods' JITs see the paths first
+            for (int i = 0; i < ACK_ROUNDS; i++) {
+                int n = i % 2;
+                a.call("PUT", path, Map.of("ackAfterReplicas", n), 200);
+                Histogram h = us[n];
+                out.timeAcks(nanos -> { synchronized (h) { h.recordValue(Math.max(0, nanos / 1_000)); } });
+                pace(out, chat, round);
+                out.drain(Duration.ofSeconds(30));
+                out.timeAcks(null);
+            }
+            errors = out.errors.get();
+        }
+        for (int n = 0; n < 2; n++) {
+            Histogram h = us[n];
+            synchronized (h) {
+                report("send→ack on pod-a at " + s.rate() + " msgs/s, ackAfterReplicas " + n + " (" + (ACK_ROUNDS / 2) + " rounds of "
+                                + round.toMillis() + " ms, alternating)",
+                        String.format("p50 %.2f ms, p99 %.2f ms, max %.1f ms (%d acks)", h.getValueAtPercentile(50) / 1e3,
+                                h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, h.getTotalCount()));
+            }
+        }
+        if (errors > 0) report("send→ack errors", errors + " sends refused");
+        a.call("DELETE", path, null, 204);
+    }
+
+    /** Sends on the pod-a chat at the bench's rate for a while. */
+    private void pace(PodSocket out, String chat, Duration d) throws InterruptedException {
+        long gap = 1_000_000_000L / s.rate();
+        long end = System.nanoTime() + d.toNanos();
+        long next = System.nanoTime();
+        int i = 0;
+        while (System.nanoTime() < end) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            out.send(chat, "ack " + i++);
+            next += gap;
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /** {@code parley bench pods}: the pod figures of issue 7 §7 (see {@link PodsBench}). */
 @Command(name = "pods", mixinStandardHelpOptions = true,
         description = {"Start two pods on this host (child processes, SQLite each), link them, share a channel and measure:",
-                "cross-pod send→deliver latency, death → DEAD, backlog replay rate, reconciliation time after a partition."})
+                "cross-pod send→deliver latency, send→ack with ackAfterReplicas 0 and 1, death → DEAD, backlog replay rate,",
+                "reconciliation time after a partition."})
 public final class PodsBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where the pods keep their data and logs (default: a new temp directory, deleted after).")
     Path dir;
@@ -43,12 +44,15 @@ public final class PodsBenchCommand implements Callable<Integer> {
     @Option(names = "--grace", defaultValue = "3s", description = "pod.grace (default ${DEFAULT-VALUE}).")
     String grace;
 
+    @Option(names = "--acks-only", description = "Measure only send→ack with ackAfterReplicas 0 and 1 (after --warmup, over --duration).")
+    boolean acksOnly;
+
     @Override
     public Integer call() throws Exception {
         boolean temp = dir == null;
         Path where = temp ? Files.createTempDirectory("parley-bench-pods-") : dir;
         PodsBench.Settings s = new PodsBench.Settings(where, rate, BenchCommand.duration(warmup), BenchCommand.duration(duration), backlog,
-                divergent, window, BenchCommand.duration(heartbeat), missed, BenchCommand.duration(grace));
+                divergent, window, BenchCommand.duration(heartbeat), missed, BenchCommand.duration(grace), acksOnly);
         System.out.printf("bench pods: 2 pods under %s, %d cores, load average %.2f%n", where, Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         try {

@@ -3,20 +3,18 @@ package io.parley.server.federation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.auth.Principal;
+import io.parley.core.chat.AckGate;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.pod.Candidate;
-import io.parley.core.pod.ChannelReplica;
 import io.parley.core.pod.Eligibility;
 import io.parley.core.pod.Lease;
 import io.parley.core.pod.LeaseElection;
 import io.parley.core.pod.LeaseSettings;
-import io.parley.core.pod.MessageKey;
 import io.parley.core.pod.PeerState;
 import io.parley.core.pod.QuotaAlert;
 import io.parley.core.pod.QuotaSettings;
-import io.parley.core.pod.ReplicaOp;
 import io.parley.core.pod.ReplicatedMessage;
 import io.parley.core.pod.ReplicationQuota;
 import org.slf4j.Logger;
@@ -28,6 +26,7 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,11 +53,14 @@ import java.util.concurrent.TimeUnit;
  *       policy (member of the org, designated, its {@link ReplicationQuota}) and answers with a reason, or with an
  *       ephemeral X25519 key; the primary then sends the channel key wrapped with HKDF-SHA256 of the shared secret.
  *       Both sides record the outcome. The key rests only wrapped with a secret derived from the pod's own key.</li>
- *   <li><b>Replica feed = the primary's log + a cursor per replica</b> (like the org outbox): every op of the
- *       primary's chat log (remote users' too: the primary's log is the channel's complete copy) is sealed with the
- *       channel key (AES-256-GCM) on the primary, sent, and kept sealed as is by the replica, so content is encrypted
- *       in transit and at rest and a replica needs no mapping (no local members). The cursor advances only on an
- *       {@code applied} answer; a quota the replica is over answers {@code throttled} and the batch waits.</li>
+ *   <li><b>Replica feed = the primary's log + a cursor per replica</b> (like the org outbox; {@link ResilientFeed}):
+ *       every op of the primary's chat log (remote users' too: the primary's log is the channel's complete copy) is
+ *       sealed with the channel key (AES-256-GCM) on the primary, sent, and kept sealed as is by the replica, so content
+ *       is encrypted in transit and at rest and a replica needs no mapping (no local members). The cursor advances
+ *       only on an {@code applied} answer; a quota the replica is over answers {@code throttled} and the batch waits.
+ *       While the primary is down the acting primary feeds its own log as well; the replica keeps each op once.</li>
+ *   <li><b>Acks after replicas</b> ({@link ReplicaAcks}): a channel may ask that the primary ack a post only once N
+ *       replica pods hold it, refusing it or falling back to the primary alone (degraded) after a timeout.</li>
  *   <li><b>Reading and posting during an outage</b> go through the org path: a replica that also maps the channel
  *       already holds the merged log and exchanges ops with the other pods directly, so reading never depends on
  *       the primary; posting is refused with {@code primary_unavailable} only if the channel says so.</li>
@@ -78,16 +80,28 @@ public final class ResilientChannels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientChannels.class);
     static final String CLASS_MESSAGES = "messages";
     static final Duration TICK = Duration.ofMillis(250);
-    static final int FEED_BATCH = 200;
     static final Duration REOFFER = Duration.ofSeconds(3);
     /** Restored ops take their client ids from seqs above this, so they never meet a live op's. */
     static final long RESTORE_SEQ_BASE = 1L << 62;
 
-    /** A resilient channel as the admin API shows it. */
+    /**
+     * A resilient channel as the admin API shows it.
+     *
+     * @param feeding whether this pod feeds its log to the replicas now: the primary, or an acting primary
+     * @param cursors the replica feed's cursors of this pod's log, by replica: on the primary, and on an acting primary
+     * @param degraded on the primary: whether posts are acked by it alone until the replicas catch up ({@code primary_only})
+     * @param degradedSince when that began, or null
+     * @param durableSeq on the primary of a channel with {@code ackAfterReplicas}: the highest seq that many replicas hold, else -1
+     */
     public record View(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
-                       boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, String role,
-                       String actingPrimary, Map<String, Object> lease, List<ResilientStore.Offer> offers, Map<String, Long> cursors,
-                       long storedBytes, int storedOps) {}
+                       boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, int ackAfterReplicas,
+                       long ackTimeoutMs, String onReplicaTimeout, String role, String actingPrimary, Map<String, Object> lease,
+                       boolean feeding, List<ResilientStore.Offer> offers, Map<String, Long> cursors, boolean degraded,
+                       Instant degradedSince, long durableSeq, long storedBytes, int storedOps) {}
+
+    /** A change of a channel's configuration; null fields keep what the channel has (or the default). */
+    public record Change(List<String> replicas, String replicationClass, Boolean postingWhilePrimaryDown, String topic,
+                         Integer ackAfterReplicas, Long ackTimeoutMs, String onReplicaTimeout) {}
 
     /** What a replica holds of a channel, opened. */
     public record ReplicaView(String orgChannelId, int ops, String digest, List<ReplicatedMessage> messages) {}
@@ -113,10 +127,12 @@ public final class ResilientChannels implements AutoCloseable {
     private final LeaseSettings leaseSettings;
     private final MeterRegistry registry;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
-    private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
     private final AutoCloseable listener;
+    private final ReplicaAcks acks;
+    private final ResilientFeed feed;
+    private final ReplicaLog replicaLog;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-resilient").daemon().unstarted(r));
 
@@ -135,6 +151,9 @@ public final class ResilientChannels implements AutoCloseable {
         this.quota = new ReplicationQuota(quotaSettings, federation.clock(), (kind, detail) -> { });
         this.leaseSettings = new LeaseSettings(s.leaseDuration(), s.maxClockSkew());
         this.leases = new LeaseElection(me, leaseSettings, Eligibility.fromHealth(federation.health(), me, s.maxClockSkew()), federation.clock());
+        this.acks = new ReplicaAcks(this::wakeFeed, federation.clock(), registry);
+        this.feed = new ResilientFeed(federation, store, orgStore, this::key, acks, this::throttled);
+        this.replicaLog = new ReplicaLog(store, quota, this::key, this::throttled);
         for (ResilientStore.Config c : store.configs()) {
             if (!c.involves(me)) continue;
             quota.addResilientChannel(c.orgChannelId());
@@ -157,25 +176,64 @@ public final class ResilientChannels implements AutoCloseable {
         }
     }
 
+    /** {@return the gate that holds the acks of posts to channels with {@code ackAfterReplicas} (install it in MessageService)} */
+    public AckGate acks() {
+        return acks;
+    }
+
+    private void wakeFeed(String orgChannelId) {
+        feed.wake(orgChannelId);
+    }
+
     /** Starts the feed and the elections. */
     public void start() {
+        refreshAcks(store.configs());
+        timer.execute(this::backfillOpKeys);
         long ms = TICK.toMillis();
         timer.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
-        for (ResilientStore.Config c : store.configs()) {
+        List<ResilientStore.Config> configs = store.configs();
+        Set<String> feeding = new java.util.HashSet<>();
+        for (ResilientStore.Config c : configs) {
             try {
                 if (!c.involves(me)) continue;
                 elect(c);
                 if (c.primary().equals(me)) {
                     reoffer(c);
-                    feed(c);
+                    feed.feed(c, true);
+                    feeding.add(c.orgChannelId());
+                } else if (c.replicas().contains(me) && leases.isHolder(c.orgChannelId())) {
+                    feed.feed(c, false); // the acting primary feeds its own log to the other replicas
+                    feeding.add(c.orgChannelId());
                 }
             } catch (RuntimeException e) {
                 log.warn("resilient channel {}: a round failed; it runs again shortly", c.orgChannelId(), e);
             }
         }
+        feed.retain(feeding);
+        try {
+            refreshAcks(configs);
+        } catch (RuntimeException e) {
+            log.warn("resilient channels: refreshing the ack policies failed; the next tick retries", e);
+        }
+    }
+
+    /** Tells {@link ReplicaAcks} which local chats' posts wait for replicas: those of channels this pod is the primary of. */
+    private void refreshAcks(List<ResilientStore.Config> configs) {
+        Map<UUID, ReplicaAcks.Policy> byChat = new HashMap<>();
+        for (ResilientStore.Config c : configs) {
+            if (!c.primary().equals(me) || c.acks().afterReplicas() <= 0) continue;
+            orgStore.channel(c.orgChannelId()).map(OrgStore.OrgChannel::chatId)
+                    .ifPresent(chat -> byChat.put(chat, new ReplicaAcks.Policy(c.orgChannelId(), c.replicas(), c.acks())));
+        }
+        acks.policies(byChat);
+    }
+
+    /** Computes the op keys of the sealed ops this pod kept before V85; once per start. */
+    private void backfillOpKeys() {
+        for (ResilientStore.Config c : store.configs()) if (c.replicas().contains(me)) replicaLog.backfillOpKeys(c);
     }
 
     // ---- metrics ----
@@ -202,12 +260,16 @@ public final class ResilientChannels implements AutoCloseable {
     }
 
     /**
-     * Makes the channel resilient, or changes its configuration (replicas, posting while down, topic). Accepted on the
-     * primary, or on the acting primary while the primary is down; the new replicas are offered the channel at once.
+     * Makes the channel resilient, or changes its configuration (replicas, posting while down, topic, when posts are
+     * acked). Accepted on the primary, or on the acting primary while the primary is down; the new replicas are offered
+     * the channel at once.
      */
-    public View configure(Principal caller, String id, List<String> replicas, String replicationClass, Boolean postingWhileDown,
-                          String topic) {
+    public View configure(Principal caller, String id, Change change) {
         requireAdmin(caller);
+        List<String> replicas = change.replicas();
+        String replicationClass = change.replicationClass();
+        Boolean postingWhileDown = change.postingWhilePrimaryDown();
+        String topic = change.topic();
         String newTopic = topic == null ? null : Input.optionalName("topic", topic, 250);
         OrgStore.OrgChannel ch = orgChannel(id);
         Optional<ResilientStore.Config> before = store.config(id);
@@ -222,6 +284,7 @@ public final class ResilientChannels implements AutoCloseable {
             if (!members.contains(r)) throw ParleyException.invalid("pod '" + r + "' is not a member of the org");
             if (!r.equals(me) && federation.peers().find(r).isEmpty()) throw ParleyException.invalid("pod '" + r + "' is not linked to this pod");
         }
+        ResilientStore.Acks ackPolicy = acksOf(change, before.map(ResilientStore.Config::acks).orElse(ResilientStore.Acks.ON_COMMIT), reps.size());
         if (before.isEmpty() && !quota.addResilientChannel(id)) {
             throttled("primary", "resilient_channels");
             throw new ParleyException(ErrorCode.QUOTA_EXCEEDED, "this pod hosts pod.max_resilient_channels resilient channels already");
@@ -230,9 +293,10 @@ public final class ResilientChannels implements AutoCloseable {
         ResilientStore.Config next = new ResilientStore.Config(id, ch.orgId(), primary, reps, cls,
                 postingWhileDown == null ? before.map(ResilientStore.Config::postingWhilePrimaryDown).orElse(true) : postingWhileDown,
                 newTopic == null ? before.map(ResilientStore.Config::topic).orElse(null) : newTopic,
-                before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, federation.clock().instant());
+                before.map(ResilientStore.Config::version).orElse(0L) + 1, me, term, ackPolicy, federation.clock().instant());
         store.saveConfig(next);
         orgs.adoptTopic(id, next.topic());
+        refreshAcks(store.configs());
         log.info("resilient channel {}: configuration v{} by user {} on {} (replicas {})", id, next.version(), caller.userId(), me, reps);
         if (key(id).isEmpty() && primary.equals(me)) saveKey(id, ResilientCrypto.newKey());
         // Tell everyone involved, before and now; offer the channel to replicas that have not accepted it.
@@ -254,6 +318,29 @@ public final class ResilientChannels implements AutoCloseable {
             }
         }
         return view(id);
+    }
+
+    /**
+     * {@return the ack policy the change asks for, over what the channel had} @throws ParleyException INVALID naming
+     * every field out of range at once: ackAfterReplicas 0..replicas, ackTimeoutMs 100..8000, onReplicaTimeout refuse or
+     * primary_only
+     */
+    private static ResilientStore.Acks acksOf(Change change, ResilientStore.Acks before, int replicas) {
+        int after = change.ackAfterReplicas() == null ? before.afterReplicas() : change.ackAfterReplicas();
+        long timeout = change.ackTimeoutMs() == null ? before.timeoutMs() : change.ackTimeoutMs();
+        String onTimeout = change.onReplicaTimeout() == null ? before.onTimeout() : change.onReplicaTimeout();
+        List<String> problems = new ArrayList<>();
+        if (after < 0 || after > replicas) {
+            problems.add("ackAfterReplicas must be 0.." + replicas + " (the number of designated replicas), not " + after);
+        }
+        if (timeout < ResilientStore.Acks.MIN_TIMEOUT_MS || timeout > ResilientStore.Acks.MAX_TIMEOUT_MS) {
+            problems.add("ackTimeoutMs must be " + ResilientStore.Acks.MIN_TIMEOUT_MS + ".." + ResilientStore.Acks.MAX_TIMEOUT_MS + ", not " + timeout);
+        }
+        if (!ResilientStore.Acks.REFUSE.equals(onTimeout) && !ResilientStore.Acks.PRIMARY_ONLY.equals(onTimeout)) {
+            problems.add("onReplicaTimeout must be \"refuse\" or \"primary_only\"");
+        }
+        if (!problems.isEmpty()) throw ParleyException.invalid(String.join("; ", problems));
+        return new ResilientStore.Acks(after, timeout, onTimeout);
     }
 
     /** Stops replicating the channel: every replica forgets its copy. Primary or acting primary only. */
@@ -285,12 +372,15 @@ public final class ResilientChannels implements AutoCloseable {
             lease.put("expiresAt", l.expiresAt().toString());
             lease.put("live", live(l));
         });
-        Map<String, Long> cursors = new LinkedHashMap<>();
-        if (c.primary().equals(me)) for (String r : c.replicas()) cursors.put(r, store.cursor(id, r));
+        boolean feeding = feed.feeds(id);
+        Map<String, Long> cursors = c.primary().equals(me) || feeding ? feed.cursors(c) : Map.of();
         String role = c.primary().equals(me) ? "primary" : c.replicas().contains(me) ? "replica" : "none";
+        ReplicaAcks.Status ackStatus = c.primary().equals(me) ? acks.status(id) : null;
+        ResilientStore.Acks a = c.acks();
         return new View(id, c.orgId(), c.primary(), c.replicas(), c.replicationClass(), c.postingWhilePrimaryDown(), c.topic(), c.version(),
-                c.changedBy(), c.term(), role, acting(c), lease, store.offers(id), cursors, store.storedBytes(id),
-                store.storedAfter(id, 0, Integer.MAX_VALUE).size());
+                c.changedBy(), c.term(), a.afterReplicas(), a.timeoutMs(), a.onTimeout(), role, acting(c), lease, feeding, store.offers(id), cursors,
+                ackStatus != null && ackStatus.degraded(), ackStatus == null ? null : ackStatus.degradedSince(),
+                ackStatus == null ? -1 : ackStatus.durableSeq(), store.storedBytes(id), store.storedOps(id));
     }
 
     // ---- who acts ----
@@ -413,7 +503,7 @@ public final class ResilientChannels implements AutoCloseable {
 
     private static ResilientWire.Config wire(ResilientStore.Config c) {
         return new ResilientWire.Config(c.orgChannelId(), c.orgId(), c.primary(), c.replicas(), c.replicationClass(), c.postingWhilePrimaryDown(),
-                c.topic(), c.version(), c.changedBy(), c.term());
+                c.topic(), c.version(), c.changedBy(), c.term(), c.acks().afterReplicas(), c.acks().timeoutMs(), c.acks().onTimeout());
     }
 
     private void handshake(ResilientStore.Config c, String replica) {
@@ -524,7 +614,7 @@ public final class ResilientChannels implements AutoCloseable {
         if (mine.isPresent() && (mine.get().version() > w.version()
                 || (mine.get().version() == w.version() && mine.get().changedBy().compareTo(w.changedBy()) >= 0))) return;
         store.saveConfig(new ResilientStore.Config(w.orgChannelId(), w.orgId(), w.primary(), w.replicas(), w.replicationClass(),
-                w.postingWhilePrimaryDown(), w.topic(), w.version(), w.changedBy(), w.term(), federation.clock().instant()));
+                w.postingWhilePrimaryDown(), w.topic(), w.version(), w.changedBy(), w.term(), w.acks(), federation.clock().instant()));
         orgs.adoptTopic(w.orgChannelId(), w.topic());
         if (!w.replicas().contains(me) && !w.primary().equals(me)) forget(w.orgChannelId());
     }
@@ -575,6 +665,7 @@ public final class ResilientChannels implements AutoCloseable {
         store.forget(id);
         keys.remove(id);
         quota.removeResilientChannel(id);
+        refreshAcks(store.configs()); // posts waiting for its replicas are acked now
     }
 
     /**
@@ -619,58 +710,7 @@ public final class ResilientChannels implements AutoCloseable {
         return Optional.of(k);
     }
 
-    // ---- the replica feed (primary side) ----
-
-    private void feed(ResilientStore.Config c) {
-        String id = c.orgChannelId();
-        OrgStore.OrgChannel ch = orgStore.channel(id).orElse(null);
-        Optional<byte[]> key = key(id);
-        if (ch == null || ch.chatId() == null || key.isEmpty()) return;
-        Map<String, String> status = new LinkedHashMap<>();
-        for (ResilientStore.Offer o : store.offers(id)) status.put(o.pod(), o.status());
-        for (String replica : c.replicas()) {
-            if (!"accepted".equals(status.get(replica))) continue;
-            // A replica whose HealthScore is below the threshold is not fed (its cursor waits; it catches up later).
-            if (!federation.health().usable(replica)) {
-                log.debug("resilient channel {}: replica {} is not usable now ({}); its feed waits", id, replica, federation.health().health(replica));
-                continue;
-            }
-            if (System.currentTimeMillis() < notBefore.getOrDefault(id + "|" + replica, 0L)) continue;
-            long cursor = store.cursor(id, replica);
-            List<ResilientStore.FeedEntry> entries = store.feed(ch.chatId(), cursor, FEED_BATCH);
-            if (entries.isEmpty()) continue;
-            List<ResilientWire.Sealed> sealed = new ArrayList<>();
-            for (ResilientStore.FeedEntry e : entries) {
-                ResilientWire.Op op = op(e);
-                if (op == null) continue;
-                sealed.add(new ResilientWire.Sealed(e.seq(), e.hlc(), Ed25519.b64(ResilientCrypto.seal(key.get(), PodClient.json(op), aad(id, e.seq())))));
-            }
-            long upTo = entries.getLast().seq();
-            if (sealed.isEmpty()) {
-                store.advance(id, replica, upTo);
-                continue;
-            }
-            PodResult r = federation.client().send(replica, ResilientWire.OPS, new ResilientWire.Ops(id, sealed));
-            if (r instanceof PodResult.Ok ok) {
-                ResilientWire.OpsReply reply = ok.json(ResilientWire.OpsReply.class);
-                if ("applied".equals(reply.status())) {
-                    store.advance(id, replica, upTo);
-                } else {
-                    throttled("primary", reply.limitedBy() == null ? "unknown" : reply.limitedBy());
-                    long wait = Math.max(100, reply.retryAfterMs());
-                    notBefore.put(id + "|" + replica, System.currentTimeMillis() + wait);
-                    log.warn("resilient channel {}: replication to {} throttled by its quota {}; {} ops wait in the outbox, retry in {} ms",
-                            id, replica, reply.limitedBy(), sealed.size(), wait);
-                }
-            } else if (r instanceof PodResult.Failed f) {
-                notBefore.put(id + "|" + replica, System.currentTimeMillis() + 1000);
-                if ("not_designated".equals(f.code())) {
-                    store.recordOffer(new ResilientStore.Offer(id, replica, "refused", "not_designated", federation.clock().instant()));
-                    log.warn("resilient channel {}: pod {} no longer holds it (not_designated); offer it again with PUT", id, replica);
-                }
-            }
-        }
-    }
+    // ---- the replica feed (ResilientFeed sends it) ----
 
     /**
      * Offers the channel again to replicas whose handshake failed (unreachable) or that answered {@code not_designated}
@@ -690,86 +730,27 @@ public final class ResilientChannels implements AutoCloseable {
         }
     }
 
-    static String aad(String id, long seq) {
-        return id + "\n" + seq;
+    /**
+     * {@return the associated data a sealed op is bound to: its channel, and its place in its source's log} Ops of the
+     * primary's log keep the place they had before acting primaries fed ("channel\nseq"), so older rows still open.
+     */
+    static String aad(String id, String source, String primary, long seq) {
+        return source.equals(primary) ? id + "\n" + seq : id + "\n" + source + "\n" + seq;
     }
 
-    /** {@return the log entry as a replicated op, with its author's home identity; null for derived entries} */
-    private ResilientWire.Op op(ResilientStore.FeedEntry e) {
-        String op = switch (e.type()) {
-            case "MESSAGE_POSTED" -> "post";
-            case "MESSAGE_EDITED" -> e.deleted() ? null : "edit";
-            case "MESSAGE_DELETED" -> "delete";
-            case "REACTION_ADDED" -> "react.add";
-            case "REACTION_REMOVED" -> "react.remove";
-            default -> null;
-        };
-        if (op == null) return null;
-        String origin = e.actorRemotePod() != null ? e.actorRemotePod() : me;
-        UUID authorId = e.actorRemoteId() != null ? e.actorRemoteId() : e.actorId();
-        String handle = e.actorHandle() == null ? "integration" : e.actorHandle();
-        if (e.actorRemotePod() != null && handle.endsWith("@" + e.actorRemotePod())) {
-            handle = handle.substring(0, handle.length() - e.actorRemotePod().length() - 1);
-        }
-        String name = e.actorName() == null ? handle : e.actorName();
-        boolean text = op.equals("post") || op.equals("edit");
-        return new ResilientWire.Op(e.seq(), origin, new OrgWire.Event(e.seq(), op, e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(),
-                new OrgWire.Author(authorId, handle, name), text ? (e.deleted() || e.content() == null ? "" : e.content()) : null,
-                e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(), e.emoji(), null));
-    }
-
-    // ---- the replica side ----
+    // ---- the replica side (ReplicaLog keeps it) ----
 
     private ResilientWire.OpsReply onOps(String from, ResilientWire.Ops ops) {
         ResilientStore.Config c = designatedConfig(ops.orgChannelId(), from, true);
-        if (!from.equals(c.primary())) {
-            count("parley_pod_replica_refused", "reason", "not_designated");
-            throw new ParleyException(ErrorCode.NOT_DESIGNATED, "replicated ops of '" + c.orgChannelId() + "' come from its primary");
-        }
-        byte[] key = key(c.orgChannelId()).orElseThrow(() -> new ParleyException(ErrorCode.NOT_DESIGNATED, "this pod holds no key for the channel yet"));
-        List<ResilientWire.Sealed> list = ops.ops() == null ? List.of() : ops.ops();
-        if (list.size() > 1000) throw ParleyException.invalid("at most 1000 ops per call");
-        List<ResilientStore.SealedOp> rows = new ArrayList<>();
-        long bytes = 0;
-        for (ResilientWire.Sealed s : list) {
-            if (s == null || s.sealed() == null || s.seq() < 1) throw ParleyException.invalid("every op needs seq and sealed");
-            byte[] raw;
-            try {
-                raw = Ed25519.unb64(s.sealed());
-                ResilientCrypto.open(key, raw, aad(c.orgChannelId(), s.seq())); // authentic, and for this place
-            } catch (IllegalArgumentException e) {
-                throw ParleyException.invalid("op " + s.seq() + " does not open with the channel key");
-            }
-            rows.add(new ResilientStore.SealedOp(s.seq(), s.hlc(), raw.length, s.sealed()));
-            bytes += raw.length;
-        }
-        ReplicationQuota.Admission a = quota.admit(c.orgChannelId(), bytes);
-        if (!a.admitted()) {
-            String kind = a.limitedBy().name().toLowerCase(Locale.ROOT);
-            throttled("replica", kind);
-            return new ResilientWire.OpsReply("throttled", 0, a.retryAfter() == null ? 5_000 : a.retryAfter().toMillis(), kind);
-        }
-        long stored = store.store(c.orgChannelId(), rows);
-        if (stored < bytes) quota.release(c.orgChannelId(), bytes - stored); // duplicates take no room
-        return new ResilientWire.OpsReply("applied", stored, 0, null);
-    }
-
-    private List<ResilientWire.Op> opened(String id, long afterSeq, int limit) {
-        byte[] key = key(id).orElseThrow(() -> ParleyException.unavailable("this pod holds no key for the channel", 60, null));
-        List<ResilientWire.Op> out = new ArrayList<>();
-        for (ResilientStore.SealedOp s : store.storedAfter(id, afterSeq, limit)) {
-            byte[] plain = ResilientCrypto.open(key, Ed25519.unb64(s.sealed()), aad(id, s.seq()));
-            out.add(PodRoutes.parse(plain, ResilientWire.Op.class));
-        }
-        return out;
+        if (from.equals(me)) throw ParleyException.invalid("a pod does not feed itself");
+        return replicaLog.take(c, from, ops);
     }
 
     private ResilientWire.PullReply onPull(String from, ResilientWire.Pull p) {
         ResilientStore.Config c = designatedConfig(p.orgChannelId(), from, true);
-        int limit = Math.clamp(p.limit(), 1, 1000);
-        List<ResilientWire.Op> ops = opened(c.orgChannelId(), Math.max(0, p.afterSeq()), limit);
-        log.info("resilient channel {}: pod {} pulled {} ops after seq {} (restore)", c.orgChannelId(), from, ops.size(), p.afterSeq());
-        return new ResilientWire.PullReply(ops, ops.size() == limit);
+        ResilientWire.PullReply reply = replicaLog.pull(c, p);
+        log.info("resilient channel {}: pod {} pulled {} ops (restore)", c.orgChannelId(), from, reply.ops().size());
+        return reply;
     }
 
     /** {@return what this pod holds of the channel as a replica, opened, with its digest (for admins)} */
@@ -777,28 +758,7 @@ public final class ResilientChannels implements AutoCloseable {
         requireAdmin(caller);
         ResilientStore.Config c = store.config(id).orElseThrow(() -> ParleyException.notFound("the channel is not resilient"));
         if (!c.replicas().contains(me)) throw new ParleyException(ErrorCode.NOT_DESIGNATED, "this pod is not a replica of the channel");
-        List<ResilientWire.Op> ops = opened(id, 0, Integer.MAX_VALUE);
-        ChannelReplica replica = new ChannelReplica(id);
-        for (ResilientWire.Op op : ops) {
-            ReplicaOp r = replicaOp(op);
-            if (r != null) replica.apply(r);
-        }
-        return new ReplicaView(id, ops.size(), replica.digest(), replica.view());
-    }
-
-    private static ReplicaOp replicaOp(ResilientWire.Op op) {
-        OrgWire.Event e = op.event();
-        MessageKey key = new MessageKey(e.messagePod(), e.messageId());
-        String user = e.author().id() + "@" + op.origin();
-        return switch (e.op()) {
-            case "post" -> new ReplicaOp.Post(key, op.origin(), e.hlc(), user,
-                    e.threadRoot() == null ? null : new MessageKey(e.threadRootPod(), e.threadRoot()), e.content());
-            case "edit" -> new ReplicaOp.Edit(key, op.origin(), e.hlc(), e.content());
-            case "delete" -> new ReplicaOp.Delete(key, op.origin(), e.hlc());
-            case "react.add" -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), true);
-            case "react.remove" -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), false);
-            default -> null;
-        };
+        return replicaLog.view(c);
     }
 
     // ---- reconciliation ----
@@ -892,7 +852,7 @@ public final class ResilientChannels implements AutoCloseable {
         String lastError = "no replica answered";
         for (String source : sources) {
             if (federation.peers().find(source).isEmpty()) continue;
-            long after = 0;
+            ResilientStore.Position after = ResilientStore.Position.START;
             int total = 0;
             boolean failed = false;
             while (true) {
@@ -906,8 +866,8 @@ public final class ResilientChannels implements AutoCloseable {
                 List<ResilientWire.Op> ops = reply.ops() == null ? List.of() : reply.ops();
                 applyRestored(ch, ops);
                 total += ops.size();
-                if (ops.isEmpty() || !reply.more()) break;
-                after = ops.getLast().seq();
+                if (ops.isEmpty() || !reply.more() || reply.next() == null) break;
+                after = reply.next();
             }
             if (failed && total == 0) continue;
             log.info("resilient channel {}: restored {} ops from pod {} (admin {})", id, total, source, caller.userId());
@@ -916,7 +876,11 @@ public final class ResilientChannels implements AutoCloseable {
         throw new ParleyException(ErrorCode.PEER_UNREACHABLE, "no replica gave the channel's log: " + lastError);
     }
 
-    /** Applies pulled ops in the primary's order, each run of one origin as one batch of that origin. */
+    /**
+     * Applies pulled ops in the replica's order (hlc: each origin's ops in its order), each run of one origin as one batch
+     * of that origin. A restored op's client id comes from its identity ({@link #restoreSeq}): seqs of different sources'
+     * logs may be equal, and the same op restored twice, from any replica, must meet its first copy.
+     */
     private void applyRestored(OrgStore.OrgChannel ch, List<ResilientWire.Op> ops) {
         List<OrgWire.Event> run = new ArrayList<>();
         String runOrigin = null;
@@ -928,10 +892,21 @@ public final class ResilientChannels implements AutoCloseable {
             }
             runOrigin = op.origin();
             OrgWire.Event e = op.event();
-            run.add(new OrgWire.Event(RESTORE_SEQ_BASE + op.seq(), e.op(), e.messageId(), e.messagePod(), e.hlc(), e.at(), e.author(), e.content(),
+            run.add(new OrgWire.Event(restoreSeq(op), e.op(), e.messageId(), e.messagePod(), e.hlc(), e.at(), e.author(), e.content(),
                     e.threadRoot(), e.threadRootPod(), e.emoji(), e.files()));
         }
         if (!run.isEmpty()) orgs.applyRestored(runOrigin, ch, run);
+    }
+
+    /**
+     * {@return the seq a restored op's client id is made from: {@link #RESTORE_SEQ_BASE} plus 61 bits of a SHA-256 of
+     * its identity} Above every live op's seq; two different ops of one author meet with a chance of about 2^-61.
+     */
+    static long restoreSeq(ResilientWire.Op op) {
+        byte[] h = Signing.sha256(("parley-restore\n" + op.identity()).getBytes(StandardCharsets.UTF_8));
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (h[i] & 0xff);
+        return RESTORE_SEQ_BASE + (v & ((1L << 61) - 1));
     }
 
     // ---- routes ----
@@ -956,5 +931,7 @@ public final class ResilientChannels implements AutoCloseable {
             // removing a listener does not fail
         }
         timer.shutdownNow();
+        feed.close();
+        acks.close();
     }
 }

@@ -2,6 +2,7 @@ package io.parley.server.federation;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,10 @@ import java.security.spec.X509EncodedKeySpec;
 /**
  * The cryptography of resilient channels, all from the JDK: AES-256-GCM for replicated content at rest and for
  * wrapping keys (a fresh 12-byte nonce per seal, prepended; the associated data binds a ciphertext to its place),
- * X25519 for the key exchange of the replication handshake and HKDF-SHA256 to turn its shared secret into a
- * wrapping key. Nothing here logs.
+ * X25519 for the key exchange of the replication handshake, HKDF-SHA256 to turn its shared secret into a
+ * wrapping key, and HMAC-SHA256 for op keys (a replicated op's identity, hashed under a key only the channel's pods
+ * hold, so a replica's table can tell two copies of an op apart from two ops without showing what either is).
+ * Nothing here logs.
  */
 final class ResilientCrypto {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,6 +40,23 @@ final class ResilientCrypto {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;
+    }
+
+    /** {@return a MAC for op keys under the channel key: HMAC-SHA256 with a key derived from it for this use only} */
+    static Mac opKeys(byte[] channelKey) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Hkdf.sha256(channelKey, null, "parley-replica-op-key".getBytes(StandardCharsets.UTF_8), 32), "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is missing", e);
+        }
+    }
+
+    /** {@return the op key of an op's identity: 16 bytes of its MAC, base64url} */
+    static String opKey(Mac opKeys, String identity) {
+        byte[] mac = opKeys.doFinal(identity.getBytes(StandardCharsets.UTF_8));
+        return Ed25519.b64(java.util.Arrays.copyOf(mac, 16));
     }
 
     /** {@return nonce ‖ AES-256-GCM(key, plain, aad)} */

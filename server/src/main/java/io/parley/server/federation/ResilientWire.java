@@ -17,9 +17,24 @@ final class ResilientWire {
 
     private ResilientWire() {}
 
-    /** A channel's configuration as it travels; {@code term} is the sender's lease term (0 from the primary). */
+    /**
+     * A channel's configuration as it travels; {@code term} is the sender's lease term (0 from the primary). The ack
+     * fields are absent (0, 0, null) from a pod that predates them: acks on commit.
+     */
     record Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
-                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term) {}
+                  boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term, int ackAfterReplicas,
+                  long ackTimeoutMs, String onReplicaTimeout) {
+        Config(String orgChannelId, String orgId, String primary, List<String> replicas, String replicationClass,
+               boolean postingWhilePrimaryDown, String topic, long version, String changedBy, long term) {
+            this(orgChannelId, orgId, primary, replicas, replicationClass, postingWhilePrimaryDown, topic, version, changedBy, term, 0, 0, null);
+        }
+
+        ResilientStore.Acks acks() {
+            return new ResilientStore.Acks(Math.max(0, ackAfterReplicas),
+                    ackTimeoutMs <= 0 ? ResilientStore.Acks.DEFAULT_TIMEOUT_MS : ackTimeoutMs,
+                    onReplicaTimeout == null ? ResilientStore.Acks.REFUSE : onReplicaTimeout);
+        }
+    }
 
     /** The replication handshake's first step: what the replica is asked to hold. */
     record Offer(Config config, long expectedBytes) {}
@@ -33,12 +48,29 @@ final class ResilientWire {
     /** A plain answer. */
     record Ack(String status) {}
 
-    /** One op of the primary's log as the replica keeps it: its seq there, the pod it came from and the op. */
-    record Op(long seq, String origin, OrgWire.Event event) {}
+    /**
+     * One op of a feeding pod's log as the replica keeps it: its seq there (the primary's log, or an acting primary's),
+     * the pod it came from and the op.
+     */
+    record Op(long seq, String origin, OrgWire.Event event) {
+        /**
+         * {@return what makes the op this op, whichever pod's log it was read from: the same text on the primary and on
+         * an acting primary} Content is left out: a log entry is sent with its message's current text.
+         */
+        String identity() {
+            OrgWire.Event e = event;
+            return e.op() + "\n" + e.messagePod() + "\n" + e.messageId() + "\n" + e.hlc() + "\n" + origin + "\n"
+                    + (e.author() == null ? "" : e.author().id()) + "\n" + (e.emoji() == null ? "" : e.emoji());
+        }
+    }
 
-    /** Ops sealed with the channel key (base64url of nonce ‖ AES-GCM), associated data "channel\nseq". */
+    /**
+     * Ops sealed with the channel key (base64url of nonce ‖ AES-GCM), associated data "channel\nseq" for the primary's
+     * log and "channel\nsource\nseq" for an acting primary's ({@code ResilientChannels.aad}).
+     */
     record Sealed(long seq, long hlc, String sealed) {}
 
+    /** Ops of the sender's own log (the primary's, or an acting primary's during an outage). */
     record Ops(String orgChannelId, List<Sealed> ops) {}
 
     /** {@code applied}, or {@code throttled} (keep them, retry after {@code retryAfterMs}; {@code limitedBy} says which quota). */
@@ -46,9 +78,10 @@ final class ResilientWire {
 
     record LeaseMsg(String orgChannelId, String holder, long term, long expiresAt) {}
 
-    record Pull(String orgChannelId, long afterSeq, int limit) {}
+    /** Asks for a replica's log after a position ({@link ResilientStore.Position#START} or the last reply's {@code next}). */
+    record Pull(String orgChannelId, ResilientStore.Position after, int limit) {}
 
-    record PullReply(List<Op> ops, boolean more) {}
+    record PullReply(List<Op> ops, boolean more, ResilientStore.Position next) {}
 
     record Revoke(String orgChannelId) {}
 

@@ -29,9 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load implements AutoCloseable {
     record Acked(UUID clientId, UUID chatId, UUID messageId, long seq) {}
 
+    /** A send answered with an error: its content, the code, and when it was sent ({@link System#nanoTime()}). */
+    record Refused(UUID clientId, String content, String code, long sentNanos) {}
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Refused> refused = new ConcurrentLinkedQueue<>();
     private final List<Sender> senders = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -62,6 +66,9 @@ final class Load implements AutoCloseable {
     }
 
     List<Acked> acked() { return List.copyOf(acked); }
+
+    /** {@return every send answered with an error, in the order the errors came} */
+    List<Refused> refused() { return List.copyOf(refused); }
 
     Map<String, Integer> errors() {
         Map<String, Integer> m = new java.util.TreeMap<>();
@@ -111,6 +118,8 @@ final class Load implements AutoCloseable {
         final Semaphore window;
         final List<UUID> chats;
         final Map<UUID, UUID> chatOf = new ConcurrentHashMap<>(); // client id → chat, for frames in flight
+        final Map<UUID, String> contentOf = new ConcurrentHashMap<>();
+        final Map<UUID, Long> sentAt = new ConcurrentHashMap<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         final StringBuilder text = new StringBuilder();
 
@@ -144,7 +153,10 @@ final class Load implements AutoCloseable {
                 UUID id = UUID.randomUUID();
                 ObjectNode f = Http.JSON.createObjectNode().put("type", "message.send").put("id", id.toString())
                         .put("timestamp", Instant.now().toString());
-                f.putObject("payload").put("chatId", chat.toString()).put("content", "load " + thread.getName() + " #" + n);
+                String content = "load " + thread.getName() + " #" + n;
+                f.putObject("payload").put("chatId", chat.toString()).put("content", content);
+                contentOf.put(id, content);
+                sentAt.put(id, System.nanoTime());
                 chatOf.put(id, chat);
                 try {
                     ws.sendText(f.toString(), true).get(5, TimeUnit.SECONDS);
@@ -178,11 +190,14 @@ final class Load implements AutoCloseable {
             if (!p.hasNonNull("refId")) return;
             UUID ref = UUID.fromString(p.path("refId").asText());
             if (chatOf.remove(ref) == null) return; // not one of our sends
+            String content = contentOf.remove(ref);
+            Long sent = sentAt.remove(ref);
             if ("ack".equals(type) && "ok".equals(p.path("status").asText())) {
                 acked.add(new Acked(ref, UUID.fromString(p.path("chatId").asText()),
                         UUID.fromString(p.path("messageId").asText()), p.path("seq").asLong()));
             } else {
                 errors.computeIfAbsent(type + ":" + p.path("code").asText(), k -> new AtomicInteger()).incrementAndGet();
+                refused.add(new Refused(ref, content, p.path("code").asText(), sent == null ? 0 : sent));
             }
             window.release();
         }
