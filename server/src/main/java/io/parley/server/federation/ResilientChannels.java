@@ -317,25 +317,6 @@ public final class ResilientChannels implements AutoCloseable {
                 + " pod '" + who + "'");
     }
 
-    /** The posting check of resilient chats (OrgChannels calls it before a post). */
-    /**
-     * The gate every post passes (REST and WebSocket alike, in MessageService).
-     *
-     * @throws ParleyException PRIMARY_UNAVAILABLE in a resilient channel whose primary is down, when it says so
-     */
-    public void checkPosting(UUID chatId) {
-        // The send path's common case reads nothing: only a DEAD peer can be a primary that refuses posts.
-        if (!federation.health().anyDead()) return;
-        Optional<OrgStore.OrgChannel> ch = orgStore.channelOfChat(chatId);
-        if (ch.isEmpty()) return;
-        Optional<ResilientStore.Config> c = store.config(ch.get().id());
-        if (c.isEmpty() || c.get().postingWhilePrimaryDown() || c.get().primary().equals(me)) return;
-        if (federation.health().health(c.get().primary()).state() == PeerState.DEAD) {
-            throw new ParleyException(ErrorCode.PRIMARY_UNAVAILABLE, "the channel's primary pod '" + c.get().primary()
-                    + "' is down and the channel does not take posts meanwhile; try again when it is back");
-        }
-    }
-
     // ---- elections ----
 
     private static List<Candidate> candidates(ResilientStore.Config c) {
