@@ -8,7 +8,6 @@ import io.parley.core.auth.PasswordHasher;
 import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
-import io.parley.server.api.Services;
 import io.parley.server.gateway.Gateway;
 import io.parley.server.gateway.GatewayMetrics;
 import io.parley.server.gateway.Hub;

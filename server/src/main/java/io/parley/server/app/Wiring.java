@@ -27,7 +27,6 @@ import io.parley.core.search.IndexRecovery;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
-import io.parley.server.api.Services;
 import io.parley.server.files.ClamdScanner;
 import io.parley.server.files.LocalBlobStore;
 import io.parley.server.files.MeteredScanner;

@@ -16,7 +16,7 @@ import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
 import io.parley.core.store.MessageLog;
 import io.parley.core.workspace.Role;
-import io.parley.server.api.Services;
+import io.parley.server.app.Services;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
