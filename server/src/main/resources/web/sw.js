@@ -6,7 +6,7 @@ const SHELL = 'parley-shell-v1';
 const SHELL_FILES = [
   '/', '/app.css', '/icon.svg', '/manifest.webmanifest',
   '/js/api.js', '/js/awareness.js', '/js/cache.js', '/js/client.js', '/js/frames.js', '/js/outbox.js', '/js/dom.js', '/js/format.js', '/js/main.js', '/js/notify.js',
-  '/js/session.js', '/js/socket.js', '/js/store.js', '/js/time.js',
+  '/js/session.js', '/js/socket.js', '/js/store.js', '/js/time.js', '/js/history.js', '/js/users.js', '/js/workspace.js',
   '/js/render/attachments.js', '/js/render/auth.js', '/js/render/chat.js', '/js/render/composer.js',
   '/js/render/dialogs.js', '/js/render/messages.js', '/js/render/picker.js', '/js/render/presence.js',
   '/js/render/search.js', '/js/render/sidebar.js', '/js/render/thread.js', '/js/render/toasts.js', '/js/render/typing.js',

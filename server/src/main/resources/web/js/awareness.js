@@ -2,7 +2,7 @@
 // cleared optimistically), typing (typing.start at most every 3 s), the focused chat, and presence
 // subscriptions for the people on screen (renewed before the server's 10-minute lapse).
 import {state, emit, log, isChannel, unreadOf} from './store.js';
-import {socket} from './client.js';
+import {socket} from './socket.js';
 
 const TYPING_EVERY_MS = 3000;
 const READ_MARK_EVERY_MS = 1000;

@@ -4,7 +4,10 @@
 import {api} from './api.js';
 import * as cache from './cache.js';
 import {state, emit, log} from './store.js';
-import {socket, selectWorkspace, loadLatest, refreshChat, refreshUser, cacheLog, takeBootedOffline, applyUnread} from './client.js';
+import {socket} from './socket.js';
+import {selectWorkspace, refreshChat, takeBootedOffline, applyUnread} from './workspace.js';
+import {loadLatest, cacheLog} from './history.js';
+import {refreshUser} from './users.js';
 import {flushOutbox, emitChange} from './outbox.js';
 import {isStaleBadge, restateAwareness} from './awareness.js';
 

@@ -2,10 +2,10 @@
 // outbox, and goes out as message.send with that UUID as the frame id, so every retry — after an
 // error, a reconnect or a reload — is applied once by the server. Edits, deletes and reactions
 // are optimistic too and roll back when refused.
-import {uuid} from './socket.js';
+import {socket, uuid} from './socket.js';
 import * as cache from './cache.js';
 import {state, emit, log} from './store.js';
-import {socket, cacheLog} from './client.js';
+import {cacheLog} from './history.js';
 import {typingSent} from './awareness.js';
 
 

@@ -179,3 +179,6 @@ export class Socket extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, {detail}));
   }
 }
+
+/** The client's one socket (started by client.js's startClient; frames.js listens to it). */
+export const socket = new Socket();

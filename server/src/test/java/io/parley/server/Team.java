@@ -4,7 +4,7 @@ import io.parley.core.auth.Tokens;
 import io.parley.core.chat.Chat;
 import io.parley.core.workspace.Role;
 import io.parley.core.workspace.WorkspaceService;
-import io.parley.server.api.Services;
+import io.parley.server.app.Services;
 
 import java.time.Duration;
 import java.util.UUID;

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,8 @@ public final class MessageService {
     /** Rate limits (spec 002 §7.3): messages per user, urgent messages per sender, read marks (coalesced). */
     private final RateLimiter limiter;
     private final AttachmentCheck attachments;
+    private final PostingGate postingGate;
+    private final AckGate ackGate;
     private final EmojiCatalog emoji = EmojiCatalog.standard();
     /** Read marks over the limit, waiting for {@link #flushDeferredReadMarks()}: latest wins per (user, chat). */
     private final ConcurrentHashMap<ReadKey, DeferredMark> deferredMarks = new ConcurrentHashMap<>();
@@ -64,49 +67,66 @@ public final class MessageService {
     /** A limiter that allows everything (tools and tests that do not limit). */
     public static final RateLimiter UNLIMITED = (user, action, scope) -> new RateLimiter.Decision(true, 0, 0, 0);
 
-    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
-                          HybridClock hlc, Clock clock, String podId) {
-        this(log, chats, workspaces, chatService, bus, hlc, clock, podId, UNLIMITED);
-    }
-
-    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
-                          HybridClock hlc, Clock clock, String podId, RateLimiter limiter) {
-        this(log, chats, workspaces, chatService, bus, hlc, clock, podId, limiter, AttachmentCheck.NONE);
-    }
-
-    /** @param attachments turns file ids into attachments (the files service), or refuses them */
-    public MessageService(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus,
-                          HybridClock hlc, Clock clock, String podId, RateLimiter limiter, AttachmentCheck attachments) {
-        this.attachments = attachments;
-        this.limiter = limiter;
-        this.log = log;
-        this.chats = chats;
-        this.workspaces = workspaces;
-        this.chatService = chatService;
-        this.bus = bus;
-        this.hlc = hlc;
-        this.clock = clock;
-        this.podId = podId;
-    }
-
-    private volatile java.util.function.Consumer<UUID> postingGate = chatId -> { };
-    private volatile AckGate ackGate = AckGate.NONE;
-
     /**
-     * Installs a check every post by a user passes after the permission check (REST and WebSocket alike): the pod
-     * layer refuses posts in a resilient channel whose primary is down when the channel says so. It throws a
-     * {@link io.parley.core.error.ParleyException} to refuse.
+     * What the service reads and writes: the chat logs, the chat and workspace stores, the permission rules of
+     * {@link ChatService}, and the bus committed events are published on.
      */
-    public void gatePosting(java.util.function.Consumer<UUID> gate) {
-        this.postingGate = java.util.Objects.requireNonNull(gate, "gate");
+    public record Ports(MessageLog log, ChatStore chats, WorkspaceStore workspaces, ChatService chatService, Bus bus) {
+        public Ports {
+            Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(chats, "chats");
+            Objects.requireNonNull(workspaces, "workspaces");
+            Objects.requireNonNull(chatService, "chatService");
+            Objects.requireNonNull(bus, "bus");
+        }
     }
 
     /**
-     * Installs what the acks of posts wait for after their commit (REST and WebSocket alike): the pod layer holds those
-     * of a resilient channel until enough replica pods hold the post ({@link AckGate}).
+     * What stamps every write: the pod that is the origin of the messages, the pod's hybrid logical clock (one for
+     * all its writes, so ops received from other pods advance it) and the wall clock.
      */
-    public void gateAcks(AckGate gate) {
-        this.ackGate = java.util.Objects.requireNonNull(gate, "gate");
+    public record Origin(String podId, HybridClock hlc, Clock clock) {
+        public Origin {
+            Objects.requireNonNull(podId, "podId");
+            Objects.requireNonNull(hlc, "hlc");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+
+    /**
+     * The checks a post passes besides the permission rules.
+     *
+     * @param limiter rate limits (spec 002 §7.3): messages per user, urgent messages per sender, read marks
+     * @param attachments turns file ids into attachments (the files service), or refuses them
+     * @param posting the pod layer's word on posts by users (a resilient channel whose primary is down)
+     * @param acks what the acks of posts wait for after their commit: the pod layer holds those of a resilient channel
+     *     until enough replica pods hold the post ({@link AckGate}; {@link AckGate#NONE} acks on commit)
+     */
+    public record Checks(RateLimiter limiter, AttachmentCheck attachments, PostingGate posting, AckGate acks) {
+        /** No limits, no attachments, every post taken and acked on commit (tools and tests). */
+        public static final Checks NONE = new Checks(UNLIMITED, AttachmentCheck.NONE, PostingGate.OPEN, AckGate.NONE);
+
+        public Checks {
+            Objects.requireNonNull(limiter, "limiter");
+            Objects.requireNonNull(attachments, "attachments");
+            Objects.requireNonNull(posting, "posting");
+            Objects.requireNonNull(acks, "acks");
+        }
+    }
+
+    public MessageService(Ports ports, Origin origin, Checks checks) {
+        this.log = ports.log();
+        this.chats = ports.chats();
+        this.workspaces = ports.workspaces();
+        this.chatService = ports.chatService();
+        this.bus = ports.bus();
+        this.hlc = origin.hlc();
+        this.clock = origin.clock();
+        this.podId = origin.podId();
+        this.limiter = checks.limiter();
+        this.attachments = checks.attachments();
+        this.postingGate = checks.posting();
+        this.ackGate = checks.acks();
     }
 
     /**
@@ -134,7 +154,7 @@ public final class MessageService {
      */
     public CompletableFuture<LogResult> send(UUID userId, UUID chatId, UUID clientId, Draft draft) {
         Chat chat = chatService.requirePostable(userId, chatId);
-        postingGate.accept(chatId);
+        postingGate.check(chatId);
         String text = draft.attachments().isEmpty() ? content(draft.content()) : optionalContent(draft.content());
         take(userId, RateAction.MESSAGE, ErrorCode.RATE_LIMITED, "too many messages");
         if (draft.urgent()) take(userId, RateAction.URGENT, ErrorCode.URGENT_LIMIT, "too many urgent messages");
@@ -179,7 +199,7 @@ public final class MessageService {
                     .map(m -> m.threadRootId() != null ? m.threadRootId() : m.id()).orElse(null);
         }
         var cmd = new LogCommand.Post(chat.workspaceId(), chatId, integrationId, Uuid7.next(), Uuid7.next(), text, root,
-                mentions != null ? mentions : Mentions.parse(text), podId, hlc.now(), clock.instant(), List.of(), java.util.Objects.requireNonNull(bot, "bot"));
+                mentions != null ? mentions : Mentions.parse(text), podId, hlc.now(), clock.instant(), List.of(), Objects.requireNonNull(bot, "bot"));
         return gated(chatId, commitAndPublish(cmd));
     }
 

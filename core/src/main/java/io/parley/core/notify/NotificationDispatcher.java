@@ -18,10 +18,12 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The notification pipeline of spec 002 §3: badges, toasts and pushes for committed messages, off the
@@ -86,37 +88,52 @@ public final class NotificationDispatcher implements Bus.Listener, AutoCloseable
     private final Map<UUID, User> userCache = new HashMap<>();
     private final Map<String, UUID> handleCache = new HashMap<>();
 
-    private final java.util.function.Predicate<UUID> presenceDnd;
-    private final java.util.function.Predicate<UUID> connectedElsewhere;
+    private final Predicate<UUID> presenceDnd;
+    private final Predicate<UUID> connectedElsewhere;
 
-    public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
-                                  NotificationSink sink, PushSender push, Clock clock, Settings settings) {
-        this(directory, users, prefs, unread, sink, push, clock, settings, userId -> false);
-    }
-
-    public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
-                                  NotificationSink sink, PushSender push, Clock clock, Settings settings,
-                                  java.util.function.Predicate<UUID> presenceDnd) {
-        this(directory, users, prefs, unread, sink, push, clock, settings, presenceDnd, userId -> false);
+    /**
+     * What the dispatcher reads and where it sends: who is in which chat, users, notification preferences, unread
+     * counts from the store, the toasts and badges of users connected here, and pushes to everyone else.
+     */
+    public record Ports(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
+                        NotificationSink sink, PushSender push) {
+        public Ports {
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(users, "users");
+            Objects.requireNonNull(prefs, "prefs");
+            Objects.requireNonNull(unread, "unread");
+            Objects.requireNonNull(sink, "sink");
+            Objects.requireNonNull(push, "push");
+        }
     }
 
     /**
-     * @param presenceDnd whether a user has set their presence to do-not-disturb: it silences toasts and
-     *     pushes like the DND of the preferences (urgent messages still get through)
-     * @param connectedElsewhere whether a user not connected here has a connection on another node of the pod:
-     *     that node toasts them, so nobody pushes to them
+     * What the dispatcher asks of presence.
+     *
+     * @param dnd whether a user has set their presence to do-not-disturb: it silences toasts and pushes like the DND
+     *     of the preferences (urgent messages still get through)
+     * @param connectedElsewhere whether a user not connected here has a connection on another node of the pod: that
+     *     node toasts them, so nobody pushes to them
      */
-    public NotificationDispatcher(ChatDirectory directory, UserStore users, PreferenceService prefs, UnreadStore unread,
-                                  NotificationSink sink, PushSender push, Clock clock, Settings settings,
-                                  java.util.function.Predicate<UUID> presenceDnd, java.util.function.Predicate<UUID> connectedElsewhere) {
-        this.presenceDnd = presenceDnd;
-        this.connectedElsewhere = connectedElsewhere;
-        this.directory = directory;
-        this.users = users;
-        this.prefs = prefs;
-        this.unread = unread;
-        this.sink = sink;
-        this.push = push;
+    public record Presence(Predicate<UUID> dnd, Predicate<UUID> connectedElsewhere) {
+        /** Nobody is on do-not-disturb and nobody is connected elsewhere (one node without presence; tests). */
+        public static final Presence NONE = new Presence(userId -> false, userId -> false);
+
+        public Presence {
+            Objects.requireNonNull(dnd, "dnd");
+            Objects.requireNonNull(connectedElsewhere, "connectedElsewhere");
+        }
+    }
+
+    public NotificationDispatcher(Ports ports, Presence presence, Clock clock, Settings settings) {
+        this.directory = ports.directory();
+        this.users = ports.users();
+        this.prefs = ports.prefs();
+        this.unread = ports.unread();
+        this.sink = ports.sink();
+        this.push = ports.push();
+        this.presenceDnd = presence.dnd();
+        this.connectedElsewhere = presence.connectedElsewhere();
         this.clock = clock;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueMax());

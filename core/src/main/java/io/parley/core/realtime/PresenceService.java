@@ -90,11 +90,7 @@ public final class PresenceService {
     private final PresenceShare share;
     private volatile java.util.function.Consumer<UUID> onRemoteConnections = u -> { };
 
-    public PresenceService(WorkspaceStore workspaces, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings) {
-        this(workspaces, limiter, bus, clock, settings, PresenceShare.NONE);
-    }
-
-    /** A node of a pod: presence is shared through {@code share}. */
+    /** @param share how presence is shared with the other nodes of a pod ({@link PresenceShare#NONE} on one node) */
     public PresenceService(WorkspaceStore workspaces, RateLimiter limiter, Bus bus, Clock clock, RealtimeSettings settings,
                            PresenceShare share) {
         this.workspaces = workspaces;

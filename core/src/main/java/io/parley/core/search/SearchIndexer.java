@@ -54,27 +54,38 @@ public final class SearchIndexer implements Bus.Listener, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public SearchIndexer(SearchIndex index) {
-        this(index, false, null);
+    /** Which events the indexer takes, and whether it keeps the index's checkpoint (see the class comment). */
+    public sealed interface Mode {
+        /** Every event, no checkpoint: an overflow marks the index stale (a bench's index). */
+        record EveryEvent() implements Mode {}
+
+        /**
+         * Only the events this node published, no checkpoint: the index is shared by the pod's nodes (PostgreSQL),
+         * and each event is published by exactly one of them; an overflow marks the index stale.
+         */
+        record OwnEvents() implements Mode {}
+
+        /** Every event, keeping the index's checkpoint: on start it resumes from it or rebuilds (one node's index). */
+        record Recovering(IndexRecovery recovery) implements Mode {
+            public Recovering {
+                java.util.Objects.requireNonNull(recovery, "recovery");
+            }
+        }
+
+        /** {@return every event, no checkpoint} */
+        static Mode everyEvent() { return new EveryEvent(); }
+
+        /** {@return this node's events, no checkpoint} */
+        static Mode ownEvents() { return new OwnEvents(); }
+
+        /** {@return every event, with the checkpoint kept and recovered through {@code recovery}} */
+        static Mode recovering(IndexRecovery recovery) { return new Recovering(recovery); }
     }
 
-    /**
-     * @param ownEventsOnly index only the events this node published: the index is shared by the pod's nodes
-     *     (PostgreSQL), and each event is published by exactly one of them
-     */
-    public SearchIndexer(SearchIndex index, boolean ownEventsOnly) {
-        this(index, ownEventsOnly, null);
-    }
-
-    /** An indexer that keeps the index's checkpoint, and on start resumes from it or rebuilds (see the class comment). */
-    public SearchIndexer(SearchIndex index, IndexRecovery recovery) {
-        this(index, false, recovery);
-    }
-
-    private SearchIndexer(SearchIndex index, boolean ownEventsOnly, IndexRecovery recovery) {
+    public SearchIndexer(SearchIndex index, Mode mode) {
         this.index = index;
-        this.ownEventsOnly = ownEventsOnly;
-        this.recovery = recovery;
+        this.ownEventsOnly = mode instanceof Mode.OwnEvents;
+        this.recovery = mode instanceof Mode.Recovering(IndexRecovery r) ? r : null;
         this.thread = Thread.ofPlatform().name("parley-search-indexer").daemon().start(new Drain());
     }
     /** {@return the document of a message in a workspace; {@code fresh} when no document for it can exist yet} */

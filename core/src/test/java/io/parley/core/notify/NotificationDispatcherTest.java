@@ -76,8 +76,9 @@ class NotificationDispatcherTest {
             @Override
             public void toast(UUID userId, Toast toast) { }
         };
-        dispatcher = new NotificationDispatcher(new ChatDirectory(chats), users, new PreferenceService(prefStore, null), unread,
-                sink, n -> { }, Clock.systemUTC(), new NotificationDispatcher.Settings(Duration.ofMillis(20), Duration.ofSeconds(1), 100));
+        dispatcher = new NotificationDispatcher(new NotificationDispatcher.Ports(new ChatDirectory(chats), users,
+                new PreferenceService(prefStore, null), unread, sink, n -> { }), NotificationDispatcher.Presence.NONE,
+                Clock.systemUTC(), new NotificationDispatcher.Settings(Duration.ofMillis(20), Duration.ofSeconds(1), 100));
     }
 
     @AfterEach

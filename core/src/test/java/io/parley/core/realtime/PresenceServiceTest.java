@@ -53,7 +53,7 @@ class PresenceServiceTest {
     private final RecordingBus bus = new RecordingBus();
     private final RealtimeSettings settings = RealtimeSettings.DEFAULTS; // grace 60 s, away 5 min, batch 2 s, updates 1 per 10 s
     private final PresenceService presence = new PresenceService(null,
-            new TokenBuckets(settings.applyTo(RateLimits.defaults()), clock), bus, clock, settings);
+            new TokenBuckets(settings.applyTo(RateLimits.defaults()), clock), bus, clock, settings, PresenceShare.NONE);
     private final UUID ana = UUID.randomUUID();
 
     private void pass(Duration d) {

@@ -43,7 +43,7 @@ class SearchIndexerRecoveryTest {
         for (int i = 1; i <= 10; i++) append();
         FakeIndex index = new FakeIndex(Map.of(CHAT, 6L));
         for (int i = 0; i < 6; i++) index.docs.put(log.get(i).message().id(), SearchIndexer.docOf(WS, log.get(i).message(), true));
-        try (SearchIndexer indexer = new SearchIndexer(index, recovery())) {
+        try (SearchIndexer indexer = new SearchIndexer(index, SearchIndexer.Mode.recovering(recovery()))) {
             indexer.started().get(10, TimeUnit.SECONDS);
             assertEquals(4, index.upserts.get(), "only the events after the checkpoint are re-applied");
             assertEquals(0, index.fresh.get(), "re-applied posts replace: the commit may have held them");
@@ -64,7 +64,7 @@ class SearchIndexerRecoveryTest {
         Message stray = append().message(); // indexed once, then the store lost it: the rebuild clears it
         log.removeLast();
         index.docs.put(stray.id(), SearchIndexer.docOf(WS, stray, true));
-        try (SearchIndexer indexer = new SearchIndexer(index, recovery())) {
+        try (SearchIndexer indexer = new SearchIndexer(index, SearchIndexer.Mode.recovering(recovery()))) {
             indexer.started().get(10, TimeUnit.SECONDS);
             assertEquals(5, index.docs.size());
             assertTrue(!index.docs.containsKey(stray.id()));
@@ -78,7 +78,7 @@ class SearchIndexerRecoveryTest {
         CountDownLatch release = new CountDownLatch(1);
         index.blockFirstUpsert = release;
         int total = 100_000 + 500; // the queue holds 100,000
-        try (SearchIndexer indexer = new SearchIndexer(index, recovery())) {
+        try (SearchIndexer indexer = new SearchIndexer(index, SearchIndexer.Mode.recovering(recovery()))) {
             indexer.started().get(10, TimeUnit.SECONDS);
             for (int i = 0; i < total; i++) indexer.onEvent(new BusEvent.Committed(append())); // the first batch blocks the drain
             release.countDown();

@@ -1,6 +1,7 @@
 package io.parley.server.api;
 
 import io.parley.core.auth.Principal;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.wire.WorkspaceView;

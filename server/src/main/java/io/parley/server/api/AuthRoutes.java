@@ -3,6 +3,7 @@ package io.parley.server.api;
 import io.parley.core.auth.Principal;
 import io.parley.core.auth.Tokens;
 import io.parley.core.workspace.WorkspaceService;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 

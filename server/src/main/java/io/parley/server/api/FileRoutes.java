@@ -4,6 +4,7 @@ import io.parley.core.auth.Principal;
 import io.parley.core.error.ParleyException;
 import io.parley.core.files.FileInfo;
 import io.parley.core.files.FileService;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.wire.FileView;

@@ -5,6 +5,7 @@ import io.parley.core.chat.Message;
 import io.parley.core.chat.MessageService;
 import io.parley.core.error.ParleyException;
 import io.parley.core.store.LogResult;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.wire.MessageView;

@@ -5,6 +5,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.core.notify.NotificationPrefs;
 import io.parley.core.notify.PreferenceService;
 import io.parley.core.notify.UnreadStore;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 

@@ -2,6 +2,7 @@ package io.parley.server.api;
 
 import io.parley.core.notify.PreferenceService;
 import io.parley.core.notify.UnreadStore;
+import io.parley.server.app.Services;
 import io.parley.server.http.Router;
 import io.parley.server.push.PushSubscriptions;
 

@@ -1,7 +1,9 @@
 package io.parley.server.api;
 
 import io.parley.core.auth.Principal;
+import io.parley.core.search.SearchRequests;
 import io.parley.core.search.SearchService;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.wire.SearchResultsView;

@@ -7,6 +7,7 @@ import io.parley.core.error.RateLimitedException;
 import io.parley.core.webhook.IncomingPost;
 import io.parley.core.webhook.Webhook;
 import io.parley.core.webhook.WebhookService;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.slack.WebhookPayload;

@@ -5,6 +5,7 @@ import io.parley.core.auth.User;
 import io.parley.core.workspace.Membership;
 import io.parley.core.workspace.Role;
 import io.parley.core.workspace.WorkspaceService;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.wire.UserView;

@@ -8,7 +8,6 @@ import io.parley.core.auth.PasswordHasher;
 import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
-import io.parley.server.api.Services;
 import io.parley.server.gateway.Gateway;
 import io.parley.server.gateway.GatewayMetrics;
 import io.parley.server.gateway.Hub;
@@ -39,6 +38,7 @@ public final class ParleyServer implements AutoCloseable {
     private final PushSender push;
     private final Seams seams;
     private Wiring wiring;
+    private io.parley.server.federation.ReplicaAcks replicaAcks;
     private NotificationDispatcher notifications;
     private Gateway gateway;
     private io.parley.server.federation.Federation federation;
@@ -89,7 +89,22 @@ public final class ParleyServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // TLS first: certificate files that went bad since the configuration was checked stop the node before anything opens.
         tls = config.server().tls().map(t -> io.parley.server.tls.ServerTls.open(t, clock, registry)).orElse(null);
-        wiring = Wiring.open(config, clock, true, push, seams.resolver(), seams.hashers(), registry);
+        Router router = new Router();
+        var stores = Wiring.openStores(config);
+        try { // the pod's key is checked before the node serves: a damaged one stops it here
+            federation = io.parley.server.federation.Federation.open(podSettings(config.pod()), config.store().dataDir(),
+                    stores.kind() == io.parley.server.store.StoreKind.POSTGRES, stores.pods(), clock, registry, router, this::podUrl);
+            // The pod layer is there before the services: posts by users (REST and WebSocket alike) pass its gate, and
+            // the acks of posts to resilient channels that ask for it wait until replica pods hold them.
+            replicaAcks = new io.parley.server.federation.ReplicaAcks(federation.clock(), registry);
+            wiring = Wiring.open(config, stores, clock, true, push, seams, registry,
+                    new io.parley.server.federation.ResilientPostingGate(federation, stores.orgs(), stores.resilient()), replicaAcks);
+        } catch (RuntimeException e) {
+            if (federation != null) federation.close();
+            federation = null;
+            stores.close();
+            throw e;
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         wiring.outbound().bindTo(registry);
@@ -115,32 +130,21 @@ public final class ParleyServer implements AutoCloseable {
             }));
         }
         var n = config.notifications();
-        notifications = new NotificationDispatcher(wiring.directory(), wiring.stores().users(), wiring.preferences(),
-                wiring.stores().unread(), new SessionNotifier(hub), wiring.push(), clock,
-                new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()),
-                userId -> wiring.awareness().presence().of(userId).status() == io.parley.core.realtime.PresenceStatus.DND,
-                userId -> !wiring.awareness().presence().remoteConnections(userId).isEmpty());
+        var presence = wiring.awareness().presence();
+        notifications = new NotificationDispatcher(
+                new NotificationDispatcher.Ports(wiring.directory(), wiring.stores().users(), wiring.preferences(),
+                        wiring.stores().unread(), new SessionNotifier(hub), wiring.push()),
+                new NotificationDispatcher.Presence(userId -> presence.of(userId).status() == io.parley.core.realtime.PresenceStatus.DND,
+                        userId -> !presence.remoteConnections(userId).isEmpty()),
+                clock, new NotificationDispatcher.Settings(n.badgeInterval(), n.toastGroupWindow(), n.queueMax()));
         wiring.bus().subscribe(notifications);
 
-        Router router = new Router();
-        try { // the pod's key is checked before the node serves: a damaged one stops it here
-            federation = io.parley.server.federation.Federation.open(podSettings(config.pod()), config.store().dataDir(),
-                    wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, wiring.stores().pods(), clock, registry,
-                    router, this::podUrl);
-        } catch (RuntimeException e) {
-            notifications.close();
-            wiring.close();
-            wiring = null;
-            throw e;
-        }
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
         orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
                 wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES);
         resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
-                wiring.stores().pods(), orgs, registry);
-        wiring.services().messages().gatePosting(resilient::checkPosting); // REST and WebSocket posts alike
-        wiring.services().messages().gateAcks(resilient.acks()); // acks after replicas (ackAfterReplicas), free for other chats
+                wiring.stores().pods(), orgs, registry, replicaAcks);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);

@@ -4,13 +4,14 @@ import io.parley.core.auth.AuthService;
 import io.parley.core.auth.BoundedHasher;
 import io.parley.core.auth.FailureLedger;
 import io.parley.core.auth.MemoryFailureLedger;
-import io.parley.core.auth.PasswordHasher;
 import io.parley.core.auth.ProofGate;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.InProcessBus;
 import io.parley.core.chat.ChatDirectory;
 import io.parley.core.chat.ChatService;
 import io.parley.core.chat.MessageService;
+import io.parley.core.chat.AckGate;
+import io.parley.core.chat.PostingGate;
 import io.parley.core.files.BlobStore;
 import io.parley.core.files.FileService;
 import io.parley.core.files.UploadScanning;
@@ -27,7 +28,6 @@ import io.parley.core.search.IndexRecovery;
 import io.parley.core.search.SearchIndexer;
 import io.parley.core.search.SearchService;
 import io.parley.core.workspace.WorkspaceService;
-import io.parley.server.api.Services;
 import io.parley.server.files.ClamdScanner;
 import io.parley.server.files.LocalBlobStore;
 import io.parley.server.files.MeteredScanner;
@@ -38,7 +38,6 @@ import io.parley.server.nats.NatsFailureLedger;
 import io.parley.server.nats.NatsLink;
 import io.parley.server.nats.NatsPresence;
 import io.parley.server.nats.NatsRateLimiter;
-import io.parley.server.outbound.HostResolver;
 import io.parley.server.outbound.OutboundPolicy;
 import io.parley.server.outbound.Purpose;
 import io.parley.core.realtime.RateLimiter;
@@ -58,7 +57,6 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * The domain half of a node, wired by hand in one place: stores, bus, directory, services, the
@@ -80,33 +78,39 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
     /** The gate every proof of identity passes, and the bound on concurrent password hashing (for their metrics). */
     record Proofs(ProofGate gate, BoundedHasher hashing) {}
 
-    /** Opens a node's wiring with search and Web Push (the server). */
-    static Wiring open(ParleyConfig cfg, Clock clock) {
-        return open(cfg, clock, true, null);
-    }
-
     /**
+     * Opens the wiring of an admin command: its own stores, no pod layer (every post is taken), the system's DNS,
+     * meters nobody reads.
+     *
      * @param withSearch false for admin commands that run beside a live server: the search index is a
      *     single-writer directory the server holds, and they do not need it
      * @param pushOverride a push transport instead of Web Push (tests), or null
      */
     static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride) {
-        return open(cfg, clock, withSearch, pushOverride, HostResolver.SYSTEM, UnaryOperator.identity(),
-                new SimpleMeterRegistry()); // admin commands: meters nobody reads
+        return open(cfg, openStores(cfg), clock, withSearch, pushOverride, ParleyServer.Seams.NONE, new SimpleMeterRegistry(),
+                PostingGate.OPEN, AckGate.NONE);
+    }
+
+    /** {@return the node's stores, opened (migrations run)} */
+    static Stores openStores(ParleyConfig cfg) {
+        return Stores.open(storeConfig(cfg.store()), cfg.pod().id());
     }
 
     /**
-     * @param resolver how outbound connections look hosts up ({@link HostResolver#SYSTEM}; tests simulate DNS)
-     * @param hashers wraps the password hasher, inside the bound on concurrent hashing (tests count what runs)
+     * Wires a node over its stores, which it then owns (closes).
+     *
+     * @param seams how outbound connections look hosts up, and what wraps the password hasher, inside the bound on
+     *     concurrent hashing (tests simulate DNS and count what runs)
      * @param registry where the domain half's meters go (the virus scans of uploads)
+     * @param posting the pod layer's gate on posts by users ({@link PostingGate#OPEN} without one)
+     * @param acks what posts' acks wait for after their commit ({@link AckGate#NONE}: the commit alone)
      */
-    static Wiring open(ParleyConfig cfg, Clock clock, boolean withSearch, PushSender pushOverride, HostResolver resolver,
-                       UnaryOperator<PasswordHasher> hashers, MeterRegistry registry) {
-        Stores st = Stores.open(storeConfig(cfg.store()), cfg.pod().id());
+    static Wiring open(ParleyConfig cfg, Stores st, Clock clock, boolean withSearch, PushSender pushOverride,
+                       ParleyServer.Seams seams, MeterRegistry registry, PostingGate posting, AckGate acks) {
         // A scaled-out pod's nodes meet on NATS; one node keeps everything in the process.
         NatsLink nats = cfg.bus().nats() ? NatsLink.open(cfg.bus().url(), cfg.bus().prefix(), cfg.pod().id()) : null;
         Bus bus = nats != null ? new NatsBus(nats) : new InProcessBus();
-        var hasher = new BoundedHasher(hashers.apply(new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations())),
+        var hasher = new BoundedHasher(seams.hashers().apply(new Argon2Hasher(cfg.auth().argon2MemoryKib(), cfg.auth().argon2Iterations())),
                 cfg.auth().hashingPermits(), cfg.auth().hashingWait());
         // Failed proofs are counted across the pod like rate limits; a node alone (or during a NATS outage) counts its own.
         MemoryFailureLedger localFailures = new MemoryFailureLedger();
@@ -128,8 +132,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
                 st.workspaces(), chats, limiter, cfg.files().limits(), clock);
         // One clock for the pod's writes: ops received from other pods advance it (HybridClock.observe).
         HybridClock hlc = new HybridClock(clock);
-        MessageService messages = new MessageService(st.messages(), st.chats(), st.workspaces(), chats, bus,
-                hlc, clock, cfg.pod().id(), limiter, files::attachable);
+        MessageService messages = new MessageService(new MessageService.Ports(st.messages(), st.chats(), st.workspaces(), chats, bus),
+                new MessageService.Origin(cfg.pod().id(), hlc, clock), new MessageService.Checks(limiter, files::attachable, posting, acks));
         WebhookService webhooks = new WebhookService(st.webhooks(), chats, st.chats(), st.workspaces(), messages, clock);
         // Housekeeping: uploads never attached, and blobs no live file refers to.
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -164,7 +168,7 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         PreferenceService preferences = new PreferenceService(st.preferences(), chats);
         // push.allow_insecure_endpoints is the tests' way to a plain-HTTP push service; the address checks still apply.
         OutboundPolicy outbound = OutboundPolicy.open(cfg.outbound(),
-                cfg.push().allowInsecureEndpoints() ? java.util.Set.of(Purpose.WEB_PUSH) : java.util.Set.of(), resolver);
+                cfg.push().allowInsecureEndpoints() ? java.util.Set.of(Purpose.WEB_PUSH) : java.util.Set.of(), seams.resolver());
         WebPush webPush = WebPush.open(st.push(), cfg.push(), outbound, clock);
         PushSender push = pushOverride != null ? pushOverride : webPush.sender();
 
@@ -175,8 +179,8 @@ record Wiring(Stores stores, Bus bus, ChatDirectory directory, Services services
         // Lucene on one node's disk; PostgreSQL full-text when the store is PostgreSQL (every node shares it).
         SearchIndex index = st.kind() == StoreKind.POSTGRES ? st.fullTextIndex() : new LuceneIndex(searchDir(cfg), id -> st.messages().message(id).map(io.parley.core.chat.Message::content).orElse(null));
         SearchIndexer indexer = st.kind() == StoreKind.POSTGRES
-                ? new SearchIndexer(index, bus.selective()) // a pod's shared index: each node indexes what it published
-                : new SearchIndexer(index, new IndexRecovery(st.messages(), st.chats())); // resumes from its checkpoint or rebuilds
+                ? new SearchIndexer(index, bus.selective() ? SearchIndexer.Mode.ownEvents() : SearchIndexer.Mode.everyEvent()) // a pod's shared index: each node indexes what it published
+                : new SearchIndexer(index, SearchIndexer.Mode.recovering(new IndexRecovery(st.messages(), st.chats()))); // resumes from its checkpoint or rebuilds
         bus.subscribe(indexer);
         SearchService search = new SearchService(index, chats, directory, st.chats(), st.workspaces(), st.users(), st.messages(), clock, st.files());
         Wiring w = new Wiring(st, bus, directory, new Services(auth, workspaces, chats, messages, search, presence, files, webhooks),

@@ -16,7 +16,7 @@ import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
 import io.parley.core.store.MessageLog;
 import io.parley.core.workspace.Role;
-import io.parley.server.api.Services;
+import io.parley.server.app.Services;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -116,7 +116,7 @@ public final class SearchBench {
         double reindexSeconds = (System.nanoTime() - r0) / 1e9;
 
         // 3. live indexing: committed events through the indexer's queue and batches, as the bus hands them over
-        SearchIndexer indexer = new SearchIndexer(node.index());
+        SearchIndexer indexer = new SearchIndexer(node.index(), SearchIndexer.Mode.everyEvent());
         long l0 = System.nanoTime();
         for (int i = 0; i < cfg.liveMessages(); i++) {
             while (indexer.backlog() > 50_000) Thread.sleep(1); // stay under the queue bound (overflow marks it stale); never spin: 2 cores

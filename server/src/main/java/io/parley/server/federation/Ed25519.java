@@ -1,5 +1,7 @@
 package io.parley.server.federation;
 
+import io.parley.server.crypto.Base64Url;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -9,7 +11,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 /**
  * Ed25519: key generation, signing, verification, and the text form keys travel in (base64url without padding of
@@ -22,8 +23,6 @@ import java.util.Base64;
  * cannot read (another provider's) goes through the JDK provider.
  */
 final class Ed25519 {
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     /** The X.509 SubjectPublicKeyInfo of an Ed25519 key, up to the 32 raw bytes (RFC 8410). */
     private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
     /** Raw private and public bytes per private key (a pod signs with one key; tests with a few). */
@@ -81,14 +80,14 @@ final class Ed25519 {
         }
     }
 
-    static String text(PublicKey key) { return B64.encodeToString(key.getEncoded()); }
+    static String text(PublicKey key) { return Base64Url.encode(key.getEncoded()); }
 
-    static String text(PrivateKey key) { return B64.encodeToString(key.getEncoded()); }
+    static String text(PrivateKey key) { return Base64Url.encode(key.getEncoded()); }
 
     /** @throws IllegalArgumentException if the text is not an Ed25519 public key */
     static PublicKey publicKey(String text) {
         try {
-            PublicKey k = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(B64D.decode(text)));
+            PublicKey k = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64Url.decode(text)));
             if (!"EdDSA".equals(k.getAlgorithm()) && !"Ed25519".equals(k.getAlgorithm())) throw new IllegalArgumentException("not Ed25519");
             return k;
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -99,14 +98,15 @@ final class Ed25519 {
     /** @throws IllegalArgumentException if the text is not an Ed25519 private key */
     static PrivateKey privateKey(String text) {
         try {
-            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(B64D.decode(text)));
+            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(Base64Url.decode(text)));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("not an Ed25519 private key", e);
         }
     }
 
-    static String b64(byte[] bytes) { return B64.encodeToString(bytes); }
+    // The pod protocol's text form of bytes, under the names its call sites use (many in Org* and Resilient*).
+    static String b64(byte[] bytes) { return Base64Url.encode(bytes); }
 
     /** @throws IllegalArgumentException if not base64url */
-    static byte[] unb64(String text) { return B64D.decode(text); }
+    static byte[] unb64(String text) { return Base64Url.decode(text); }
 }

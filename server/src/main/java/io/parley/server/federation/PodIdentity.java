@@ -1,5 +1,6 @@
 package io.parley.server.federation;
 
+import io.parley.server.crypto.Hkdf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

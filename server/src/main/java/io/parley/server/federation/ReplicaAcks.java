@@ -56,7 +56,7 @@ import java.util.function.Consumer;
  * Only posts ({@code MessageService.send} and integrations' posts) wait; edits, deletes and reactions are acked on
  * commit.
  */
-final class ReplicaAcks implements AckGate {
+public final class ReplicaAcks implements AckGate {
     private static final Logger log = LoggerFactory.getLogger(ReplicaAcks.class);
     /** The retry hint of a refusal, in seconds. */
     static final int RETRY_AFTER_SECONDS = 2;
@@ -105,7 +105,8 @@ final class ReplicaAcks implements AckGate {
         }
     }
 
-    private final Consumer<String> wakeFeed;
+    /** Starts a feed round of a channel now (its org channel id); the resilient channels set it when they start. */
+    private volatile Consumer<String> wakeFeed = orgChannelId -> { };
     private final Clock clock;
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     /** The chats whose posts wait, with their channel's policy: all {@link #holds} reads. */
@@ -114,9 +115,11 @@ final class ReplicaAcks implements AckGate {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-replica-acks").daemon().unstarted(r));
 
-    /** @param wakeFeed starts a feed round of the channel now (its org channel id) */
-    ReplicaAcks(Consumer<String> wakeFeed, Clock clock, MeterRegistry registry) {
-        this.wakeFeed = wakeFeed;
+    /**
+     * Made before the message service that asks it, so it is one of that service's ports; the resilient channels,
+     * made later, tell it how to wake their feed ({@link #wakeFeedWith}).
+     */
+    public ReplicaAcks(Clock clock, MeterRegistry registry) {
         this.clock = clock;
         String name = "parley_pod_replica_acks";
         String help = "Posts to resilient channels whose ack waited for replica pods, by outcome";
@@ -125,6 +128,11 @@ final class ReplicaAcks implements AckGate {
         this.primaryOnly = Counter.builder(name).description(help).tag("outcome", "primary_only").register(registry);
         Gauge.builder("parley_pod_resilient_degraded_channels", this, ReplicaAcks::degradedChannels)
                 .description("Resilient channels acking posts on the primary alone until their replicas catch up").register(registry);
+    }
+
+    /** Sets what starts a feed round of a channel now, by its org channel id. */
+    void wakeFeedWith(Consumer<String> wake) {
+        this.wakeFeed = java.util.Objects.requireNonNull(wake, "wake");
     }
 
     // ---- the gate ----

@@ -136,8 +136,9 @@ public final class ResilientChannels implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-resilient").daemon().unstarted(r));
 
+    /** @param acks the gate of posts' acks the message service was built with; these channels feed what it waits for */
     public ResilientChannels(Federation federation, ResilientStore store, OrgStore orgStore, PodStore pods, OrgChannels orgs,
-                             MeterRegistry registry) {
+                             MeterRegistry registry, ReplicaAcks acks) {
         this.federation = federation;
         this.me = federation.identity().id();
         this.store = store;
@@ -151,7 +152,8 @@ public final class ResilientChannels implements AutoCloseable {
         this.quota = new ReplicationQuota(quotaSettings, federation.clock(), (kind, detail) -> { });
         this.leaseSettings = new LeaseSettings(s.leaseDuration(), s.maxClockSkew());
         this.leases = new LeaseElection(me, leaseSettings, Eligibility.fromHealth(federation.health(), me, s.maxClockSkew()), federation.clock());
-        this.acks = new ReplicaAcks(this::wakeFeed, federation.clock(), registry);
+        this.acks = acks;
+        acks.wakeFeedWith(this::wakeFeed);
         this.feed = new ResilientFeed(federation, store, orgStore, this::key, acks, this::throttled);
         this.replicaLog = new ReplicaLog(store, quota, this::key, this::throttled);
         for (ResilientStore.Config c : store.configs()) {
@@ -174,11 +176,6 @@ public final class ResilientChannels implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("resending resilient configurations to {} failed; the next return of the peer retries", peer, e);
         }
-    }
-
-    /** {@return the gate that holds the acks of posts to channels with {@code ackAfterReplicas} (install it in MessageService)} */
-    public AckGate acks() {
-        return acks;
     }
 
     private void wakeFeed(String orgChannelId) {
@@ -405,25 +402,6 @@ public final class ResilientChannels implements AutoCloseable {
         String who = l.isPresent() && live(l.get()) ? l.get().holder() : primary;
         throw new ParleyException(ErrorCode.NOT_PRIMARY, "changes of this channel are made on its " + (who.equals(primary) ? "primary" : "acting primary")
                 + " pod '" + who + "'");
-    }
-
-    /** The posting check of resilient chats (OrgChannels calls it before a post). */
-    /**
-     * The gate every post passes (REST and WebSocket alike, in MessageService).
-     *
-     * @throws ParleyException PRIMARY_UNAVAILABLE in a resilient channel whose primary is down, when it says so
-     */
-    public void checkPosting(UUID chatId) {
-        // The send path's common case reads nothing: only a DEAD peer can be a primary that refuses posts.
-        if (!federation.health().anyDead()) return;
-        Optional<OrgStore.OrgChannel> ch = orgStore.channelOfChat(chatId);
-        if (ch.isEmpty()) return;
-        Optional<ResilientStore.Config> c = store.config(ch.get().id());
-        if (c.isEmpty() || c.get().postingWhilePrimaryDown() || c.get().primary().equals(me)) return;
-        if (federation.health().health(c.get().primary()).state() == PeerState.DEAD) {
-            throw new ParleyException(ErrorCode.PRIMARY_UNAVAILABLE, "the channel's primary pod '" + c.get().primary()
-                    + "' is down and the channel does not take posts meanwhile; try again when it is back");
-        }
     }
 
     // ---- elections ----

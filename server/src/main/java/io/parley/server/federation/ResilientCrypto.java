@@ -1,5 +1,7 @@
 package io.parley.server.federation;
 
+import io.parley.server.crypto.Hkdf;
+
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;

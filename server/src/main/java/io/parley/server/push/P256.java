@@ -12,7 +12,6 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.EllipticCurve;
-import java.util.Base64;
 
 /**
  * NIST P-256 keys in the shapes Web Push uses: public keys as 65-byte uncompressed points
@@ -89,23 +88,5 @@ final class P256 {
         byte[] b = v.toByteArray(); // big-endian, maybe with a sign byte, maybe shorter than 32
         int len = Math.min(b.length, 32);
         System.arraycopy(b, b.length - len, out, at + 32 - len, len);
-    }
-
-    // ---- base64url ----
-
-    static String b64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /**
-     * {@return the bytes of base64url text}, padded or not; standard base64 ({@code +/}) is accepted too,
-     * as some clients send it
-     *
-     * @throws IllegalArgumentException if it is not base64
-     */
-    static byte[] unb64(String text) {
-        String s = text.strip().replace('+', '-').replace('/', '_');
-        while (s.endsWith("=")) s = s.substring(0, s.length() - 1);
-        return Base64.getUrlDecoder().decode(s);
     }
 }

@@ -3,6 +3,7 @@ package io.parley.server.push;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.Uuid7;
+import io.parley.server.crypto.Base64Url;
 import io.parley.server.outbound.OutboundPolicy;
 import io.parley.server.outbound.OutboundRefusedException;
 import io.parley.server.outbound.Purpose;
@@ -73,7 +74,7 @@ public final class PushSubscriptions {
         String normalized = uri.toString();
         UUID id = store.subscriptionByEndpoint(normalized).filter(s -> s.userId().equals(userId))
                 .map(PushSubscription::id).orElseGet(Uuid7::next);
-        PushSubscription s = new PushSubscription(id, userId, normalized, P256.b64(point), P256.b64(secret), expires, now);
+        PushSubscription s = new PushSubscription(id, userId, normalized, Base64Url.encode(point), Base64Url.encode(secret), expires, now);
         store.saveSubscription(s);
         List<PushSubscription> mine = store.subscriptionsOf(userId);
         for (int i = 0; i < mine.size() - MAX_PER_USER; i++) {
@@ -128,7 +129,7 @@ public final class PushSubscriptions {
     private static byte[] decode(String field, String value) {
         if (value == null || value.isBlank()) throw ParleyException.invalid(field + " is required");
         try {
-            return P256.unb64(value);
+            return Base64Url.decodeEitherAlphabet(value);
         } catch (IllegalArgumentException e) {
             throw ParleyException.invalid(field + " must be base64url");
         }

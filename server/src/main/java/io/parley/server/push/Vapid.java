@@ -1,5 +1,9 @@
 package io.parley.server.push;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.parley.server.crypto.Base64Url;
+import io.parley.server.http.Json;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -27,9 +31,15 @@ final class Vapid {
     /** How long a token is valid. */
     static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
     private static final Duration RENEW_BEFORE = Duration.ofHours(1);
-    private static final String HEADER = P256.b64("{\"typ\":\"JWT\",\"alg\":\"ES256\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String HEADER = Base64Url.encode(json(new Header("JWT", "ES256")));
 
     private record Token(String value, Instant expiresAt) {}
+
+    /** The JOSE header of every token. */
+    private record Header(String typ, String alg) {}
+
+    /** A token's claims: the push service's origin, the expiry (seconds since the epoch), the operator's contact. */
+    private record Claims(String aud, long exp, String sub) {}
 
     private final ECPrivateKey privateKey;
     private final String publicKey;
@@ -43,7 +53,7 @@ final class Vapid {
      */
     Vapid(KeyPair keys, String subject, Clock clock) {
         this.privateKey = (ECPrivateKey) keys.getPrivate();
-        this.publicKey = P256.b64(P256.raw((ECPublicKey) keys.getPublic()));
+        this.publicKey = Base64Url.encode(P256.raw((ECPublicKey) keys.getPublic()));
         this.subject = subject;
         this.clock = clock;
     }
@@ -76,26 +86,22 @@ final class Vapid {
     }
 
     private String sign(String aud, Instant exp) {
-        String claims = "{\"aud\":\"" + jsonEscape(aud) + "\",\"exp\":" + exp.getEpochSecond()
-                + ",\"sub\":\"" + jsonEscape(subject) + "\"}";
-        String input = HEADER + "." + P256.b64(claims.getBytes(StandardCharsets.UTF_8));
+        String input = HEADER + "." + Base64Url.encode(json(new Claims(aud, exp.getEpochSecond(), subject)));
         try {
             Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
             s.initSign(privateKey);
             s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + P256.b64(s.sign());
+            return input + "." + Base64Url.encode(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the VAPID token", e);
         }
     }
 
-    private static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
+    private static byte[] json(Record value) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the VAPID token's JSON", e);
         }
-        return b.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.parley.server.push;
 
 import io.parley.core.notify.PushSender;
+import io.parley.server.crypto.Base64Url;
 import io.parley.server.outbound.OutboundPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +50,12 @@ public final class WebPush implements AutoCloseable {
         PushStore.ServerKey k = store.serverKey(VAPID_KEY).orElseGet(() -> {
             KeyPair fresh = WebPushCrypto.ephemeralKeyPair();
             return store.saveServerKeyIfAbsent(new PushStore.ServerKey(VAPID_KEY,
-                    P256.b64(P256.scalar((java.security.interfaces.ECPrivateKey) fresh.getPrivate())),
-                    P256.b64(P256.raw((ECPublicKey) fresh.getPublic())), clock.instant()));
+                    Base64Url.encode(P256.scalar((java.security.interfaces.ECPrivateKey) fresh.getPrivate())),
+                    Base64Url.encode(P256.raw((ECPublicKey) fresh.getPublic())), clock.instant()));
         });
         KeyPair pair;
         try {
-            pair = new KeyPair(P256.publicKey(P256.unb64(k.publicKey())), P256.privateKey(P256.unb64(k.privateKey())));
+            pair = new KeyPair(P256.publicKey(Base64Url.decodeEitherAlphabet(k.publicKey())), P256.privateKey(Base64Url.decodeEitherAlphabet(k.privateKey())));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the stored VAPID key pair (server_keys '" + VAPID_KEY + "') is corrupt", e);
         }

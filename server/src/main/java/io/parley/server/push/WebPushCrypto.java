@@ -1,8 +1,9 @@
 package io.parley.server.push;
 
+import io.parley.server.crypto.Hkdf;
+
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ import java.util.Arrays;
  *   <li>body = {@code salt || rs (uint32, 4096) || idlen (65) || as_public || AES-128-GCM(CEK, NONCE, plaintext || 0x02)}
  *       — the 0x02 delimiter marks the last (only) record; no further padding.</li>
  * </ol>
- * Every HKDF output here is at most one SHA-256 block, so Expand is a single HMAC over {@code info || 0x01}.
+ * HKDF is the JDK's ({@link Hkdf}); CEK and NONCE each repeat the Extract step, which costs one HMAC.
  */
 final class WebPushCrypto {
     /** The record size written in the header. */
@@ -87,9 +88,8 @@ final class WebPushCrypto {
             byte[] ecdhSecret = ka.generateSecret();
 
             byte[] ikm = keyIkm(ecdhSecret, authSecret, uaPublic, asPublic);
-            byte[] prk = hmac(salt, ikm);
-            byte[] cek = Arrays.copyOf(hmac(prk, concat(CEK_INFO, new byte[]{1})), 16);
-            byte[] nonce = Arrays.copyOf(hmac(prk, concat(NONCE_INFO, new byte[]{1})), 12);
+            byte[] cek = contentKey(ikm, salt);
+            byte[] nonce = nonce(ikm, salt);
 
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cek, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
@@ -107,19 +107,17 @@ final class WebPushCrypto {
 
     /** {@return IKM}: HKDF with the auth secret as salt over the ECDH secret, bound to both public keys */
     static byte[] keyIkm(byte[] ecdhSecret, byte[] authSecret, byte[] uaPublic, byte[] asPublic) {
-        byte[] prkKey = hmac(authSecret, ecdhSecret);
-        return hmac(prkKey, concat(KEY_INFO, uaPublic, asPublic, new byte[]{1}));
+        return Hkdf.sha256(ecdhSecret, authSecret, concat(KEY_INFO, uaPublic, asPublic), 32);
     }
 
-    /** {@return HMAC-SHA-256(key, data)} */
-    static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+    /** {@return CEK}: the AES-128 key of the record, from IKM and the message's salt */
+    static byte[] contentKey(byte[] ikm, byte[] salt) {
+        return Hkdf.sha256(ikm, salt, CEK_INFO, 16);
+    }
+
+    /** {@return NONCE}: the GCM nonce of the record, from IKM and the message's salt */
+    static byte[] nonce(byte[] ikm, byte[] salt) {
+        return Hkdf.sha256(ikm, salt, NONCE_INFO, 12);
     }
 
     static byte[] concat(byte[]... parts) {

@@ -3,6 +3,7 @@ package io.parley.server.push;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.parley.core.notify.Notification;
 import io.parley.core.notify.PushSender;
+import io.parley.server.crypto.Base64Url;
 import io.parley.server.http.Json;
 import io.parley.server.outbound.OutboundPolicy;
 import io.parley.server.outbound.OutboundRefusedException;
@@ -228,8 +229,8 @@ public final class WebPushSender implements PushSender, AutoCloseable {
         OutboundRequest request;
         try {
             URI endpoint = URI.create(s.endpoint());
-            byte[] body = WebPushCrypto.encrypt(p.payload().getBytes(StandardCharsets.UTF_8), P256.unb64(s.p256dh()),
-                    P256.unb64(s.auth()));
+            byte[] body = WebPushCrypto.encrypt(p.payload().getBytes(StandardCharsets.UTF_8), Base64Url.decodeEitherAlphabet(s.p256dh()),
+                    Base64Url.decodeEitherAlphabet(s.auth()));
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("TTL", Long.toString(ttlLeft));
             headers.put("Urgency", p.urgent() ? "high" : "normal");

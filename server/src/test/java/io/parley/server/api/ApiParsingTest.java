@@ -2,6 +2,7 @@ package io.parley.server.api;
 
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Router;

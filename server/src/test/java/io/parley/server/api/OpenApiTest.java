@@ -3,6 +3,7 @@ package io.parley.server.api;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import io.parley.server.app.Services;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Json;

@@ -1,5 +1,8 @@
 package io.parley.server.push;
 
+import io.parley.server.crypto.Base64Url;
+import io.parley.server.crypto.Hkdf;
+
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
@@ -16,7 +19,7 @@ import java.util.Arrays;
 /**
  * The browser's side of RFC 8291, for tests: a subscription key pair and auth secret, and decryption of an
  * {@code aes128gcm} body with them — written from the RFC, independent of the sender's code paths except the
- * HKDF helpers.
+ * key derivation's first step and HKDF.
  */
 public final class BrowserKeys {
     private final KeyPair pair;
@@ -39,10 +42,10 @@ public final class BrowserKeys {
     }
 
     /** {@return p256dh as a browser sends it: base64url, no padding} */
-    public String p256dh() { return P256.b64(P256.raw((ECPublicKey) pair.getPublic())); }
+    public String p256dh() { return Base64Url.encode(P256.raw((ECPublicKey) pair.getPublic())); }
 
     /** {@return auth as a browser sends it} */
-    public String auth() { return P256.b64(auth); }
+    public String auth() { return Base64Url.encode(auth); }
 
     /** {@return the plaintext of an aes128gcm body} @throws GeneralSecurityException if it does not decrypt */
     public byte[] decrypt(byte[] body) throws GeneralSecurityException {
@@ -63,9 +66,8 @@ public final class BrowserKeys {
         byte[] ecdh = ka.generateSecret();
         byte[] uaPublic = P256.raw((ECPublicKey) pair.getPublic());
         byte[] ikm = WebPushCrypto.keyIkm(ecdh, auth, uaPublic, asPublic);
-        byte[] prk = WebPushCrypto.hmac(salt, ikm);
-        byte[] cek = Arrays.copyOf(WebPushCrypto.hmac(prk, "Content-Encoding: aes128gcm\0\1".getBytes(StandardCharsets.US_ASCII)), 16);
-        byte[] nonce = Arrays.copyOf(WebPushCrypto.hmac(prk, "Content-Encoding: nonce\0\1".getBytes(StandardCharsets.US_ASCII)), 12);
+        byte[] cek = Hkdf.sha256(ikm, salt, "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII), 16);
+        byte[] nonce = Hkdf.sha256(ikm, salt, "Content-Encoding: nonce\0".getBytes(StandardCharsets.US_ASCII), 12);
         Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
         gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"), new GCMParameterSpec(128, nonce));
         byte[] record = gcm.doFinal(sealed);

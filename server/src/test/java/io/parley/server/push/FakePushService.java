@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.parley.server.crypto.Base64Url;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -157,13 +159,13 @@ public final class FakePushService implements AutoCloseable {
         try {
             String[] jwt = t.split("\\.");
             if (jwt.length != 3) throw new IllegalArgumentException("not a JWS");
-            JsonNode header = JSON.readTree(P256.unb64(jwt[0]));
-            JsonNode claims = JSON.readTree(P256.unb64(jwt[1]));
+            JsonNode header = JSON.readTree(Base64Url.decode(jwt[0]));
+            JsonNode claims = JSON.readTree(Base64Url.decode(jwt[1]));
             if (!"ES256".equals(header.path("alg").asText())) problems.add("alg " + header.path("alg"));
             Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
-            v.initVerify(P256.publicKey(P256.unb64(k)));
+            v.initVerify(P256.publicKey(Base64Url.decode(k)));
             v.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
-            byte[] sig = P256.unb64(jwt[2]);
+            byte[] sig = Base64Url.decode(jwt[2]);
             if (sig.length != 64 || !v.verify(sig)) problems.add("bad VAPID signature");
             if (!origin.equals(claims.path("aud").asText())) problems.add("aud " + claims.path("aud") + " is not " + origin);
             long exp = claims.path("exp").asLong(0);

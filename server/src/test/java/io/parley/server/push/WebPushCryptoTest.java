@@ -1,5 +1,6 @@
 package io.parley.server.push;
 
+import io.parley.server.crypto.Base64Url;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -35,41 +36,41 @@ class WebPushCryptoTest {
 
     @Test
     void reproducesTheRfc8291ExampleByteForByte() {
-        KeyPair as = new KeyPair(P256.publicKey(P256.unb64(AS_PUBLIC)), P256.privateKey(P256.unb64(AS_PRIVATE)));
-        byte[] body = WebPushCrypto.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), P256.unb64(UA_PUBLIC),
-                P256.unb64(AUTH), as, P256.unb64(SALT));
-        assertEquals(BODY, P256.b64(body));
+        KeyPair as = new KeyPair(P256.publicKey(Base64Url.decode(AS_PUBLIC)), P256.privateKey(Base64Url.decode(AS_PRIVATE)));
+        byte[] body = WebPushCrypto.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), Base64Url.decode(UA_PUBLIC),
+                Base64Url.decode(AUTH), as, Base64Url.decode(SALT));
+        assertEquals(BODY, Base64Url.encode(body));
     }
 
     @Test
     void theRfcExampleDecryptsWithTheUserAgentsKey() throws Exception {
-        BrowserKeys ua = BrowserKeys.of(P256.unb64(UA_PRIVATE), P256.unb64(UA_PUBLIC), P256.unb64(AUTH));
-        assertEquals(PLAINTEXT, new String(ua.decrypt(P256.unb64(BODY)), StandardCharsets.UTF_8));
+        BrowserKeys ua = BrowserKeys.of(Base64Url.decode(UA_PRIVATE), Base64Url.decode(UA_PUBLIC), Base64Url.decode(AUTH));
+        assertEquals(PLAINTEXT, new String(ua.decrypt(Base64Url.decode(BODY)), StandardCharsets.UTF_8));
     }
 
     @Test
     void everyMessageHasAFreshKeyAndSaltAndRoundTrips() throws Exception {
         BrowserKeys ua = BrowserKeys.generate();
         byte[] msg = "{\"title\":\"héllo 👋\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] a = WebPushCrypto.encrypt(msg, P256.unb64(ua.p256dh()), P256.unb64(ua.auth()));
-        byte[] b = WebPushCrypto.encrypt(msg, P256.unb64(ua.p256dh()), P256.unb64(ua.auth()));
+        byte[] a = WebPushCrypto.encrypt(msg, Base64Url.decode(ua.p256dh()), Base64Url.decode(ua.auth()));
+        byte[] b = WebPushCrypto.encrypt(msg, Base64Url.decode(ua.p256dh()), Base64Url.decode(ua.auth()));
         assertAll(
                 () -> assertArrayEquals(msg, ua.decrypt(a)),
                 () -> assertArrayEquals(msg, ua.decrypt(b)),
-                () -> assertNotEquals(P256.b64(java.util.Arrays.copyOf(a, 16)), P256.b64(java.util.Arrays.copyOf(b, 16)), "salt"),
-                () -> assertNotEquals(P256.b64(java.util.Arrays.copyOfRange(a, 21, 86)), P256.b64(java.util.Arrays.copyOfRange(b, 21, 86)), "key"),
+                () -> assertNotEquals(Base64Url.encode(java.util.Arrays.copyOf(a, 16)), Base64Url.encode(java.util.Arrays.copyOf(b, 16)), "salt"),
+                () -> assertNotEquals(Base64Url.encode(java.util.Arrays.copyOfRange(a, 21, 86)), Base64Url.encode(java.util.Arrays.copyOfRange(b, 21, 86)), "key"),
                 () -> assertEquals(WebPushCrypto.HEADER_BYTES + msg.length + 1 + 16, a.length));
     }
 
     @Test
     void oversizedPayloadsAndBadKeysAreRefused() {
         BrowserKeys ua = BrowserKeys.generate();
-        byte[] point = P256.unb64(ua.p256dh());
+        byte[] point = Base64Url.decode(ua.p256dh());
         byte[] offCurve = point.clone();
         offCurve[64] ^= 1;
         assertAll(
                 () -> assertThrows(IllegalArgumentException.class,
-                        () -> WebPushCrypto.encrypt(new byte[WebPushCrypto.MAX_PLAINTEXT + 1], point, P256.unb64(ua.auth()))),
+                        () -> WebPushCrypto.encrypt(new byte[WebPushCrypto.MAX_PLAINTEXT + 1], point, Base64Url.decode(ua.auth()))),
                 () -> assertEquals(4096, WebPushCrypto.HEADER_BYTES + WebPushCrypto.MAX_PLAINTEXT + 1 + 16),
                 () -> assertFalse(P256.isValidPoint(offCurve)),
                 () -> assertTrue(P256.isValidPoint(point)),
@@ -86,12 +87,12 @@ class WebPushCryptoTest {
         String jwt = header.substring("vapid t=".length(), header.indexOf(", k="));
         String k = header.substring(header.indexOf(", k=") + 4);
         String[] parts = jwt.split("\\.");
-        JsonNode head = new ObjectMapper().readTree(P256.unb64(parts[0]));
-        JsonNode claims = new ObjectMapper().readTree(P256.unb64(parts[1]));
+        JsonNode head = new ObjectMapper().readTree(Base64Url.decode(parts[0]));
+        JsonNode claims = new ObjectMapper().readTree(Base64Url.decode(parts[1]));
         Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
-        v.initVerify(P256.publicKey(P256.unb64(k)));
+        v.initVerify(P256.publicKey(Base64Url.decode(k)));
         v.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        byte[] sig = P256.unb64(parts[2]);
+        byte[] sig = Base64Url.decode(parts[2]);
         assertAll(
                 () -> assertEquals(vapid.publicKey(), k),
                 () -> assertEquals(64, sig.length, "raw R||S"),
@@ -102,5 +103,17 @@ class WebPushCryptoTest {
                 () -> assertEquals(now.plus(Vapid.TOKEN_LIFETIME).getEpochSecond(), claims.get("exp").asLong()),
                 () -> assertEquals("https://fcm.googleapis.com", Vapid.origin(URI.create("https://fcm.googleapis.com:443/fcm/send/x"))),
                 () -> assertEquals(header, vapid.authorization(URI.create("https://push.example.net:8443/other")), "reused per origin"));
+    }
+
+    @Test
+    void vapidClaimsAreJsonWhateverTheSubjectHolds() throws Exception {
+        String subject = "mailto:\"ops\"\\team\u0001@example.com";
+        Vapid vapid = new Vapid(WebPushCrypto.ephemeralKeyPair(), subject, Clock.systemUTC());
+        String header = vapid.authorization(URI.create("https://push.example.net/x"));
+        String jwt = header.substring("vapid t=".length(), header.indexOf(", k="));
+        JsonNode claims = new ObjectMapper().readTree(Base64Url.decode(jwt.split("\\.")[1]));
+        assertAll(
+                () -> assertEquals(subject, claims.get("sub").asText()),
+                () -> assertEquals(3, claims.size(), claims.toString()));
     }
 }

@@ -6,6 +6,7 @@ import io.parley.core.notify.Notification;
 import io.parley.server.Http;
 import io.parley.server.Team;
 import io.parley.server.TestServer;
+import io.parley.server.crypto.Base64Url;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class WebPushEndToEndTest {
         FakePushService.Received r = pushService.next(WAIT);
         JsonNode p = r.payload();
         assertAll(
-                () -> assertEquals(65, P256.unb64(key).length),
+                () -> assertEquals(65, Base64Url.decode(key).length),
                 () -> assertEquals(1, listed.size()),
                 () -> assertEquals(endpoint, listed.get(0).get("endpoint").asText()),
                 () -> assertNull(listed.get(0).get("keys"), "keys are not echoed"),
@@ -246,8 +247,8 @@ class WebPushEndToEndTest {
         String token = team.owner.accessToken();
         BrowserKeys b = BrowserKeys.generate();
         String good = pushService.endpointFor(b);
-        String shortPoint = P256.b64(new byte[33]);
-        byte[] offCurve = P256.unb64(b.p256dh());
+        String shortPoint = Base64Url.encode(new byte[33]);
+        byte[] offCurve = Base64Url.decode(b.p256dh());
         offCurve[64] ^= 1;
         Map<String, Object> missingKeys = new HashMap<>(Map.of("endpoint", good));
         Map<String, Object> unknownField = subscription(good, b);
@@ -259,11 +260,11 @@ class WebPushEndToEndTest {
         cases.put(unknownField, "unknown field 'colour'");
         cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", shortPoint, "auth", b.auth())),
                 "keys.p256dh must be a 65-byte uncompressed P-256 point, base64url-encoded");
-        cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", P256.b64(offCurve), "auth", b.auth())),
+        cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", Base64Url.encode(offCurve), "auth", b.auth())),
                 "keys.p256dh must be a 65-byte uncompressed P-256 point, base64url-encoded");
         cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", "!!!", "auth", b.auth())), "keys.p256dh must be base64url");
         cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", b.p256dh())), "keys.auth is required");
-        cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", b.p256dh(), "auth", P256.b64(new byte[8]))),
+        cases.put(Map.of("endpoint", good, "keys", Map.of("p256dh", b.p256dh(), "auth", Base64Url.encode(new byte[8]))),
                 "keys.auth must be 16 bytes, base64url-encoded");
         cases.put(Map.of("endpoint", good, "expirationTime", 1_000L, "keys", Map.of("p256dh", b.p256dh(), "auth", b.auth())),
                 "expirationTime must be in the future");

@@ -1,7 +1,6 @@
-package io.parley.server.api;
+package io.parley.core.search;
 
 import io.parley.core.error.ParleyException;
-import io.parley.core.search.SearchService;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package io.parley.server.api;
+package io.parley.server.app;
 
 import io.parley.core.auth.AuthService;
 import io.parley.core.chat.ChatService;
