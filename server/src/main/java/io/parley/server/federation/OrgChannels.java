@@ -80,9 +80,11 @@ public final class OrgChannels implements AutoCloseable {
      *     this pod's files are not served to others)
      * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
      *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator
+     * @param registry where the org layer's counters go
      */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore) {
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore,
+                       io.micrometer.core.instrument.MeterRegistry registry) {
         this.federation = federation;
         this.users = users;
         this.store = store;
@@ -92,7 +94,7 @@ public final class OrgChannels implements AutoCloseable {
         this.bus = bus;
         this.me = federation.identity().id();
         this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), federation.client(), federation.health(),
-                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes());
+                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes(), registry);
         this.delivery = new OrgDelivery(me, store, federation.peers(), federation.client(), federation.health(), users, inbound,
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);

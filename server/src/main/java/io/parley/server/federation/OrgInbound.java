@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,12 +55,24 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
  * FIFO), then awaited together: a batch costs a few group commits, not one per op. The next batch of the same origin
- * and channel may be submitted while this one commits (see {@code Stream}).
+ * and channel may be submitted while this one commits, and never before it: a batch names the origin seq its
+ * predecessor ended with and waits for that one (see {@code Stream}), so this pod's log holds each origin's ops in the
+ * origin's order whatever order the requests arrive in.
  */
 final class OrgInbound {
     private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
     static final int MAX_EVENTS = 1000;
     private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * How long a batch that came before its predecessor waits for it: long enough for a predecessor that is merely
+     * slower (a larger batch, a relay's extra hop) to be applied, short against the sender's 10 s call deadline.
+     */
+    static final Duration HOLD = Duration.ofSeconds(3);
+    /** How often a held batch looks in the store for its predecessor (applied by another node of a scaled-out pod). */
+    private static final Duration POLL = Duration.ofMillis(20);
+    /** The greatest seq of a live op: restored ops take seqs above it ({@link #clientId}). */
+    private static final long MAX_LIVE_SEQ = (1L << 62) - 1;
+    private static final CompletableFuture<Boolean> SETTLED = CompletableFuture.completedFuture(true);
 
     private final String me;
     private final PodIdentity identity;
@@ -74,9 +87,12 @@ final class OrgInbound {
     private final Clock clock;
     /** The largest remote file accepted (this pod's own upload limit): a larger one is not offered to local readers. */
     private final long maxFileBytes;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+    /** {@code parley_pod_org_batches_overtaken_total} by outcome. */
+    private final Map<String, io.micrometer.core.instrument.Counter> overtaken = new ConcurrentHashMap<>();
 
     OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
-               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes) {
+               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes, io.micrometer.core.instrument.MeterRegistry registry) {
         this.me = identity.id();
         this.identity = identity;
         this.store = store;
@@ -89,6 +105,7 @@ final class OrgInbound {
         this.hlc = hlc;
         this.clock = clock;
         this.maxFileBytes = maxFileBytes;
+        this.registry = registry;
     }
 
     void register(PodRoutes routes) {
@@ -179,8 +196,19 @@ final class OrgInbound {
         List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
         if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
         for (OrgWire.Event e : events) validate(e, batch.origin());
+        if (batch.prev() != null) validateOrder(batch.prev(), events);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
-        return apply(batch.origin(), ch, chat, events);
+        return apply(batch.origin(), ch, chat, events, batch.prev());
+    }
+
+    /** A batch that names its predecessor holds the origin's next ops: seqs rising, all after {@code prev}. */
+    private static void validateOrder(long prev, List<OrgWire.Event> events) {
+        if (prev < 0) throw ParleyException.invalid("prev must not be negative");
+        long last = prev;
+        for (OrgWire.Event e : events) {
+            if (e.seq() <= last) throw ParleyException.invalid("the events' seqs must rise, each after prev");
+            last = e.seq();
+        }
     }
 
     /**
@@ -270,7 +298,7 @@ final class OrgInbound {
         if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
         for (OrgWire.Event e : events) validate(e, origin);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
-        return apply(origin, ch, chat, events);
+        return apply(origin, ch, chat, events, null); // the primary's order, as pulled: no predecessor to wait for
     }
 
     /** What one submitted op is waiting on. */
@@ -283,18 +311,33 @@ final class OrgInbound {
      * writer (FIFO) in that order, so a chat's ops keep their order — and <em>settled</em> outside it, after the
      * previous batch settled. While a batch is unsettled its posts and reaction marks are here, because its successor
      * is built before they are committed: an edit or reaction on such a post is applied, not parked; a reaction is
-     * checked against the newer mark. If a batch fails, every batch submitted behind it fails too (it may have relied
-     * on the failed one's posts); the origin keeps its cursor and sends them all again, and what did commit is a
-     * duplicate then.
+     * checked against the newer mark. If a batch fails, every batch submitted behind it while it was unsettled fails
+     * too (it may have relied on the failed one's posts); the origin keeps its cursor and sends them all again, and
+     * what did commit is a duplicate then.
+     *
+     * <p><b>Origin order.</b> Two batches in flight travel on separate requests (and may take separate paths, or reach
+     * separate nodes of this pod), so the second can arrive first. A batch names its predecessor's last origin seq
+     * ({@link OrgWire.Batch#prev}); it is submitted only once that predecessor was submitted on this node
+     * ({@link #submittedThrough}) or applied on any node of the pod (the store's mark, written when a batch settles).
+     * Until then it waits, on {@link #progressed} and polling the store, for at most {@link #HOLD}; then it is answered
+     * {@code out_of_order} with the mark, and the origin sends again from its cursor (or, if the mark is behind what
+     * it thought applied, from the mark).
      */
     private static final class Stream {
         /** The high half of every client id of this stream's ops (see {@link OrgInbound#clientId}). */
         final long clientIdHigh;
         final ReentrantLock submitting = new ReentrantLock();
+        /** Signalled when a batch is submitted or settles: a held batch looks again. */
+        final Condition progressed = submitting.newCondition();
         final Set<UUID> posts = ConcurrentHashMap.newKeySet();
         final Map<String, Long> marks = new ConcurrentHashMap<>();
         /** Completes, true or false, when the batch submitted last has settled, with whether it and all before it applied. */
         CompletableFuture<Boolean> tail = CompletableFuture.completedFuture(true);
+        /**
+         * The origin seq through which batches were submitted here in order since the last failure, -1 for none (then
+         * only the store's mark tells). Under {@link #submitting}.
+         */
+        long submittedThrough = -1;
 
         Stream(String origin, String orgChannelId) {
             this.clientIdHigh = clientIdHigh(origin, orgChannelId);
@@ -341,22 +384,40 @@ final class OrgInbound {
         int parked;
     }
 
-    private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events) {
+    /**
+     * Applies one batch of an origin's ops. {@code prev} is the origin seq its predecessor ended with; null when there
+     * is no order to keep (a pod of before issue 16, ops pulled for a restore, parked ops).
+     */
+    private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events, Long prev) {
         Stream stream = streams.computeIfAbsent(origin + "\n" + ch.id(), k -> new Stream(origin, ch.id()));
         Work w = new Work();
         CompletableFuture<Boolean> before;
         CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        long through = prev == null ? -1 : events.isEmpty() ? prev : events.getLast().seq();
         stream.submitting.lock();
         try {
-            before = stream.tail;
+            if (prev != null) {
+                java.util.OptionalLong refused = awaitTurn(stream, origin, ch, chat.id(), prev);
+                if (refused.isPresent()) {
+                    overtaken.computeIfAbsent("refused", this::overtakenCounter).increment();
+                    log.info("org channel {}: a batch from pod {} after seq {} came before that one was applied here (applied"
+                            + " through {}); refused, to be sent again in order", ch.id(), origin, prev, refused.getAsLong());
+                    return OrgWire.BatchReply.outOfOrder(refused.getAsLong());
+                }
+            }
+            // A batch that settled before this one was submitted lent it nothing: its failure is not this one's.
+            before = stream.tail.isDone() ? SETTLED : stream.tail;
             stream.tail = settled;
             try {
                 submit(origin, ch, chat, events, stream, w);
             } catch (RuntimeException | Error e) {
                 settle(stream, w);
+                stream.submittedThrough = -1;
                 settled.complete(false);
                 throw e;
             }
+            if (through > stream.submittedThrough) stream.submittedThrough = through;
+            stream.progressed.signalAll();
         } finally {
             stream.submitting.unlock();
         }
@@ -387,6 +448,8 @@ final class OrgInbound {
                 for (Submitted s : reacted) {
                     store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
                 }
+                // Every batch before this one settled applied (before), so the origin's ops through here are all in the log.
+                if (prev != null) store.markApplied(origin, ch.id(), through, clock.instant());
             }
         } catch (RuntimeException e) {
             ok = false;
@@ -394,6 +457,13 @@ final class OrgInbound {
         } finally {
             // Whatever happened, the batches behind this one must learn how it ended, or they would wait for ever.
             settle(stream, w);
+            stream.submitting.lock();
+            try {
+                if (!ok) stream.submittedThrough = -1; // what was submitted after the last mark may not be there: ask the store
+                stream.progressed.signalAll();
+            } finally {
+                stream.submitting.unlock();
+            }
             settled.complete(ok);
         }
         if (!ok) {
@@ -408,7 +478,7 @@ final class OrgInbound {
             for (OrgStore.Pending p : store.unpark(id)) {
                 OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
                 try {
-                    OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
+                    OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e), null); // its turn came when it was parked
                     applied += r.applied();
                     parked += r.parked();
                 } catch (RuntimeException ex) {
@@ -420,6 +490,50 @@ final class OrgInbound {
         if (parkedAgain) throw ParleyException.unavailable("ops that waited for this batch could not be applied yet; send it again", 2, null);
         if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, w.duplicates, parked);
         return new OrgWire.BatchReply("applied", applied, w.duplicates, parked);
+    }
+
+    /**
+     * Waits, holding the stream's lock except while it waits, until the batch after origin seq {@code prev} may be
+     * submitted: its predecessor was submitted on this node or applied on any node of the pod. {@return empty when it
+     * may; else, after {@link #HOLD}, the origin seq through which the stream is applied, to answer with}
+     */
+    private java.util.OptionalLong awaitTurn(Stream stream, String origin, OrgStore.OrgChannel ch, UUID chatId, long prev) {
+        long deadline = System.nanoTime() + HOLD.toNanos();
+        boolean held = false;
+        while (true) {
+            if (prev <= stream.submittedThrough) return java.util.OptionalLong.empty();
+            long applied = appliedThrough(stream, origin, ch.id(), chatId);
+            if (prev <= applied) return java.util.OptionalLong.empty();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return java.util.OptionalLong.of(applied);
+            if (!held) {
+                held = true;
+                overtaken.computeIfAbsent("held", this::overtakenCounter).increment();
+            }
+            try {
+                stream.progressed.awaitNanos(Math.min(left, POLL.toNanos())); // another node's progress shows only in the store
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return java.util.OptionalLong.of(applied);
+            }
+        }
+    }
+
+    /**
+     * {@return the origin seq through which the stream's batches are applied here} The store's mark; a stream without
+     * one (it began before marks were kept) is applied through the greatest origin seq among its ops in the log.
+     */
+    private long appliedThrough(Stream stream, String origin, String orgChannelId, UUID chatId) {
+        java.util.OptionalLong mark = store.appliedThrough(origin, orgChannelId);
+        if (mark.isPresent()) return mark.getAsLong();
+        return store.greatestClientId(chatId, clientId(stream.clientIdHigh, 0), clientId(stream.clientIdHigh, MAX_LIVE_SEQ))
+                .map(id -> id.getLeastSignificantBits() & MAX_LIVE_SEQ).orElse(0L);
+    }
+
+    private io.micrometer.core.instrument.Counter overtakenCounter(String outcome) {
+        return io.micrometer.core.instrument.Counter.builder("parley_pod_org_batches_overtaken")
+                .description("org batches that arrived before the batch they follow: held until it was applied, or refused after the hold")
+                .tag("outcome", outcome).register(registry);
     }
 
     /** Takes a settled batch's posts and marks back from its stream (they are committed now, or failed). */
