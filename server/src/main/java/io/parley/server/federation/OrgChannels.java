@@ -51,8 +51,12 @@ public final class OrgChannels implements AutoCloseable {
     /** The org status of a chat, for its members. */
     public record OrgStatus(UUID chatId, String orgChannelId, List<String> unreachable, String message) {}
 
-    /** A channel's digest. */
-    public record Digest(String orgChannelId, UUID chatId, String digest, int messages) {}
+    /**
+     * A channel's digest: {@code digest} covers {@code stateDigest} (the messages as they stand, core's merge rules)
+     * and {@code orderDigest} (each origin's top-level messages in this pod's log order), so two pods compare equal
+     * only when they hold the same messages and hold each origin's in the same order.
+     */
+    public record Digest(String orgChannelId, UUID chatId, String digest, int messages, String stateDigest, String orderDigest) {}
 
     private final Federation federation;
     private final OrgStore store;
@@ -271,8 +275,8 @@ public final class OrgChannels implements AutoCloseable {
         orgs.requireAdmin(caller);
         OrgStore.OrgChannel ch = known(orgChannelId);
         if (ch.chatId() == null) throw ParleyException.invalid("the org channel is not mapped on this pod");
-        var replica = digests.replica(ch.id(), ch.chatId());
-        return new Digest(ch.id(), ch.chatId(), replica.digest(), replica.size());
+        OrgDigest.Digests d = digests.digests(ch.id(), ch.chatId());
+        return new Digest(ch.id(), ch.chatId(), d.digest(), d.state().size(), d.state().digest(), d.order().digest());
     }
 
     private OrgStore.OrgChannel known(String orgChannelId) {

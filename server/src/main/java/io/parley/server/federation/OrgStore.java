@@ -33,9 +33,13 @@ public interface OrgStore {
     record LogEntry(long seq, String type, UUID messageId, UUID actorId, String emoji, long hlc, Instant at, UUID senderId,
                     String content, UUID threadRootId, String threadRootPod, String originPod, boolean deleted, String attachmentsJson) {}
 
-    /** A message of a chat as its final state, for the digest and the merged order. */
+    /**
+     * A message of a chat as its final state, for the digest and the merged order.
+     *
+     * @param seq the local seq of its post: where it sits in this pod's log
+     */
     record MessageRow(UUID id, String originPod, UUID senderId, String senderRemotePod, UUID senderRemoteId,
-                      UUID threadRootId, String threadRootPod, long postedHlc, long hlc, String content, boolean deleted) {}
+                      UUID threadRootId, String threadRootPod, long postedHlc, long hlc, String content, boolean deleted, long seq) {}
 
     /** A present reaction of a message. */
     record ReactionRow(UUID messageId, UUID userId, String userRemotePod, UUID userRemoteId, String emoji) {}

@@ -32,7 +32,7 @@ final class SqlOrgStore implements OrgStore {
             + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
             + " WHERE e.chat_id = ? AND e.seq > ? AND e.seq <= ? AND ru.user_id IS NULL ORDER BY e.seq LIMIT ?";
     private static final String MESSAGES = "SELECT m.id, m.origin_pod, m.sender_id, su.pod_id AS sender_pod, su.remote_id AS sender_remote,"
-            + " m.thread_root_id, rt.origin_pod AS root_pod, e.hlc AS posted_hlc, m.hlc, m.content, m.deleted_at"
+            + " m.thread_root_id, rt.origin_pod AS root_pod, e.hlc AS posted_hlc, m.hlc, m.content, m.deleted_at, e.seq"
             + " FROM messages m JOIN chat_events e ON e.chat_id = m.chat_id AND e.message_id = m.id AND e.type = 'MESSAGE_POSTED'"
             + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
             + " LEFT JOIN org_remote_users su ON su.user_id = m.sender_id"
@@ -511,7 +511,7 @@ final class SqlOrgStore implements OrgStore {
                         out.add(new MessageRow(Cols.uuid(rs, "id"), rs.getString("origin_pod"), Cols.uuid(rs, "sender_id"),
                                 rs.getString("sender_pod"), Cols.uuid(rs, "sender_remote"), Cols.uuid(rs, "thread_root_id"),
                                 rs.getString("root_pod"), rs.getLong("posted_hlc"), rs.getLong("hlc"), rs.getString("content"),
-                                Cols.instant(rs, "deleted_at") != null));
+                                Cols.instant(rs, "deleted_at") != null, rs.getLong("seq")));
                     }
                     return out;
                 }
