@@ -347,5 +347,6 @@ public final class OrgChannels implements AutoCloseable {
         }
         delivery.close();
         lease.close(); // after the lanes stopped: the next holder starts from the cursors they left
+        inbound.flushMarks();
     }
 }

@@ -318,8 +318,9 @@ final class OrgInbound {
      * <p><b>Origin order.</b> Two batches in flight travel on separate requests (and may take separate paths, or reach
      * separate nodes of this pod), so the second can arrive first. A batch names its predecessor's last origin seq
      * ({@link OrgWire.Batch#prev}); it is submitted only once that predecessor was submitted on this node
-     * ({@link #submittedThrough}) or applied on any node of the pod (the store's mark, written when a batch settles).
-     * Until then it waits, on {@link #progressed} and polling the store, for at most {@link #HOLD}; then it is answered
+     * ({@link #submittedThrough}) or applied on any node of the pod (the store's mark, raised after a batch settles,
+     * see {@link OrgInbound#writeMarks}). Until then it waits, on {@link #progressed} and polling the store, for at most
+     * {@link #HOLD}; then it is answered
      * {@code out_of_order} with the mark, and the origin sends again from its cursor (or, if the mark is behind what
      * it thought applied, from the mark).
      */
@@ -338,10 +339,38 @@ final class OrgInbound {
          * only the store's mark tells). Under {@link #submitting}.
          */
         long submittedThrough = -1;
+        final String origin;
+        final String orgChannelId;
+        /** The origin seq through which this node applied the stream, -1 for none: what the store's mark is raised to. */
+        private long applied = -1;
+        /** Whether a write of {@link #applied} to the store is under way (one at a time). */
+        private boolean writing;
 
         Stream(String origin, String orgChannelId) {
+            this.origin = origin;
+            this.orgChannelId = orgChannelId;
             this.clientIdHigh = clientIdHigh(origin, orgChannelId);
         }
+
+        synchronized long applied() { return applied; }
+
+        /** Notes the stream applied through {@code through}; {@return whether the caller should start a write of it} */
+        synchronized boolean applied(long through) {
+            if (through <= applied) return false;
+            applied = through;
+            if (writing) return false; // the write under way takes the newest value when it is done
+            writing = true;
+            return true;
+        }
+
+        /** {@return the value to write next, or -1 once {@code written} is the newest (the writer stops)} */
+        synchronized long nextToWrite(long written) {
+            if (applied > written) return applied;
+            writing = false;
+            return -1;
+        }
+
+        synchronized void writeFailed() { writing = false; }
     }
 
     /** {@return the high half of the client ids of (origin, org channel)'s ops: a digest of the pair, as a version 8 UUID's} */
@@ -449,7 +478,7 @@ final class OrgInbound {
                     store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
                 }
                 // Every batch before this one settled applied (before), so the origin's ops through here are all in the log.
-                if (prev != null) store.markApplied(origin, ch.id(), through, clock.instant());
+                if (prev != null && stream.applied(through)) Thread.ofVirtual().name("parley-org-mark").start(() -> writeMarks(stream));
             }
         } catch (RuntimeException e) {
             ok = false;
@@ -501,8 +530,8 @@ final class OrgInbound {
         long deadline = System.nanoTime() + HOLD.toNanos();
         boolean held = false;
         while (true) {
-            if (prev <= stream.submittedThrough) return java.util.OptionalLong.empty();
-            long applied = appliedThrough(stream, origin, ch.id(), chatId);
+            if (prev <= stream.submittedThrough || prev <= stream.applied()) return java.util.OptionalLong.empty();
+            long applied = Math.max(stream.applied(), appliedThrough(stream, origin, ch.id(), chatId));
             if (prev <= applied) return java.util.OptionalLong.empty();
             long left = deadline - System.nanoTime();
             if (left <= 0) return java.util.OptionalLong.of(applied);
@@ -528,6 +557,41 @@ final class OrgInbound {
         if (mark.isPresent()) return mark.getAsLong();
         return store.greatestClientId(chatId, clientId(stream.clientIdHigh, 0), clientId(stream.clientIdHigh, MAX_LIVE_SEQ))
                 .map(id -> id.getLeastSignificantBits() & MAX_LIVE_SEQ).orElse(0L);
+    }
+
+    /**
+     * Raises the stream's mark in the store to what this node applied, off the batches' path: an answer does not wait
+     * for a write (with SQLite's sync, per batch) that only other nodes and a restart read. One write at a time per
+     * stream, of the newest value, so a backlog's marks coalesce. The mark may trail what is applied by the write under
+     * way, never lead it: a node that reads it a moment behind holds a batch a moment longer; after a crash a sender is
+     * told a little less than it sent and sends that again (duplicates).
+     */
+    private void writeMarks(Stream stream) {
+        long written = -1;
+        for (long next = stream.nextToWrite(written); next >= 0; next = stream.nextToWrite(written)) {
+            try {
+                store.markApplied(stream.origin, stream.orgChannelId, next, clock.instant());
+                written = next;
+            } catch (RuntimeException e) {
+                stream.writeFailed(); // the next batch applied starts another write
+                log.warn("org channel {}: the applied mark of pod {}'s ops could not be stored ({}); the next batch retries",
+                        stream.orgChannelId, stream.origin, e.getClass().getSimpleName());
+                return;
+            }
+        }
+    }
+
+    /** Stores every stream's applied mark now (a clean stop: after a restart the marks say all that was applied). */
+    void flushMarks() {
+        for (Stream stream : streams.values()) {
+            long applied = stream.applied();
+            if (applied < 0) continue;
+            try {
+                store.markApplied(stream.origin, stream.orgChannelId, applied, clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("org channel {}: the applied mark of pod {}'s ops could not be stored at stop", stream.orgChannelId, stream.origin);
+            }
+        }
     }
 
     private io.micrometer.core.instrument.Counter overtakenCounter(String outcome) {
