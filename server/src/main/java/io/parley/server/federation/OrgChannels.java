@@ -276,7 +276,7 @@ public final class OrgChannels implements AutoCloseable {
         OrgStore.OrgChannel ch = known(orgChannelId);
         if (ch.chatId() == null) throw ParleyException.invalid("the org channel is not mapped on this pod");
         OrgDigest.Digests d = digests.digests(ch.id(), ch.chatId());
-        return new Digest(ch.id(), ch.chatId(), d.digest(), d.state().size(), d.state().digest(), d.order().digest());
+        return new Digest(ch.id(), ch.chatId(), d.digest(), d.messages(), d.state(), d.order());
     }
 
     private OrgStore.OrgChannel known(String orgChannelId) {

@@ -32,11 +32,15 @@ import java.util.UUID;
  * for that root (parked) and then sits after its own origin's later posts, rightly. The channel's digest is both.
  */
 final class OrgDigest {
-    /** A channel's digests: its state, the per-origin order of its history, and the two together. */
-    record Digests(ChannelReplica state, OriginOrder order) {
-        /** {@return SHA-256 (hex) of the state's and the order's digests: equal on two pods exactly when both are} */
-        String digest() {
-            return Signing.sha256Hex(("parley-org-channel\n" + state.digest() + "\n" + order.digest()).getBytes(StandardCharsets.UTF_8));
+    /**
+     * A channel's digests, each computed once (folding a large channel's state takes a while): its state's, the
+     * per-origin order's of its history, and {@code digest}, SHA-256 (hex) over the two: equal on two pods exactly when
+     * both are.
+     */
+    record Digests(String digest, String state, String order, int messages) {
+        static Digests of(ChannelReplica state, OriginOrder order) {
+            String s = state.digest(), o = order.digest();
+            return new Digests(Signing.sha256Hex(("parley-org-channel\n" + s + "\n" + o).getBytes(StandardCharsets.UTF_8)), s, o, state.size());
         }
     }
 
@@ -59,7 +63,7 @@ final class OrgDigest {
         rows.sort(Comparator.comparingLong(OrgStore.MessageRow::seq));
         OriginOrder order = new OriginOrder(orgChannelId);
         for (OrgStore.MessageRow r : rows) if (r.threadRootId() == null) order.append(new MessageKey(r.originPod(), r.id()));
-        return new Digests(replica(orgChannelId, chatId, rows), order);
+        return Digests.of(replica(orgChannelId, chatId, rows), order);
     }
 
     private ChannelReplica replica(String orgChannelId, UUID chatId, List<OrgStore.MessageRow> rows) {
