@@ -1,5 +1,6 @@
 package io.parley.server.federation;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.BusEvent;
 import io.parley.core.chat.Chat;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,15 +65,6 @@ final class OrgInbound {
     private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
     static final int MAX_EVENTS = 1000;
     private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
-    /**
-     * How long a batch that came before its predecessor waits for it: long enough for a predecessor that is merely
-     * slower (a larger batch, a relay's extra hop) to be applied, short against the sender's 10 s call deadline.
-     */
-    static final Duration HOLD = Duration.ofSeconds(3);
-    /** How often a held batch looks in the store for its predecessor (applied by another node of a scaled-out pod). */
-    private static final Duration POLL = Duration.ofMillis(20);
-    /** The greatest seq of a live op: restored ops take seqs above it ({@link #clientId}). */
-    private static final long MAX_LIVE_SEQ = (1L << 62) - 1;
     private static final CompletableFuture<Boolean> SETTLED = CompletableFuture.completedFuture(true);
 
     private final String me;
@@ -87,12 +80,11 @@ final class OrgInbound {
     private final Clock clock;
     /** The largest remote file accepted (this pod's own upload limit): a larger one is not offered to local readers. */
     private final long maxFileBytes;
-    private final io.micrometer.core.instrument.MeterRegistry registry;
-    /** {@code parley_pod_org_batches_overtaken_total} by outcome. */
-    private final Map<String, io.micrometer.core.instrument.Counter> overtaken = new ConcurrentHashMap<>();
+    /** Each origin's batches in the origin's order. */
+    private final OriginTurns turns;
 
     OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
-               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes, io.micrometer.core.instrument.MeterRegistry registry) {
+               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes, MeterRegistry registry) {
         this.me = identity.id();
         this.identity = identity;
         this.store = store;
@@ -105,7 +97,7 @@ final class OrgInbound {
         this.hlc = hlc;
         this.clock = clock;
         this.maxFileBytes = maxFileBytes;
-        this.registry = registry;
+        this.turns = new OriginTurns(store, clock, registry);
     }
 
     void register(PodRoutes routes) {
@@ -317,16 +309,11 @@ final class OrgInbound {
      *
      * <p><b>Origin order.</b> Two batches in flight travel on separate requests (and may take separate paths, or reach
      * separate nodes of this pod), so the second can arrive first. A batch names its predecessor's last origin seq
-     * ({@link OrgWire.Batch#prev}); it is submitted only once that predecessor was submitted on this node
-     * ({@link #submittedThrough}) or applied on any node of the pod (the store's mark, raised after a batch settles,
-     * see {@link OrgInbound#writeMarks}). Until then it waits, on {@link #progressed} and polling the store, for at most
-     * {@link #HOLD}; then it is answered
-     * {@code out_of_order} with the mark, and the origin sends again from its cursor (or, if the mark is behind what
-     * it thought applied, from the mark).
+     * ({@link OrgWire.Batch#prev}) and is submitted only when {@link OriginTurns} says its turn has come; until then it
+     * waits on {@link #progressed}, for at most {@link OriginTurns#HOLD}, and is then answered {@code out_of_order}: the
+     * origin sends again from its cursor (or, if this pod has less than it thought applied, from what it has).
      */
     private static final class Stream {
-        /** The high half of every client id of this stream's ops (see {@link OrgInbound#clientId}). */
-        final long clientIdHigh;
         final ReentrantLock submitting = new ReentrantLock();
         /** Signalled when a batch is submitted or settles: a held batch looks again. */
         final Condition progressed = submitting.newCondition();
@@ -334,43 +321,12 @@ final class OrgInbound {
         final Map<String, Long> marks = new ConcurrentHashMap<>();
         /** Completes, true or false, when the batch submitted last has settled, with whether it and all before it applied. */
         CompletableFuture<Boolean> tail = CompletableFuture.completedFuture(true);
-        /**
-         * The origin seq through which batches were submitted here in order since the last failure, -1 for none (then
-         * only the store's mark tells). Under {@link #submitting}.
-         */
-        long submittedThrough = -1;
-        final String origin;
-        final String orgChannelId;
-        /** The origin seq through which this node applied the stream, -1 for none: what the store's mark is raised to. */
-        private long applied = -1;
-        /** Whether a write of {@link #applied} to the store is under way (one at a time). */
-        private boolean writing;
+        /** Where the stream stands, for its order; its high half of client ids (see {@link OrgInbound#clientId}). */
+        final OriginTurns.Position position;
 
         Stream(String origin, String orgChannelId) {
-            this.origin = origin;
-            this.orgChannelId = orgChannelId;
-            this.clientIdHigh = clientIdHigh(origin, orgChannelId);
+            this.position = new OriginTurns.Position(origin, orgChannelId, clientIdHigh(origin, orgChannelId));
         }
-
-        synchronized long applied() { return applied; }
-
-        /** Notes the stream applied through {@code through}; {@return whether the caller should start a write of it} */
-        synchronized boolean applied(long through) {
-            if (through <= applied) return false;
-            applied = through;
-            if (writing) return false; // the write under way takes the newest value when it is done
-            writing = true;
-            return true;
-        }
-
-        /** {@return the value to write next, or -1 once {@code written} is the newest (the writer stops)} */
-        synchronized long nextToWrite(long written) {
-            if (applied > written) return applied;
-            writing = false;
-            return -1;
-        }
-
-        synchronized void writeFailed() { writing = false; }
     }
 
     /** {@return the high half of the client ids of (origin, org channel)'s ops: a digest of the pair, as a version 8 UUID's} */
@@ -426,9 +382,8 @@ final class OrgInbound {
         stream.submitting.lock();
         try {
             if (prev != null) {
-                java.util.OptionalLong refused = awaitTurn(stream, origin, ch, chat.id(), prev);
+                OptionalLong refused = turns.awaitTurn(stream.position, stream.progressed, chat.id(), prev);
                 if (refused.isPresent()) {
-                    overtaken.computeIfAbsent("refused", this::overtakenCounter).increment();
                     log.info("org channel {}: a batch from pod {} after seq {} came before that one was applied here (applied"
                             + " through {}); refused, to be sent again in order", ch.id(), origin, prev, refused.getAsLong());
                     return OrgWire.BatchReply.outOfOrder(refused.getAsLong());
@@ -441,11 +396,11 @@ final class OrgInbound {
                 submit(origin, ch, chat, events, stream, w);
             } catch (RuntimeException | Error e) {
                 settle(stream, w);
-                stream.submittedThrough = -1;
+                turns.failed(stream.position);
                 settled.complete(false);
                 throw e;
             }
-            if (through > stream.submittedThrough) stream.submittedThrough = through;
+            if (prev != null) turns.submitted(stream.position, through);
             stream.progressed.signalAll();
         } finally {
             stream.submitting.unlock();
@@ -478,7 +433,7 @@ final class OrgInbound {
                     store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
                 }
                 // Every batch before this one settled applied (before), so the origin's ops through here are all in the log.
-                if (prev != null && stream.applied(through)) Thread.ofVirtual().name("parley-org-mark").start(() -> writeMarks(stream));
+                if (prev != null) turns.applied(stream.position, through);
             }
         } catch (RuntimeException e) {
             ok = false;
@@ -488,7 +443,7 @@ final class OrgInbound {
             settle(stream, w);
             stream.submitting.lock();
             try {
-                if (!ok) stream.submittedThrough = -1; // what was submitted after the last mark may not be there: ask the store
+                if (!ok) turns.failed(stream.position);
                 stream.progressed.signalAll();
             } finally {
                 stream.submitting.unlock();
@@ -521,83 +476,10 @@ final class OrgInbound {
         return new OrgWire.BatchReply("applied", applied, w.duplicates, parked);
     }
 
-    /**
-     * Waits, holding the stream's lock except while it waits, until the batch after origin seq {@code prev} may be
-     * submitted: its predecessor was submitted on this node or applied on any node of the pod. {@return empty when it
-     * may; else, after {@link #HOLD}, the origin seq through which the stream is applied, to answer with}
-     */
-    private java.util.OptionalLong awaitTurn(Stream stream, String origin, OrgStore.OrgChannel ch, UUID chatId, long prev) {
-        long deadline = System.nanoTime() + HOLD.toNanos();
-        boolean held = false;
-        while (true) {
-            if (prev <= stream.submittedThrough || prev <= stream.applied()) return java.util.OptionalLong.empty();
-            long applied = Math.max(stream.applied(), appliedThrough(stream, origin, ch.id(), chatId));
-            if (prev <= applied) return java.util.OptionalLong.empty();
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return java.util.OptionalLong.of(applied);
-            if (!held) {
-                held = true;
-                overtaken.computeIfAbsent("held", this::overtakenCounter).increment();
-            }
-            try {
-                stream.progressed.awaitNanos(Math.min(left, POLL.toNanos())); // another node's progress shows only in the store
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return java.util.OptionalLong.of(applied);
-            }
-        }
-    }
 
-    /**
-     * {@return the origin seq through which the stream's batches are applied here} The store's mark; a stream without
-     * one (it began before marks were kept) is applied through the greatest origin seq among its ops in the log.
-     */
-    private long appliedThrough(Stream stream, String origin, String orgChannelId, UUID chatId) {
-        java.util.OptionalLong mark = store.appliedThrough(origin, orgChannelId);
-        if (mark.isPresent()) return mark.getAsLong();
-        return store.greatestClientId(chatId, clientId(stream.clientIdHigh, 0), clientId(stream.clientIdHigh, MAX_LIVE_SEQ))
-                .map(id -> id.getLeastSignificantBits() & MAX_LIVE_SEQ).orElse(0L);
-    }
-
-    /**
-     * Raises the stream's mark in the store to what this node applied, off the batches' path: an answer does not wait
-     * for a write (with SQLite's sync, per batch) that only other nodes and a restart read. One write at a time per
-     * stream, of the newest value, so a backlog's marks coalesce. The mark may trail what is applied by the write under
-     * way, never lead it: a node that reads it a moment behind holds a batch a moment longer; after a crash a sender is
-     * told a little less than it sent and sends that again (duplicates).
-     */
-    private void writeMarks(Stream stream) {
-        long written = -1;
-        for (long next = stream.nextToWrite(written); next >= 0; next = stream.nextToWrite(written)) {
-            try {
-                store.markApplied(stream.origin, stream.orgChannelId, next, clock.instant());
-                written = next;
-            } catch (RuntimeException e) {
-                stream.writeFailed(); // the next batch applied starts another write
-                log.warn("org channel {}: the applied mark of pod {}'s ops could not be stored ({}); the next batch retries",
-                        stream.orgChannelId, stream.origin, e.getClass().getSimpleName());
-                return;
-            }
-        }
-    }
-
-    /** Stores every stream's applied mark now (a clean stop: after a restart the marks say all that was applied). */
+    /** Stores every stream's applied mark now (a clean stop). */
     void flushMarks() {
-        for (Stream stream : streams.values()) {
-            long applied = stream.applied();
-            if (applied < 0) continue;
-            try {
-                store.markApplied(stream.origin, stream.orgChannelId, applied, clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("org channel {}: the applied mark of pod {}'s ops could not be stored at stop", stream.orgChannelId, stream.origin);
-            }
-        }
-    }
-
-    private io.micrometer.core.instrument.Counter overtakenCounter(String outcome) {
-        return io.micrometer.core.instrument.Counter.builder("parley_pod_org_batches_overtaken")
-                .description("org batches that arrived before the batch they follow: held until it was applied, or refused after the hold")
-                .tag("outcome", outcome).register(registry);
+        turns.flush(streams.values().stream().map(st -> st.position).toList());
     }
 
     /** Takes a settled batch's posts and marks back from its stream (they are committed now, or failed). */
@@ -623,7 +505,7 @@ final class OrgInbound {
         for (OrgWire.Event e : events) {
             hlc.observe(e.hlc());
             UUID actor = actors.computeIfAbsent(e.author().id(), id -> shadow(origin, id, e.author(), now));
-            UUID clientId = clientId(stream.clientIdHigh, e.seq());
+            UUID clientId = clientId(stream.position.clientIdHigh, e.seq());
             Instant at = Instant.ofEpochMilli(e.at());
             UUID waitFor = null;
             LogCommand cmd = null;

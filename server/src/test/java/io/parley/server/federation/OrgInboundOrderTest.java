@@ -84,7 +84,7 @@ class OrgInboundOrderTest {
         assertAll(
                 () -> assertEquals("out_of_order", r.status()),
                 () -> assertEquals(5L, r.appliedThrough(), "pod-a's ops are applied through its seq 5 here"),
-                () -> assertTrue(heldMs >= OrgInbound.HOLD.toMillis() - 50, "held for the hold first: " + heldMs + " ms"));
+                () -> assertTrue(heldMs >= OriginTurns.HOLD.toMillis() - 50, "held for the hold first: " + heldMs + " ms"));
         assertEquals(contents(first), history(b, chatB), "nothing of the refused batch is stored");
         assertEquals(1, overtaken(b, "refused"));
 
