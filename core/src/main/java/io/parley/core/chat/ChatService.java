@@ -82,11 +82,28 @@ public final class ChatService {
 
     /** {@return the chat, for a REST lookup} @throws ParleyException NOT_FOUND unless readable */
     public Chat get(Principal caller, UUID chatId) {
+        return withLastSeq(readable(caller, chatId));
+    }
+
+    /** The chat if the caller may read it, as the directory has it (its {@code lastSeq} may be stale). */
+    private Chat readable(Principal caller, UUID chatId) {
         try {
             return requireReadable(caller.userId(), chatId);
         } catch (ParleyException e) {
             throw ParleyException.notFound("no such chat");
         }
+    }
+
+    /**
+     * {@return the chat with its last seq as the store has it now} The directory caches a chat as it was loaded and
+     * does not follow its log (a send never touches it), so a chat handed to a client takes the store's seq: a client
+     * that trusts a stale one would sync from there.
+     */
+    private Chat withLastSeq(Chat c) {
+        Long last = chats.lastSeqs(List.of(c.id())).get(c.id());
+        if (last == null || last == c.lastSeq()) return c;
+        return new Chat(c.id(), c.workspaceId(), c.kind(), c.name(), c.topic(), c.purpose(), c.archived(), c.createdBy(), c.createdAt(),
+                last, c.dmKey());
     }
 
     /** {@return the chats of a workspace the caller is in, and (for non-guests, if asked) every public channel} */
@@ -140,7 +157,7 @@ public final class ChatService {
 
     /** Changes topic and purpose (members), or name (admins or the creator). */
     public Chat update(Principal caller, UUID chatId, String name, String topic, String purpose) {
-        Chat chat = get(caller, chatId);
+        Chat chat = readable(caller, chatId);
         if (!chat.kind().isChannel()) throw ParleyException.invalid("only channels have a name, topic and purpose");
         Membership m = workspaceMember(caller, chat.workspaceId());
         if (m.role() == Role.GUEST || !directory.isMember(chatId, caller.userId()) && !m.role().may(Permission.MANAGE_CHANNEL_SETTINGS)) {
@@ -178,7 +195,7 @@ public final class ChatService {
 
     /** Archives (read-only) or unarchives a channel: admins or its creator; #general stays. */
     public Chat setArchived(Principal caller, UUID chatId, boolean archived) {
-        Chat chat = get(caller, chatId);
+        Chat chat = readable(caller, chatId);
         if (!chat.kind().isChannel()) throw ParleyException.invalid("only channels can be archived");
         requireManager(caller, chat, workspaceMember(caller, chat.workspaceId()));
         if (archived && WorkspaceService.GENERAL.equals(chat.name())) throw ParleyException.forbidden("#general cannot be archived");
@@ -199,11 +216,11 @@ public final class ChatService {
         Membership m;
         Chat chat = directory.find(chatId).orElseThrow(() -> ParleyException.notFound("no such chat"));
         m = workspaceMember(caller, chat.workspaceId());
-        if (directory.isMember(chatId, caller.userId())) return chat;
+        if (directory.isMember(chatId, caller.userId())) return withLastSeq(chat);
         if (chat.kind() != ChatKind.PUBLIC_CHANNEL || m.role() == Role.GUEST) throw ParleyException.notFound("no such chat");
         if (chat.archived()) throw new ParleyException(ErrorCode.ARCHIVED, "the channel is archived");
         addAndAnnounce(chat, caller.userId());
-        return chat;
+        return withLastSeq(chat);
     }
 
     /** Leaves a channel (DMs cannot be left). */
@@ -216,7 +233,7 @@ public final class ChatService {
 
     /** Adds workspace members to a channel: its non-guest members, or admins. */
     public void addMembers(Principal caller, UUID chatId, Collection<UUID> userIds) {
-        Chat chat = get(caller, chatId);
+        Chat chat = readable(caller, chatId);
         if (!chat.kind().isChannel()) throw ParleyException.invalid("people cannot be added to a DM; open a group DM instead");
         if (chat.archived()) throw new ParleyException(ErrorCode.ARCHIVED, "the channel is archived");
         Membership m = workspaceMember(caller, chat.workspaceId());
@@ -233,7 +250,7 @@ public final class ChatService {
 
     /** Removes someone from a channel (admins or the channel's creator). */
     public void removeMember(Principal caller, UUID chatId, UUID userId) {
-        Chat chat = get(caller, chatId);
+        Chat chat = readable(caller, chatId);
         if (!chat.kind().isChannel()) throw ParleyException.invalid("people cannot be removed from a DM");
         requireManager(caller, chat, workspaceMember(caller, chat.workspaceId()));
         if (WorkspaceService.GENERAL.equals(chat.name())) throw ParleyException.forbidden("nobody is removed from #general; remove them from the workspace");
@@ -248,7 +265,7 @@ public final class ChatService {
 
     /** {@return the ids of the chat's members} */
     public List<UUID> members(Principal caller, UUID chatId) {
-        Chat chat = get(caller, chatId);
+        Chat chat = readable(caller, chatId);
         return List.copyOf(directory.members(chat.id()));
     }
 

@@ -142,7 +142,7 @@ public final class ParleyServer implements AutoCloseable {
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
         orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
-                wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES);
+                wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, registry);
         resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
                 wiring.stores().pods(), orgs, registry, replicaAcks);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),

@@ -51,8 +51,12 @@ public final class OrgChannels implements AutoCloseable {
     /** The org status of a chat, for its members. */
     public record OrgStatus(UUID chatId, String orgChannelId, List<String> unreachable, String message) {}
 
-    /** A channel's digest. */
-    public record Digest(String orgChannelId, UUID chatId, String digest, int messages) {}
+    /**
+     * A channel's digest: {@code digest} covers {@code stateDigest} (the messages as they stand, core's merge rules)
+     * and {@code orderDigest} (each origin's top-level messages in this pod's log order), so two pods compare equal
+     * only when they hold the same messages and hold each origin's in the same order.
+     */
+    public record Digest(String orgChannelId, UUID chatId, String digest, int messages, String stateDigest, String orderDigest) {}
 
     private final Federation federation;
     private final OrgStore store;
@@ -80,9 +84,11 @@ public final class OrgChannels implements AutoCloseable {
      *     this pod's files are not served to others)
      * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
      *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator
+     * @param registry where the org layer's counters go
      */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore) {
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore,
+                       io.micrometer.core.instrument.MeterRegistry registry) {
         this.federation = federation;
         this.users = users;
         this.store = store;
@@ -92,7 +98,7 @@ public final class OrgChannels implements AutoCloseable {
         this.bus = bus;
         this.me = federation.identity().id();
         this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), federation.client(), federation.health(),
-                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes());
+                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes(), registry);
         this.delivery = new OrgDelivery(me, store, federation.peers(), federation.client(), federation.health(), users, inbound,
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
@@ -269,8 +275,8 @@ public final class OrgChannels implements AutoCloseable {
         orgs.requireAdmin(caller);
         OrgStore.OrgChannel ch = known(orgChannelId);
         if (ch.chatId() == null) throw ParleyException.invalid("the org channel is not mapped on this pod");
-        var replica = digests.replica(ch.id(), ch.chatId());
-        return new Digest(ch.id(), ch.chatId(), replica.digest(), replica.size());
+        OrgDigest.Digests d = digests.digests(ch.id(), ch.chatId());
+        return new Digest(ch.id(), ch.chatId(), d.digest(), d.messages(), d.state(), d.order());
     }
 
     private OrgStore.OrgChannel known(String orgChannelId) {
@@ -341,5 +347,6 @@ public final class OrgChannels implements AutoCloseable {
         }
         delivery.close();
         lease.close(); // after the lanes stopped: the next holder starts from the cursors they left
+        inbound.flushMarks();
     }
 }

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pod originated (those of local users; ops of remote users' shadows came from elsewhere and their origin sends
  * them), sends them as one signed batch and advances the cursor only when the peer answered that it applied them.
  * Up to {@link #IN_FLIGHT} batches of a channel are on their way at once, so a backlog replays at the pace of the
- * slower side rather than of the round trip plus both sides' work.
+ * slower side rather than of the round trip plus both sides' work. Each batch names the origin seq its predecessor
+ * ended with, and the peer applies it only after that one ({@link OrgInbound}): however the requests overtake each
+ * other, the peer's log holds this pod's ops in this pod's order.
  * A restart, a crash or a long outage therefore loses nothing: the lane resumes from the cursor and the backlog
  * replays in order from the durable log.
  *
@@ -216,8 +218,11 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
-    /** One batch of a channel's log on its way: the seq the cursor moves to once it is answered, and the answer. */
-    private record Step(long upTo, boolean sent, CompletableFuture<Optional<OrgWire.BatchReply>> reply) {}
+    /**
+     * One batch of a channel's log on its way: the seq the cursor moves to once it is answered, the origin seqs its
+     * predecessor and its last op have (0 and 0 for a stretch with nothing to send), and the answer.
+     */
+    private record Step(long upTo, boolean sent, long prev, long last, CompletableFuture<Optional<OrgWire.BatchReply>> reply) {}
 
     /** The answer standing for a batch with nothing to send (only ops that came from other pods). */
     private static final Optional<OrgWire.BatchReply> NOTHING_TO_SEND = Optional.of(new OrgWire.BatchReply("applied", 0, 0, 0));
@@ -236,15 +241,18 @@ final class OrgDelivery implements AutoCloseable {
 
     /**
      * Sends one channel's log after the peer's cursor, {@link #IN_FLIGHT} batches at a time: the next batch is read,
-     * sealed and sent while the peer applies the one before (it submits them to its log in the order they arrive and
-     * settles them in that order). The cursor moves only over answered batches, in order: if one fails, the batches
-     * behind it are waited for and then sent again from the cursor (the peer takes them as duplicates).
+     * sealed and sent while the peer applies the one before. Each batch names the last origin seq of the one before it
+     * ({@link OrgWire.Batch#prev}), and the peer applies it only after that one, whichever request arrives first. The
+     * cursor moves only over answered batches, in order: if one fails, the batches behind it are waited for and then
+     * sent again from the cursor (the peer takes them as duplicates).
      * {@return false if a failure stopped the lane}
      */
     private boolean drain(Lane lane, OrgStore.OrgChannel ch, List<String> members) {
         ArrayDeque<Step> flight = new java.util.ArrayDeque<>();
         long readAfter = store.cursor(lane.peer, ch.id());
+        long prev = store.sent(lane.peer, ch.id()); // the peer applied through it: the first batch's predecessor
         boolean more = true;
+        boolean firstAnswer = true;
         try {
             while (true) {
                 while (more && flight.size() < IN_FLIGHT) {
@@ -253,7 +261,7 @@ final class OrgDelivery implements AutoCloseable {
                     if (read.isEmpty()) {
                         more = false;
                         // only other pods' users' ops: nothing to send, but the cursor moves over them
-                        if (page.scannedTo() > readAfter) flight.add(new Step(readAfter = page.scannedTo(), false, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
+                        if (page.scannedTo() > readAfter) flight.add(new Step(readAfter = page.scannedTo(), false, 0, 0, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
                         break;
                     }
                     List<OrgStore.LogEntry> entries = bounded(read);
@@ -261,10 +269,12 @@ final class OrgDelivery implements AutoCloseable {
                     more = read.size() == BATCH || entries.size() < read.size();
                     List<OrgWire.Event> events = events(entries);
                     if (events.isEmpty()) {
-                        flight.add(new Step(readAfter, false, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
+                        flight.add(new Step(readAfter, false, 0, 0, CompletableFuture.completedFuture(NOTHING_TO_SEND)));
                     } else {
-                        OrgWire.Batch batch = new OrgWire.Batch(ch.orgId(), ch.id(), me, lane.peer, events);
-                        flight.add(new Step(readAfter, true, CompletableFuture.supplyAsync(() -> deliver(lane, ch.orgId(), members, batch), executor)));
+                        OrgWire.Batch batch = new OrgWire.Batch(ch.orgId(), ch.id(), me, lane.peer, events, prev);
+                        long last = events.getLast().seq();
+                        flight.add(new Step(readAfter, true, prev, last, CompletableFuture.supplyAsync(() -> deliver(lane, ch.orgId(), members, batch), executor)));
+                        prev = last;
                     }
                 }
                 Step step = flight.poll();
@@ -272,6 +282,8 @@ final class OrgDelivery implements AutoCloseable {
                 Optional<OrgWire.BatchReply> reply = step.reply().join();
                 if (reply.isEmpty()) return false;
                 if (step.sent()) {
+                    if (reply.get().outOfOrder()) return overtaken(lane, ch, step, reply.get(), firstAnswer);
+                    firstAnswer = false;
                     if (!reply.get().wasApplied()) {
                         lane.notMapped.add(ch.id());
                         return true; // the peer has not mapped it yet: keep the cursor, go on with the other channels
@@ -279,7 +291,7 @@ final class OrgDelivery implements AutoCloseable {
                     lane.notMapped.remove(ch.id());
                     if (lane.mapped.add(ch.id())) store.markMapped(lane.peer, ch.id(), clock.instant()); // its files may be served to it
                 }
-                store.advance(lane.peer, ch.id(), step.upTo(), clock.instant());
+                store.advance(lane.peer, ch.id(), step.upTo(), step.last(), clock.instant());
             }
         } finally {
             for (Step left : flight) { // after a failure or a refusal: let them finish, their answers no longer count
@@ -290,6 +302,31 @@ final class OrgDelivery implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The peer refused a batch because the one before it is not applied there. If an earlier batch of this pass was
+     * answered first, the refused one merely overtook it on the way (and waited out the peer's hold): send again from
+     * the cursor, at once. If it was the pass's first, its predecessor was answered applied before it was sent, so the
+     * peer has lost what it applied (restored from an older copy, or its marks began after this pod's cursor): go back
+     * to what it says it holds and send from there (it takes what it had as duplicates).
+     * {@return false if the lane stops (backs off)}
+     */
+    private boolean overtaken(Lane lane, OrgStore.OrgChannel ch, Step step, OrgWire.BatchReply reply, boolean first) {
+        if (!first) {
+            lane.again.set(true);
+            return true;
+        }
+        Long has = reply.appliedThrough();
+        if (has == null || has < 0 || has >= step.prev()) { // it names nothing to go back to: do not loop on it
+            lane.failed("out_of_order");
+            return false;
+        }
+        log.info("pod {} has applied org channel {} from this pod through seq {} only, not {}: sending it again from there",
+                lane.peer, ch.id(), has, step.prev());
+        store.rewind(lane.peer, ch.id(), has, clock.instant());
+        lane.again.set(true);
+        return true;
     }
 
     /** {@return the first entries whose content fits {@link #BATCH_CONTENT_BYTES} (at least one): the rest go in the next batch} */

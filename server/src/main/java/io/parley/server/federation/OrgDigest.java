@@ -3,9 +3,12 @@ package io.parley.server.federation;
 import io.parley.core.pod.ChannelReplica;
 import io.parley.core.pod.MessageKey;
 import io.parley.core.pod.MessageReplica;
+import io.parley.core.pod.OriginOrder;
 import io.parley.core.pod.Stamp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,25 @@ import java.util.UUID;
  * and its present reactions by (author, emoji). Two things are normalised because the local log does not keep
  * them and they do not change what anyone sees: a tombstone's stamp (deletes always win, whichever came first) and
  * a reaction's stamp (a reaction's ops come only from its user's pod, in order).
+ *
+ * <p>The state is blind to the order of the local log by design, so a second digest covers it: the
+ * {@link OriginOrder} of the chat's top-level messages (the history every client reads), each origin's in the order
+ * of their posts' local seqs. Replies are left out of it: one whose thread root came from another pod can wait here
+ * for that root (parked) and then sits after its own origin's later posts, rightly. The channel's digest is both.
  */
 final class OrgDigest {
+    /**
+     * A channel's digests, each computed once (folding a large channel's state takes a while): its state's, the
+     * per-origin order's of its history, and {@code digest}, SHA-256 (hex) over the two: equal on two pods exactly when
+     * both are.
+     */
+    record Digests(String digest, String state, String order, int messages) {
+        static Digests of(ChannelReplica state, OriginOrder order) {
+            String s = state.digest(), o = order.digest();
+            return new Digests(Signing.sha256Hex(("parley-org-channel\n" + s + "\n" + o).getBytes(StandardCharsets.UTF_8)), s, o, state.size());
+        }
+    }
+
     private final String me;
     private final OrgStore store;
 
@@ -34,8 +54,20 @@ final class OrgDigest {
 
     /** {@return the chat's log as a replica of the org channel} */
     ChannelReplica replica(String orgChannelId, UUID chatId) {
+        return replica(orgChannelId, chatId, store.messages(chatId));
+    }
+
+    /** {@return the chat's state and the per-origin order of its history, from one read of its messages} */
+    Digests digests(String orgChannelId, UUID chatId) {
+        List<OrgStore.MessageRow> rows = new ArrayList<>(store.messages(chatId));
+        rows.sort(Comparator.comparingLong(OrgStore.MessageRow::seq));
+        OriginOrder order = new OriginOrder(orgChannelId);
+        for (OrgStore.MessageRow r : rows) if (r.threadRootId() == null) order.append(new MessageKey(r.originPod(), r.id()));
+        return Digests.of(replica(orgChannelId, chatId, rows), order);
+    }
+
+    private ChannelReplica replica(String orgChannelId, UUID chatId, List<OrgStore.MessageRow> rows) {
         Map<UUID, String> podOf = new HashMap<>();
-        List<OrgStore.MessageRow> rows = store.messages(chatId);
         for (OrgStore.MessageRow r : rows) podOf.put(r.id(), r.originPod());
         Map<UUID, TreeMap<MessageReplica.ReactionKey, MessageReplica.ReactionMark>> reactions = new HashMap<>();
         for (OrgStore.ReactionRow r : store.reactions(chatId)) {

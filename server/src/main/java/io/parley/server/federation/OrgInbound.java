@@ -1,5 +1,6 @@
 package io.parley.server.federation;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.bus.Bus;
 import io.parley.core.bus.BusEvent;
 import io.parley.core.chat.Chat;
@@ -29,11 +30,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,12 +57,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
  * FIFO), then awaited together: a batch costs a few group commits, not one per op. The next batch of the same origin
- * and channel may be submitted while this one commits (see {@code Stream}).
+ * and channel may be submitted while this one commits, and never before it: a batch names the origin seq its
+ * predecessor ended with and waits for that one (see {@code Stream}), so this pod's log holds each origin's ops in the
+ * origin's order whatever order the requests arrive in.
  */
 final class OrgInbound {
     private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
     static final int MAX_EVENTS = 1000;
     private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
+    private static final CompletableFuture<Boolean> SETTLED = CompletableFuture.completedFuture(true);
 
     private final String me;
     private final PodIdentity identity;
@@ -74,9 +80,11 @@ final class OrgInbound {
     private final Clock clock;
     /** The largest remote file accepted (this pod's own upload limit): a larger one is not offered to local readers. */
     private final long maxFileBytes;
+    /** Each origin's batches in the origin's order. */
+    private final OriginTurns turns;
 
     OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
-               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes) {
+               ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes, MeterRegistry registry) {
         this.me = identity.id();
         this.identity = identity;
         this.store = store;
@@ -89,6 +97,7 @@ final class OrgInbound {
         this.hlc = hlc;
         this.clock = clock;
         this.maxFileBytes = maxFileBytes;
+        this.turns = new OriginTurns(store, clock, registry);
     }
 
     void register(PodRoutes routes) {
@@ -157,8 +166,9 @@ final class OrgInbound {
         List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
         if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
         for (OrgWire.Event e : events) validate(e, batch.origin());
+        if (batch.prev() != null) validateOrder(batch.prev(), events);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
-        return apply(batch.origin(), ch, chat, events);
+        return apply(batch.origin(), ch, chat, events, batch.prev());
     }
 
     /**
@@ -196,6 +206,16 @@ final class OrgInbound {
             throw ParleyException.invalid("the batch's origin, recipient or org does not match its envelope");
         }
         return batch;
+    }
+
+    /** A batch that names its predecessor holds the origin's next ops: seqs rising, all after {@code prev}. */
+    private static void validateOrder(long prev, List<OrgWire.Event> events) {
+        if (prev < 0) throw ParleyException.invalid("prev must not be negative");
+        long last = prev;
+        for (OrgWire.Event e : events) {
+            if (e.seq() <= last) throw ParleyException.invalid("the events' seqs must rise, each after prev");
+            last = e.seq();
+        }
     }
 
     /**
@@ -286,7 +306,7 @@ final class OrgInbound {
         if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
         for (OrgWire.Event e : events) validate(e, origin);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
-        return apply(origin, ch, chat, events);
+        return apply(origin, ch, chat, events, null); // the primary's order, as pulled: no predecessor to wait for
     }
 
     /** What one submitted op is waiting on. */
@@ -299,21 +319,29 @@ final class OrgInbound {
      * writer (FIFO) in that order, so a chat's ops keep their order — and <em>settled</em> outside it, after the
      * previous batch settled. While a batch is unsettled its posts and reaction marks are here, because its successor
      * is built before they are committed: an edit or reaction on such a post is applied, not parked; a reaction is
-     * checked against the newer mark. If a batch fails, every batch submitted behind it fails too (it may have relied
-     * on the failed one's posts); the origin keeps its cursor and sends them all again, and what did commit is a
-     * duplicate then.
+     * checked against the newer mark. If a batch fails, every batch submitted behind it while it was unsettled fails
+     * too (it may have relied on the failed one's posts); the origin keeps its cursor and sends them all again, and
+     * what did commit is a duplicate then.
+     *
+     * <p><b>Origin order.</b> Two batches in flight travel on separate requests (and may take separate paths, or reach
+     * separate nodes of this pod), so the second can arrive first. A batch names its predecessor's last origin seq
+     * ({@link OrgWire.Batch#prev}) and is submitted only when {@link OriginTurns} says its turn has come; until then it
+     * waits on {@link #progressed}, for at most {@link OriginTurns#HOLD}, and is then answered {@code out_of_order}: the
+     * origin sends again from its cursor (or, if this pod has less than it thought applied, from what it has).
      */
     private static final class Stream {
-        /** The high half of every client id of this stream's ops (see {@link OrgInbound#clientId}). */
-        final long clientIdHigh;
         final ReentrantLock submitting = new ReentrantLock();
+        /** Signalled when a batch is submitted or settles: a held batch looks again. */
+        final Condition progressed = submitting.newCondition();
         final Set<UUID> posts = ConcurrentHashMap.newKeySet();
         final Map<String, Long> marks = new ConcurrentHashMap<>();
         /** Completes, true or false, when the batch submitted last has settled, with whether it and all before it applied. */
         CompletableFuture<Boolean> tail = CompletableFuture.completedFuture(true);
+        /** Where the stream stands, for its order; its high half of client ids (see {@link OrgInbound#clientId}). */
+        final OriginTurns.Position position;
 
         Stream(String origin, String orgChannelId) {
-            this.clientIdHigh = clientIdHigh(origin, orgChannelId);
+            this.position = new OriginTurns.Position(origin, orgChannelId, clientIdHigh(origin, orgChannelId));
         }
     }
 
@@ -357,22 +385,39 @@ final class OrgInbound {
         int parked;
     }
 
-    private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events) {
+    /**
+     * Applies one batch of an origin's ops. {@code prev} is the origin seq its predecessor ended with; null when there
+     * is no order to keep (a pod of before issue 16, ops pulled for a restore, parked ops).
+     */
+    private OrgWire.BatchReply apply(String origin, OrgStore.OrgChannel ch, Chat chat, List<OrgWire.Event> events, Long prev) {
         Stream stream = streams.computeIfAbsent(origin + "\n" + ch.id(), k -> new Stream(origin, ch.id()));
         Work w = new Work();
         CompletableFuture<Boolean> before;
         CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        long through = prev == null ? -1 : events.isEmpty() ? prev : events.getLast().seq();
         stream.submitting.lock();
         try {
-            before = stream.tail;
+            if (prev != null) {
+                OptionalLong refused = turns.awaitTurn(stream.position, stream.progressed, chat.id(), prev);
+                if (refused.isPresent()) {
+                    log.info("org channel {}: a batch from pod {} after seq {} came before that one was applied here (applied"
+                            + " through {}); refused, to be sent again in order", ch.id(), origin, prev, refused.getAsLong());
+                    return OrgWire.BatchReply.outOfOrder(refused.getAsLong());
+                }
+            }
+            // A batch that settled before this one was submitted lent it nothing: its failure is not this one's.
+            before = stream.tail.isDone() ? SETTLED : stream.tail;
             stream.tail = settled;
             try {
                 submit(origin, ch, chat, events, stream, w);
             } catch (RuntimeException | Error e) {
                 settle(stream, w);
+                turns.failed(stream.position);
                 settled.complete(false);
                 throw e;
             }
+            if (prev != null) turns.submitted(stream.position, through);
+            stream.progressed.signalAll();
         } finally {
             stream.submitting.unlock();
         }
@@ -403,6 +448,8 @@ final class OrgInbound {
                 for (Submitted s : reacted) {
                     store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
                 }
+                // Every batch before this one settled applied (before), so the origin's ops through here are all in the log.
+                if (prev != null) turns.applied(stream.position, through);
             }
         } catch (RuntimeException e) {
             ok = false;
@@ -410,6 +457,13 @@ final class OrgInbound {
         } finally {
             // Whatever happened, the batches behind this one must learn how it ended, or they would wait for ever.
             settle(stream, w);
+            stream.submitting.lock();
+            try {
+                if (!ok) turns.failed(stream.position);
+                stream.progressed.signalAll();
+            } finally {
+                stream.submitting.unlock();
+            }
             settled.complete(ok);
         }
         if (!ok) {
@@ -424,7 +478,7 @@ final class OrgInbound {
             for (OrgStore.Pending p : store.unpark(id)) {
                 OrgWire.Event e = PodRoutes.parse(p.op().getBytes(StandardCharsets.UTF_8), OrgWire.Event.class);
                 try {
-                    OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e));
+                    OrgWire.BatchReply r = apply(p.originPod(), ch, chat, List.of(e), null); // its turn came when it was parked
                     applied += r.applied();
                     parked += r.parked();
                 } catch (RuntimeException ex) {
@@ -436,6 +490,12 @@ final class OrgInbound {
         if (parkedAgain) throw ParleyException.unavailable("ops that waited for this batch could not be applied yet; send it again", 2, null);
         if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, w.duplicates, parked);
         return new OrgWire.BatchReply("applied", applied, w.duplicates, parked);
+    }
+
+
+    /** Stores every stream's applied mark now (a clean stop). */
+    void flushMarks() {
+        turns.flush(streams.values().stream().map(st -> st.position).toList());
     }
 
     /** Takes a settled batch's posts and marks back from its stream (they are committed now, or failed). */
@@ -461,7 +521,7 @@ final class OrgInbound {
         for (OrgWire.Event e : events) {
             hlc.observe(e.hlc());
             UUID actor = actors.computeIfAbsent(e.author().id(), id -> shadow(origin, id, e.author(), now));
-            UUID clientId = clientId(stream.clientIdHigh, e.seq());
+            UUID clientId = clientId(stream.position.clientIdHigh, e.seq());
             Instant at = Instant.ofEpochMilli(e.at());
             UUID waitFor = null;
             LogCommand cmd = null;

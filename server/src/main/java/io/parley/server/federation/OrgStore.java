@@ -33,9 +33,13 @@ public interface OrgStore {
     record LogEntry(long seq, String type, UUID messageId, UUID actorId, String emoji, long hlc, Instant at, UUID senderId,
                     String content, UUID threadRootId, String threadRootPod, String originPod, boolean deleted, String attachmentsJson) {}
 
-    /** A message of a chat as its final state, for the digest and the merged order. */
+    /**
+     * A message of a chat as its final state, for the digest and the merged order.
+     *
+     * @param seq the local seq of its post: where it sits in this pod's log
+     */
     record MessageRow(UUID id, String originPod, UUID senderId, String senderRemotePod, UUID senderRemoteId,
-                      UUID threadRootId, String threadRootPod, long postedHlc, long hlc, String content, boolean deleted) {}
+                      UUID threadRootId, String threadRootPod, long postedHlc, long hlc, String content, boolean deleted, long seq) {}
 
     /** A present reaction of a message. */
     record ReactionRow(UUID messageId, UUID userId, String userRemotePod, UUID userRemoteId, String emoji) {}
@@ -70,7 +74,29 @@ public interface OrgStore {
     /** {@return the cursor of a peer for a channel: the last local seq sent, 0 if none} */
     long cursor(String peer, String orgChannelId);
 
-    void advance(String peer, String orgChannelId, long seq, Instant at);
+    /**
+     * {@return the seq of the last op of the last batch the peer answered applied for the channel, 0 if none}: what the
+     * next batch names as its predecessor. Behind the cursor when the cursor moved over ops that were not sent.
+     */
+    long sent(String peer, String orgChannelId);
+
+    /**
+     * Moves the peer's cursor forward to {@code seq} and its {@link #sent} mark forward to {@code sentSeq} (0 for a
+     * stretch of the log with nothing to send, which leaves it).
+     */
+    void advance(String peer, String orgChannelId, long seq, long sentSeq, Instant at);
+
+    /** Moves the peer's cursor and sent mark back to {@code seq} if they are beyond it (the peer applied less). */
+    void rewind(String peer, String orgChannelId, long seq, Instant at);
+
+    /** {@return the origin seq through which an origin's batches of the channel are applied here in order, if noted} */
+    java.util.OptionalLong appliedThrough(String originPod, String orgChannelId);
+
+    /** Raises the origin's applied mark of the channel to {@code seq} (never lowers it). */
+    void markApplied(String originPod, String orgChannelId, long seq, Instant at);
+
+    /** {@return the greatest client id of the chat's log between {@code from} and {@code to}, both included} */
+    Optional<UUID> greatestClientId(UUID chatId, UUID from, UUID to);
 
     /**
      * Entries of a chat's log this pod may have to send: those after {@code afterSeq} whose actor is not a remote

@@ -52,8 +52,19 @@ final class OrgWire {
     record Event(long seq, String op, UUID messageId, String messagePod, long hlc, long at, Author author, String content,
                  UUID threadRoot, String threadRootPod, String emoji, List<FileMeta> files) {}
 
-    /** What an origin pod says to one recipient: ops of one org channel, in its log order. Signed inside an {@link Envelope}. */
-    record Batch(String orgId, String orgChannelId, String origin, String to, List<Event> events) {}
+    /**
+     * What an origin pod says to one recipient: ops of one org channel, in its log order. Signed inside an {@link Envelope}.
+     *
+     * @param prev the origin seq of the last op of the batch before this one to the same recipient (0 for the first):
+     *     the recipient applies this batch only after that one, so its log holds the origin's ops in the origin's
+     *     order. Null from a pod of before issue 16, whose batches are applied as they come.
+     */
+    record Batch(String orgId, String orgChannelId, String origin, String to, List<Event> events, Long prev) {
+        /** A batch that names no predecessor (as pods of before issue 16 sent them). */
+        Batch(String orgId, String orgChannelId, String origin, String to, List<Event> events) {
+            this(orgId, orgChannelId, origin, to, events, null);
+        }
+    }
 
     /**
      * A batch as its origin signed it: {@code body} is the batch's JSON (base64url), {@code signature} the origin's Ed25519
@@ -71,12 +82,22 @@ final class OrgWire {
     /**
      * A recipient's answer.
      *
-     * @param status {@code applied}, or {@code not_mapped} (this pod has not mapped the channel yet: keep the cursor)
+     * @param status {@code applied}; {@code not_mapped} (this pod has not mapped the channel yet: keep the cursor); or
+     *     {@code out_of_order} (the batch before this one is not applied here: send again from there)
+     * @param appliedThrough with {@code out_of_order}: the origin seq through which the origin's batches are applied here
      */
-    record BatchReply(String status, int applied, int duplicates, int parked) {
+    record BatchReply(String status, int applied, int duplicates, int parked, Long appliedThrough) {
+        BatchReply(String status, int applied, int duplicates, int parked) {
+            this(status, applied, duplicates, parked, null);
+        }
+
         static BatchReply notMapped() { return new BatchReply("not_mapped", 0, 0, 0); }
 
+        static BatchReply outOfOrder(long appliedThrough) { return new BatchReply("out_of_order", 0, 0, 0, appliedThrough); }
+
         boolean wasApplied() { return "applied".equals(status); }
+
+        boolean outOfOrder() { return "out_of_order".equals(status); }
     }
 
     /** A relay's answer: whether it reached the recipient, and the recipient's answer if so. */

@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * {@link OrgStore} over JDBC: the {@code orgs}, {@code org_members}, {@code org_channels}, {@code org_cursors},
- * {@code org_remote_users}, {@code org_pending} and {@code org_reaction_marks} tables (V65), and the reads of
- * the chat log the outbox and the digest need. The SQL is one text for SQLite and PostgreSQL.
+ * {@code org_remote_users}, {@code org_pending} and {@code org_reaction_marks} tables (V65), {@code org_inbound_marks}
+ * (V82), and the reads of the chat log the outbox and the digest need. The SQL is one text for SQLite and PostgreSQL.
  */
 final class SqlOrgStore implements OrgStore {
     private static final String ORG_COLS = "id, name, home_pod, created_at";
@@ -32,7 +32,7 @@ final class SqlOrgStore implements OrgStore {
             + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
             + " WHERE e.chat_id = ? AND e.seq > ? AND e.seq <= ? AND ru.user_id IS NULL ORDER BY e.seq LIMIT ?";
     private static final String MESSAGES = "SELECT m.id, m.origin_pod, m.sender_id, su.pod_id AS sender_pod, su.remote_id AS sender_remote,"
-            + " m.thread_root_id, rt.origin_pod AS root_pod, e.hlc AS posted_hlc, m.hlc, m.content, m.deleted_at"
+            + " m.thread_root_id, rt.origin_pod AS root_pod, e.hlc AS posted_hlc, m.hlc, m.content, m.deleted_at, e.seq"
             + " FROM messages m JOIN chat_events e ON e.chat_id = m.chat_id AND e.message_id = m.id AND e.type = 'MESSAGE_POSTED'"
             + " LEFT JOIN messages rt ON rt.id = m.thread_root_id"
             + " LEFT JOIN org_remote_users su ON su.user_id = m.sender_id"
@@ -195,18 +195,97 @@ final class SqlOrgStore implements OrgStore {
     }
 
     @Override
-    public void advance(String peer, String orgChannelId, long seq, Instant at) {
+    public long sent(String peer, String orgChannelId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sent_seq FROM org_cursors WHERE peer_id = ? AND org_channel_id = ?")) {
+                ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void advance(String peer, String orgChannelId, long seq, long sentSeq, Instant at) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_cursors (peer_id, org_channel_id, last_seq, updated_at)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (peer_id, org_channel_id) DO UPDATE SET last_seq = excluded.last_seq,"
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_cursors (peer_id, org_channel_id, last_seq, sent_seq, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (peer_id, org_channel_id) DO UPDATE SET last_seq = excluded.last_seq,"
+                    + " sent_seq = CASE WHEN excluded.sent_seq > org_cursors.sent_seq THEN excluded.sent_seq ELSE org_cursors.sent_seq END,"
                     + " updated_at = excluded.updated_at WHERE org_cursors.last_seq < excluded.last_seq")) {
                 ps.setString(1, peer);
+                ps.setString(2, orgChannelId);
+                ps.setLong(3, seq);
+                ps.setLong(4, sentSeq);
+                Cols.instant(ps, 5, at);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void rewind(String peer, String orgChannelId, long seq, Instant at) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE org_cursors SET last_seq = ?, sent_seq = ?, updated_at = ?"
+                    + " WHERE peer_id = ? AND org_channel_id = ? AND sent_seq > ?")) {
+                ps.setLong(1, seq);
+                ps.setLong(2, seq);
+                Cols.instant(ps, 3, at);
+                ps.setString(4, peer);
+                ps.setString(5, orgChannelId);
+                ps.setLong(6, seq);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.OptionalLong appliedThrough(String originPod, String orgChannelId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT applied_seq FROM org_inbound_marks WHERE origin_pod = ? AND org_channel_id = ?")) {
+                ps.setString(1, originPod);
+                ps.setString(2, orgChannelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.OptionalLong.of(rs.getLong(1)) : java.util.OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void markApplied(String originPod, String orgChannelId, long seq, Instant at) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_inbound_marks (origin_pod, org_channel_id, applied_seq, updated_at)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (origin_pod, org_channel_id) DO UPDATE SET applied_seq = excluded.applied_seq,"
+                    + " updated_at = excluded.updated_at WHERE org_inbound_marks.applied_seq < excluded.applied_seq")) {
+                ps.setString(1, originPod);
                 ps.setString(2, orgChannelId);
                 ps.setLong(3, seq);
                 Cols.instant(ps, 4, at);
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public Optional<UUID> greatestClientId(UUID chatId, UUID from, UUID to) {
+        // Client ids are stored as their canonical text, whose order is the ids' (fixed-width lowercase hex): the
+        // (chat, client id) index answers this with one probe.
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT max(client_id) FROM chat_events WHERE chat_id = ? AND client_id >= ?"
+                    + " AND client_id <= ?")) {
+                Cols.uuid(ps, 1, chatId);
+                Cols.uuid(ps, 2, from);
+                Cols.uuid(ps, 3, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String id = rs.next() ? rs.getString(1) : null;
+                    return id == null ? Optional.empty() : Optional.of(UUID.fromString(id));
+                }
+            }
         });
     }
 
@@ -432,7 +511,7 @@ final class SqlOrgStore implements OrgStore {
                         out.add(new MessageRow(Cols.uuid(rs, "id"), rs.getString("origin_pod"), Cols.uuid(rs, "sender_id"),
                                 rs.getString("sender_pod"), Cols.uuid(rs, "sender_remote"), Cols.uuid(rs, "thread_root_id"),
                                 rs.getString("root_pod"), rs.getLong("posted_hlc"), rs.getLong("hlc"), rs.getString("content"),
-                                Cols.instant(rs, "deleted_at") != null));
+                                Cols.instant(rs, "deleted_at") != null, rs.getLong("seq")));
                     }
                     return out;
                 }

@@ -239,6 +239,30 @@ class RestEndToEndTest {
         error(403, "forbidden", http.post(V + "/chats/" + general + "/archive", null, owner));
     }
 
+    /** A chat's {@code lastSeq} on GET and in the answer to a join is its log's, as the workspace's channel list gives it. */
+    @Test
+    void aChatsLastSeqIsItsLogsWhereverItIsRead() {
+        String lea = token(join(unique("lea"), "member"));
+        String max = token(join(unique("max"), "member"));
+        UUID chat = channel(lea, unique("seqs"), false);
+        assertEquals(0, ok(200, http.get(V + "/chats/" + chat, lea)).body().get("chat").get("lastSeq").asLong());
+        long last = 0;
+        for (int i = 0; i < 3; i++) last = post(lea, chat, "m" + i).get("seq").asLong();
+        long seq = last;
+        assertAll(
+                () -> assertEquals(seq, listedLastSeq(lea, chat), "the channel list"),
+                () -> assertEquals(seq, ok(200, http.get(V + "/chats/" + chat, lea)).body().get("chat").get("lastSeq").asLong(), "GET"));
+        long joined = ok(200, http.post(V + "/chats/" + chat + "/join", null, max)).body().get("chat").get("lastSeq").asLong();
+        assertTrue(joined >= last, "the join answers the log's last seq: " + joined);
+        assertEquals(listedLastSeq(max, chat), joined);
+        assertEquals(joined, ok(200, http.post(V + "/chats/" + chat + "/join", null, max)).body().get("chat").get("lastSeq").asLong(),
+                "joining again (a member already) answers it too");
+    }
+
+    private static long listedLastSeq(String token, UUID chat) {
+        return chats(token, false).stream().filter(c -> id(c).equals(chat)).findFirst().orElseThrow().get("lastSeq").asLong();
+    }
+
     @Test
     void messagesEditDeleteReactThreadsAndReadMarks() throws Exception {
         String ann = token(join(unique("ann"), "member"));

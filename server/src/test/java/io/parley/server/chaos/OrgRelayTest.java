@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Health-aware fan-out around a cut link: pods A, B and C all linked, A and C through {@link TcpProxy}s only (B
  * reaches C directly), so severing those two proxies cuts A–C both ways while A–B and B–C stay up. A's messages
  * must reach C through B (and C's reach A), and after the link heals, with writes made on both sides meanwhile,
- * every pod's digest of the org channel is the same.
+ * every pod's digest of the org channel is the same and every pod's log holds each origin's messages in its order.
  */
 @Timeout(120)
 class OrgRelayTest {
@@ -114,6 +114,11 @@ class OrgRelayTest {
         assertEquals(merged, Orgs3.merged(b, chatB));
         assertEquals(merged, Orgs3.merged(c, chatC));
         assertEquals(31, merged.size());
+        // Each pod's own log holds each origin's messages in the origin's order, whichever path they came by.
+        var byOrigin = Orgs3.byOrigin(a, chatA);
+        assertEquals(List.of("pod-a", "pod-c"), List.copyOf(byOrigin.keySet()));
+        assertEquals(byOrigin, Orgs3.byOrigin(b, chatB));
+        assertEquals(byOrigin, Orgs3.byOrigin(c, chatC));
         Await.until(WAIT, "A back on the direct path to C", () -> {
             Orgs3.post(a, chatA, "after");
             return "direct".equals(peerState(a, s, "pod-c").path("lastPath").asText());

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The org SQL on PostgreSQL: {@link PodScenariosTest}'s trio with pod-b on a fresh PostgreSQL schema (the others on
  * SQLite). A partition of pod-a and pod-b with writes on both sides, then kill -9 of the PostgreSQL pod and its
- * restart: every acked message on every pod and equal digests after each. Needs PostgreSQL; under CI=true it fails
+ * restart: every acked message on every pod, equal digests and each origin's order in every pod's history after each. Needs PostgreSQL; under CI=true it fails
  * rather than skips when PostgreSQL is unreachable.
  */
 @Timeout(120)
@@ -52,6 +52,7 @@ class PodScenariosPostgresTest {
         trio.stopLoads();
         System.out.printf("partition with pod-b on PostgreSQL: converged in %d ms%n",
                 trio.awaitConverged(PodScenariosTest.CONVERGE, trio.all()).toMillis());
+        trio.assertOriginOrder(trio.all());
 
         loads = trio.startLoads(PodScenariosTest.RATE);
         for (Load l : loads.values()) awaitMoreAcks(l, 20, FLOW);
@@ -65,6 +66,7 @@ class PodScenariosPostgresTest {
         trio.stopLoads();
         System.out.printf("kill -9 and restart of pod-b on PostgreSQL: %d acked messages everywhere, converged in %d ms%n",
                 trio.acked().size(), trio.awaitConverged(PodScenariosTest.CONVERGE, trio.all()).toMillis());
+        trio.assertOriginOrder(trio.all());
         assertEquals(Map.of(), trio.loadErrors());
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.parley.server.chaos.PodTrio.assertBothWaysFlowing;
 import static io.parley.server.chaos.PodTrio.assertDetectedInBound;
@@ -30,7 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>a dead or cut-off peer is declared DEAD within 3 heartbeats plus the grace period (with slack for a
  *       loaded 2-core machine; the figure is printed);</li>
  *   <li>after healing, every acknowledged message is on every pod and every pod's digest of the channel is the
- *       same — with writes made on every side during the fault.</li>
+ *       same — with writes made on every side during the fault;</li>
+ *   <li>and every pod's history (its local log's order, what clients read) holds each origin's messages in the
+ *       origin's order (ARCHITECTURE.md, "Pods keep per-origin order"): a dead pod comes back to a backlog of many
+ *       outbox batches with long messages while the posts go on, and a burst crosses the partition by the relay.</li>
  * </ul>
  * The scenarios share one trio, in spec order, each leaving it healed; the acks checked at each convergence are
  * all acks since the start.
@@ -42,6 +47,8 @@ class PodScenariosTest {
     static final int RATE = 15; // messages a second per pod
     static final Duration FLOW = Duration.ofSeconds(20);
     static final Duration CONVERGE = Duration.ofSeconds(30);
+    /** Messages posted on pod-a in a burst while another pod cannot receive them: more than one outbox batch. */
+    static final int BACKLOG = 1_500;
 
     private PodTrio trio;
     private PodTrio.Pod a, b, c;
@@ -65,6 +72,11 @@ class PodScenariosTest {
         System.out.printf("%s: %d acked messages on all 3 pods, digests equal, %d ms after the writes stopped%n", what,
                 trio.acked().size(), took.toMillis());
         assertEquals(Map.of(), trio.loadErrors(), "no send was refused");
+        int checked = trio.assertOriginOrder(trio.all());
+        StringBuilder overtaken = new StringBuilder();
+        for (PodTrio.Pod p : trio.all()) overtaken.append(String.format(" %s %d/%d", p.id, p.overtaken("held"), p.overtaken("refused")));
+        System.out.printf("%s: every pod's history holds each origin's messages in the origin's order (%d checked); batches that"
+                + " came before the one they follow, held/refused, since each pod started:%s%n", what, checked, overtaken);
     }
 
     @Test
@@ -79,6 +91,12 @@ class PodScenariosTest {
         assertBothWaysFlowing(a, loads.get("pod-a"), b, loads.get("pod-b"), 20, FLOW);
         JsonNode view = a.channelView();
         assertTrue(view.toString().contains("\"unreachable\":true"), "pod-c shown unreachable on pod-a: " + view);
+        // A backlog for pod-c of many outbox batches (a batch holds at most a few of the long messages), on top of the
+        // loads, which go on while pod-c restarts: pod-c must store pod-a's messages in pod-a's order.
+        long posting = System.nanoTime();
+        trio.postBacklog(a, BACKLOG, 20, 39_000);
+        System.out.printf("kill -9 of pod-c: %d messages (every 20th of 39,000 characters) posted on pod-a in %d ms while pod-c is down%n",
+                BACKLOG, (System.nanoTime() - posting) / 1_000_000);
 
         c.restart(Map.of());
         await(FLOW, "pod-c alive again for its peers", () -> "alive".equals(a.state("pod-c")) && "alive".equals(b.state("pod-c")));
@@ -103,6 +121,9 @@ class PodScenariosTest {
         // Both sides keep writing; each reads the other's messages, which go round through pod-c.
         assertBothWaysFlowing(a, loads.get("pod-a"), b, loads.get("pod-b"), 20, FLOW);
         assertBothWaysFlowing(a, loads.get("pod-a"), c, loads.get("pod-c"), 10, FLOW);
+        // A burst through the relay: two batches at a time, each by way of pod-c.
+        List<UUID> burst = trio.postBacklog(a, BACKLOG / 3, 20, 39_000);
+        await(FLOW, "pod-a's burst on pod-b through pod-c", () -> b.messageIds().containsAll(burst));
 
         trio.proxy("pod-a>pod-b").restore();
         trio.proxy("pod-b>pod-a").restore();

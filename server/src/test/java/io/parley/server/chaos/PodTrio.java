@@ -118,10 +118,25 @@ final class PodTrio implements AutoCloseable {
             return ids;
         }
 
+        /** {@return the ids of the mapped chat's top-level messages by origin pod, each origin's in this pod's history order} */
+        Map<String, List<UUID>> historyByOrigin() {
+            Map<String, List<UUID>> out = new java.util.TreeMap<>();
+            for (JsonNode m : Chaos.history(process.baseUrl(), token, chat)) {
+                out.computeIfAbsent(m.get("originPod").asText(), k -> new ArrayList<>()).add(UUID.fromString(m.get("id").asText()));
+            }
+            return out;
+        }
+
         String digest() {
             Http.Res r = http().get(channelPath() + "/digest", token);
             assertEquals(200, r.status(), r.raw());
             return r.body().get("digest").asText();
+        }
+
+        /** {@return how many org batches this pod took before the batch they follow, by outcome ("held", "refused")} */
+        long overtaken(String outcome) {
+            String scrape = http().get("/metrics", null).raw();
+            return (long) Math.max(0, io.parley.server.federation.Pods.metric(scrape, "parley_pod_org_batches_overtaken_total", "outcome", outcome));
         }
 
         JsonNode channelView() {
@@ -139,6 +154,8 @@ final class PodTrio implements AutoCloseable {
 
     /** Every load ever started, so every ack ever recorded is checked at every convergence. */
     private final List<Load> loads = new CopyOnWriteArrayList<>();
+    /** Messages posted over REST ({@link #postBacklog}), checked at every convergence like the loads' acks. */
+    private final List<UUID> posted = new CopyOnWriteArrayList<>();
     private final List<Load> running = new CopyOnWriteArrayList<>();
 
     /**
@@ -254,6 +271,38 @@ final class PodTrio implements AutoCloseable {
         running.clear();
     }
 
+    /**
+     * Posts a backlog on a pod over REST as fast as it takes it (four writers), while the loads go on: {@code n}
+     * messages, every {@code longEvery}th of about {@code longChars} characters (so a batch of the org outbox, bounded
+     * by its content bytes, holds only a few of them). {@return the ids of the messages}
+     */
+    List<UUID> postBacklog(Pod p, int n, int longEvery, int longChars) throws InterruptedException {
+        List<UUID> ids = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        String filler = "ünïcødé, and plain text after it; ";
+        for (int w = 0; w < 4; w++) {
+            writers.add(Thread.ofVirtual().start(() -> {
+                Http http = p.http();
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    String content = "backlog " + i + " of " + n;
+                    if (i % longEvery == 0) content = content + " " + filler.repeat(longChars / filler.length());
+                    Http.Res r = http.post("/api/v1/chats/" + p.chat + "/messages", Map.of("content", content), p.token);
+                    if (r.status() != 201) {
+                        failures.add(new AssertionError("backlog post " + i + " on " + p.id + ": " + r.status() + " " + r.raw()));
+                        return;
+                    }
+                    ids.add(UUID.fromString(r.body().get("message").get("id").asText()));
+                }
+            }));
+        }
+        for (Thread t : writers) t.join();
+        posted.addAll(ids);
+        if (!failures.isEmpty()) throw new AssertionError(failures.getFirst());
+        return List.copyOf(ids);
+    }
+
     List<Load.Acked> acked() {
         List<Load.Acked> all = new ArrayList<>();
         for (Load l : loads) all.addAll(l.acked());
@@ -297,7 +346,7 @@ final class PodTrio implements AutoCloseable {
      */
     Duration awaitConverged(Duration timeout, Pod... on) throws InterruptedException {
         long start = System.nanoTime();
-        Set<UUID> want = new HashSet<>();
+        Set<UUID> want = new HashSet<>(posted);
         for (Load.Acked a : acked()) want.add(a.messageId());
         long deadline = start + timeout.toNanos();
         String why = "";
@@ -321,6 +370,48 @@ final class PodTrio implements AutoCloseable {
         String first = on[0].digest();
         for (Pod p : on) if (!p.digest().equals(first)) return "digests differ (" + on[0].id + " vs " + p.id + ")";
         return null;
+    }
+
+    /**
+     * Asserts that each pod's history (the default order: its local log) holds every origin's messages in the origin's
+     * order: for each origin pod, its messages come in the other pods' histories as they come in its own. Call after
+     * convergence (every pod holds every message). {@return how many messages were checked, over all pods}
+     */
+    int assertOriginOrder(Pod... on) {
+        Map<String, Map<String, List<UUID>>> histories = new LinkedHashMap<>();
+        for (Pod p : on) histories.put(p.id, p.historyByOrigin());
+        int checked = 0;
+        for (Pod origin : on) {
+            List<UUID> own = histories.get(origin.id).getOrDefault(origin.id, List.of());
+            for (Pod p : on) {
+                List<UUID> there = histories.get(p.id).getOrDefault(origin.id, List.of());
+                if (!there.equals(own)) {
+                    fail(p.id + "'s history holds " + origin.id + "'s " + own.size() + " messages (" + there.size() + " there) out of "
+                            + origin.id + "'s order; positions in " + origin.id + "'s order, as " + p.id + " holds them: " + runs(own, there));
+                }
+                checked += there.size();
+            }
+        }
+        return checked;
+    }
+
+    /** {@return where each of {@code there}'s ids stands in {@code order}, as runs: "0–789, 850–909, 790–849, …"} */
+    private static String runs(List<UUID> order, List<UUID> there) {
+        Map<UUID, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < order.size(); i++) index.put(order.get(i), i);
+        StringBuilder out = new StringBuilder();
+        int from = -2, to = -2;
+        for (UUID id : there) {
+            int i = index.getOrDefault(id, -1);
+            if (i >= 0 && i == to + 1) {
+                to = i;
+                continue;
+            }
+            if (from != -2) out.append(from == to ? "" + from : from + "–" + to).append(", ");
+            from = to = i;
+        }
+        if (from != -2) out.append(from == to ? "" + from : from + "–" + to);
+        return out.toString();
     }
 
     Pod[] all() { return pods.values().toArray(Pod[]::new); }

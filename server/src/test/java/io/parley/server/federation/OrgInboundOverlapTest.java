@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An origin sends a channel's next batch before the previous one is answered (OrgDelivery keeps two in flight).
  * Two batches sent at once — posts in the first, edits, reactions and deletes of those posts in the second — must
- * end exactly as if sent one after the other, whichever the receiver takes first: submitted one after the other,
- * the second sees the first's posts before they are committed, or (if it came first) parks its ops until they are.
+ * end exactly as if sent one after the other, whichever the receiver takes first: the second names the first's last
+ * seq, so it is submitted after it (held, if it came first) and sees the first's posts before they are committed.
  */
 @Timeout(120)
 class OrgInboundOverlapTest {
@@ -56,8 +56,8 @@ class OrgInboundOverlapTest {
                     }
                 }
                 ids.addAll(mine);
-                CompletableFuture<PodResult> first = send(a, s, posts);
-                CompletableFuture<PodResult> second = send(a, s, follow);
+                CompletableFuture<PodResult> first = OrgBatches.send(a, "pod-b", s, posts, posts.getFirst().seq() - 1);
+                CompletableFuture<PodResult> second = OrgBatches.send(a, "pod-b", s, follow, posts.getLast().seq());
                 assertTrue(first.join().ok(), first.join().toString());
                 assertTrue(second.join().ok(), second.join().toString());
             }
@@ -87,13 +87,5 @@ class OrgInboundOverlapTest {
 
     private static OrgWire.Event event(long seq, String op, UUID id, long hlc, long at, OrgWire.Author who, String content, String emoji) {
         return new OrgWire.Event(seq, op, id, "pod-a", hlc, at, who, content, null, null, emoji, null);
-    }
-
-    /** Sends a batch as pod-a's outbox would: sealed for pod-b, signed by pod-a, direct. */
-    private static CompletableFuture<PodResult> send(Pods.Pod a, Orgs3.Shared s, List<OrgWire.Event> events) {
-        byte[] body = PodClient.json(new OrgWire.Batch(s.orgId(), s.orgChannelId(), "pod-a", "pod-b", events));
-        byte[] sig = a.federation().identity().sign(OrgInbound.envelopeSigned("pod-a", "pod-b", body));
-        var delivery = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a", Ed25519.b64(body), Ed25519.b64(sig)));
-        return a.federation().client().sendAsync("pod-b", OrgWire.EVENTS, delivery);
     }
 }

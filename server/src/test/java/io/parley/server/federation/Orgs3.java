@@ -75,6 +75,20 @@ public final class Orgs3 {
         return out;
     }
 
+    /**
+     * {@return the contents of the chat's latest 200 top-level messages in the default order (the pod's own log), by
+     * origin pod} Every pod must hold each origin's messages in the origin's order.
+     */
+    public static Map<String, List<String>> byOrigin(Pods.Pod p, UUID chatId) {
+        Http.Res r = p.http().get("/api/v1/chats/" + chatId + "/messages?limit=200", p.admin());
+        assertEquals(200, r.status(), r.raw());
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (JsonNode m : r.body().get("messages")) {
+            out.computeIfAbsent(m.get("originPod").asText(), k -> new ArrayList<>()).add(m.path("content").asText());
+        }
+        return out;
+    }
+
     public static JsonNode post(Pods.Pod p, UUID chatId, String content) {
         Http.Res r = p.http().post("/api/v1/chats/" + chatId + "/messages", Map.of("content", content), p.admin());
         assertEquals(201, r.status(), r.raw());
