@@ -112,7 +112,7 @@ public final class ResilientChannels implements AutoCloseable {
     /** What a reconciliation found. */
     public record Reconciled(String orgChannelId, String digest, List<Comparison> pods) {}
 
-    /** What a restore did. */
+    /** What a restore did; {@code digest} is the restored messages' state (core's merge rules), the replica's log digest when nothing was lost. */
     public record Restored(String orgChannelId, String from, int ops, String digest) {}
 
     private final Federation federation;
@@ -849,7 +849,7 @@ public final class ResilientChannels implements AutoCloseable {
             }
             if (failed && total == 0) continue;
             log.info("resilient channel {}: restored {} ops from pod {} (admin {})", id, total, source, caller.userId());
-            return new Restored(id, source, total, orgs.digest(caller, id).digest());
+            return new Restored(id, source, total, orgs.digest(caller, id).stateDigest());
         }
         throw new ParleyException(ErrorCode.PEER_UNREACHABLE, "no replica gave the channel's log: " + lastError);
     }

@@ -111,7 +111,7 @@ final class ResilientFeed implements AutoCloseable {
          * off the feed's path, so the next round need not wait for that write); valid for one acceptance of the
          * channel by the replica: a new handshake starts the replica over from what the store says (0).
          */
-        long applied = -1;
+        volatile long applied = -1;
         java.time.Instant appliedFor;
         final java.util.concurrent.atomic.AtomicLong toStore = new java.util.concurrent.atomic.AtomicLong(-1);
         volatile long storedUpTo = -1;
@@ -258,11 +258,18 @@ final class ResilientFeed implements AutoCloseable {
                 e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(), e.emoji(), null));
     }
 
-    /** {@return the cursors of this pod's feeds of the channel, by replica (for the admin view)} */
+    /**
+     * {@return the cursors of this pod's feeds of the channel, by replica (for the admin view)}: what a replica answered
+     * it holds, as the feed knows it — the stored cursor trails it by the write made off the feed's path.
+     */
     Map<String, Long> cursors(ResilientStore.Config c) {
         Map<String, Long> out = new LinkedHashMap<>();
         Map<String, Long> stored = store.cursors(c.orgChannelId());
-        for (String r : c.replicas()) if (!r.equals(me)) out.put(r, stored.getOrDefault(r, 0L));
+        for (String r : c.replicas()) {
+            if (r.equals(me)) continue;
+            Feeder f = feeders.get(c.orgChannelId() + "\n" + r);
+            out.put(r, Math.max(stored.getOrDefault(r, 0L), f == null ? 0L : f.applied));
+        }
         return out;
     }
 
