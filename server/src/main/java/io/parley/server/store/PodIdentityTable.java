@@ -3,8 +3,6 @@ package io.parley.server.store;
 import io.parley.server.federation.StoredKey;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -19,24 +17,11 @@ final class PodIdentityTable {
     private PodIdentityTable() {}
 
     static Optional<StoredKey> get(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT)) {
-            ps.setString(1, NAME);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                return Optional.of(new StoredKey(rs.getString("public_key"), rs.getString("private_key"),
-                        Cols.instant(rs, "created_at"), rs.getString("checksum")));
-            }
-        }
+        return Sql.one(c, SELECT, a -> a.text(NAME), rs -> new StoredKey(rs.getString("public_key"), rs.getString("private_key"),
+                Cols.instant(rs, "created_at"), rs.getString("checksum")));
     }
 
     static void insertIfAbsent(Connection c, StoredKey k) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, NAME);
-            ps.setString(2, k.publicKey());
-            ps.setString(3, k.privateKey());
-            ps.setString(4, k.checksum());
-            Cols.instant(ps, 5, k.createdAt());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.text(NAME).text(k.publicKey()).text(k.privateKey()).text(k.checksum()).instant(k.createdAt()));
     }
 }

@@ -4,10 +4,9 @@ import io.parley.server.federation.PodStore;
 import io.parley.server.federation.PodStore.InvitationUse;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /** The {@code pod_invitations} table: one-time peering tokens, by hash. */
 final class PodInvitationsTable {
@@ -20,32 +19,18 @@ final class PodInvitationsTable {
     private PodInvitationsTable() {}
 
     static void insert(Connection c, PodStore.Invitation inv) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            Cols.uuid(ps, 1, inv.id());
-            ps.setString(2, inv.tokenHash());
-            Cols.uuid(ps, 3, inv.createdBy());
-            Cols.instant(ps, 4, inv.createdAt());
-            Cols.instant(ps, 5, inv.expiresAt());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.uuid(inv.id()).text(inv.tokenHash()).uuid(inv.createdBy()).instant(inv.createdAt())
+                .instant(inv.expiresAt()));
     }
 
     static InvitationUse use(Connection c, String tokenHash, String podId, Instant now) throws SQLException {
-        String id;
-        try (PreparedStatement ps = c.prepareStatement(BY_HASH)) {
-            ps.setString(1, tokenHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return InvitationUse.UNKNOWN;
-                if (Cols.instant(rs, "used_at") != null) return InvitationUse.ALREADY_USED;
-                if (!Cols.instant(rs, "expires_at").isAfter(now)) return InvitationUse.EXPIRED;
-                id = rs.getString("id");
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(USE)) {
-            Cols.instant(ps, 1, now);
-            ps.setString(2, podId);
-            ps.setString(3, id);
-            return ps.executeUpdate() == 1 ? InvitationUse.ACCEPTED : InvitationUse.ALREADY_USED;
-        }
+        record Found(String id, Instant expiresAt, Instant usedAt) {}
+        Optional<Found> found = Sql.one(c, BY_HASH, a -> a.text(tokenHash),
+                rs -> new Found(rs.getString("id"), Cols.instant(rs, "expires_at"), Cols.instant(rs, "used_at")));
+        if (found.isEmpty()) return InvitationUse.UNKNOWN;
+        Found inv = found.get();
+        if (inv.usedAt() != null) return InvitationUse.ALREADY_USED;
+        if (!inv.expiresAt().isAfter(now)) return InvitationUse.EXPIRED;
+        return Sql.update(c, USE, a -> a.instant(now).text(podId).text(inv.id())) == 1 ? InvitationUse.ACCEPTED : InvitationUse.ALREADY_USED;
     }
 }

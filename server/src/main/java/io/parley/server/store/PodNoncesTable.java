@@ -1,7 +1,6 @@
 package io.parley.server.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -15,18 +14,10 @@ final class PodNoncesTable {
 
     /** {@return true if the nonce is new} */
     static boolean insert(Connection c, String podId, String nonce, Instant expiresAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, podId);
-            ps.setString(2, nonce);
-            Cols.instant(ps, 3, expiresAt);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, INSERT, a -> a.text(podId).text(nonce).instant(expiresAt)) == 1;
     }
 
     static int purge(Connection c, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PURGE)) {
-            Cols.instant(ps, 1, now);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, PURGE, a -> a.instant(now));
     }
 }

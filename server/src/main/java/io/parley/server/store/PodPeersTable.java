@@ -3,11 +3,8 @@ package io.parley.server.store;
 import io.parley.server.federation.Peer;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,53 +22,24 @@ final class PodPeersTable {
     private PodPeersTable() {}
 
     static List<Peer> all(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ALL); ResultSet rs = ps.executeQuery()) {
-            List<Peer> out = new ArrayList<>();
-            while (rs.next()) out.add(row(rs));
-            return out;
-        }
+        return Sql.list(c, ALL, Sql.NONE, PodPeersTable::row);
     }
 
     static Optional<Peer> byId(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        }
+        return Sql.one(c, BY_ID, a -> a.text(id), PodPeersTable::row);
     }
 
     static void upsert(Connection c, Peer p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            ps.setString(1, p.id());
-            ps.setString(2, p.url());
-            ps.setString(3, p.publicKey());
-            Cols.instant(ps, 4, p.linkedAt());
-            ps.setString(5, p.direction().wire());
-            score(ps, 6, p.scoreOverride());
-            ps.setString(7, p.tlsPin());
-            ps.executeUpdate();
-        }
+        Sql.update(c, UPSERT, a -> a.text(p.id()).text(p.url()).text(p.publicKey()).instant(p.linkedAt()).text(p.direction().wire())
+                .integer(p.scoreOverride()).text(p.tlsPin()));
     }
 
     static boolean delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-            ps.setString(1, id);
-            return ps.executeUpdate() > 0;
-        }
+        return Sql.update(c, DELETE, a -> a.text(id)) > 0;
     }
 
     static boolean setOverride(Connection c, String id, Integer score) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(OVERRIDE)) {
-            score(ps, 1, score);
-            ps.setString(2, id);
-            return ps.executeUpdate() > 0;
-        }
-    }
-
-    private static void score(PreparedStatement ps, int i, Integer score) throws SQLException {
-        if (score == null) ps.setNull(i, Types.INTEGER);
-        else ps.setInt(i, score);
+        return Sql.update(c, OVERRIDE, a -> a.integer(score).text(id)) > 0;
     }
 
     private static Peer row(ResultSet rs) throws SQLException {

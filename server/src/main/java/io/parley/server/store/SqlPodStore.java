@@ -4,8 +4,6 @@ import io.parley.server.federation.Peer;
 import io.parley.server.federation.PodStore;
 import io.parley.server.federation.StoredKey;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -93,15 +91,7 @@ final class SqlPodStore implements PodStore {
 
     @Override
     public boolean isPodAdmin(UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(IS_ADMIN)) {
-                Cols.uuid(ps, 1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return false;
-                    String role = rs.getString("role");
-                    return role.equals("owner") || role.equals("admin");
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, IS_ADMIN, a -> a.uuid(userId), rs -> rs.getString("role")))
+                .map(role -> role.equals("owner") || role.equals("admin")).orElse(false);
     }
 }
