@@ -39,6 +39,11 @@ final class Cols {
         return s == null ? null : UUID.fromString(s);
     }
 
+    static UUID uuid(ResultSet rs, int col) throws SQLException {
+        String s = rs.getString(col);
+        return s == null ? null : UUID.fromString(s);
+    }
+
     static void instant(PreparedStatement ps, int i, Instant at) throws SQLException {
         if (at == null) ps.setNull(i, Types.BIGINT);
         else ps.setLong(i, at.toEpochMilli());
