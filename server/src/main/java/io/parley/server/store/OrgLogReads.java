@@ -47,7 +47,7 @@ final class OrgLogReads {
     private static final String GREATEST_CLIENT_ID = "SELECT max(client_id) FROM chat_events WHERE chat_id = ? AND client_id >= ?"
             + " AND client_id <= ?";
     private static final String LAST_SEQ = "SELECT last_seq FROM chats WHERE id = ?";
-    private static final String PRESENT = "SELECT id FROM messages WHERE id IN (";
+    private static final String PRESENT = "SELECT id FROM messages WHERE id IN (%s)";
 
     private OrgLogReads() {}
 
@@ -75,7 +75,7 @@ final class OrgLogReads {
 
     /** {@return which of the ids are stored messages (tombstones included)} */
     static Set<UUID> presentMessages(Connection c, Collection<UUID> ids) throws SQLException {
-        return new HashSet<>(Sql.listIn(c, PRESENT, Sql.NONE, ids, Sql.Args::uuid, rs -> Cols.uuid(rs, "id")));
+        return new HashSet<>(Sql.listIn(c, PRESENT, ids, Sql.Args::uuids, rs -> Cols.uuid(rs, "id")));
     }
 
     static List<MessageRow> messages(Connection c, UUID chatId) throws SQLException {

@@ -18,7 +18,7 @@ final class OrgPendingTable {
     private static final String WAITING_FOR = "SELECT id, org_channel_id, origin_pod, waits_for, op FROM org_pending"
             + " WHERE waits_for = ? ORDER BY received_at, id";
     private static final String DELETE_WAITING_FOR = "DELETE FROM org_pending WHERE waits_for = ?";
-    private static final String AWAITED = "SELECT DISTINCT waits_for FROM org_pending WHERE waits_for IN (";
+    private static final String AWAITED = "SELECT DISTINCT waits_for FROM org_pending WHERE waits_for IN (%s)";
 
     private OrgPendingTable() {}
 
@@ -38,6 +38,6 @@ final class OrgPendingTable {
 
     /** {@return which of the message ids parked ops wait for} */
     static Set<UUID> awaited(Connection c, Collection<UUID> messageIds) throws SQLException {
-        return new HashSet<>(Sql.listIn(c, AWAITED, Sql.NONE, messageIds, Sql.Args::uuid, rs -> Cols.uuid(rs, "waits_for")));
+        return new HashSet<>(Sql.listIn(c, AWAITED, messageIds, Sql.Args::uuids, rs -> Cols.uuid(rs, "waits_for")));
     }
 }

@@ -23,7 +23,7 @@ final class ReplicaLogTable {
     // skipped alike.
     private static final String INSERT = "INSERT INTO replica_log (org_channel_id, " + COLS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT DO NOTHING";
-    private static final String HELD_KEYS = "SELECT op_key FROM replica_log WHERE org_channel_id = ? AND op_key IN (";
+    private static final String HELD_KEYS = "SELECT op_key FROM replica_log WHERE org_channel_id = ? AND op_key IN (%s)";
     private static final String AFTER = "SELECT " + COLS + " FROM replica_log WHERE org_channel_id = ?"
             + " AND (hlc > ? OR (hlc = ? AND (source > ? OR (source = ? AND seq > ?)))) ORDER BY hlc, source, seq LIMIT ?";
     private static final String COUNT = "SELECT COUNT(*) FROM replica_log WHERE org_channel_id = ?";
@@ -48,7 +48,7 @@ final class ReplicaLogTable {
 
     /** {@return which of the op keys the channel's log holds} */
     static Set<String> heldKeys(Connection c, String orgChannelId, Collection<String> opKeys) throws SQLException {
-        return new HashSet<>(Sql.listIn(c, HELD_KEYS, a -> a.text(orgChannelId), opKeys, Sql.Args::text, rs -> rs.getString("op_key")));
+        return new HashSet<>(Sql.listIn(c, HELD_KEYS, opKeys, (a, keys) -> a.text(orgChannelId).texts(keys), rs -> rs.getString("op_key")));
     }
 
     /** {@return the ops after the position, in (hlc, source, seq) order, at most {@code limit}} */

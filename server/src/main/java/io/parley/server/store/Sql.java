@@ -52,6 +52,12 @@ final class Sql {
         void bind(Args a, T item) throws SQLException;
     }
 
+    /** Binds the parameters of one run of an {@code IN (…)} query, given the chunk of values it is for. */
+    @FunctionalInterface
+    interface ChunkBinder<V> {
+        void bind(Args a, List<V> chunk) throws SQLException;
+    }
+
     /** Reads one row (the result set is on it; the mapper does not move it). */
     @FunctionalInterface
     interface Row<T> {
@@ -112,20 +118,18 @@ final class Sql {
     }
 
     /**
-     * {@return the rows of a query whose last parameter list is {@code IN (…)}, over any number of values}: the query is
-     * run once per {@link #IN_CHUNK} values, so the caller's order holds only within a chunk.
+     * {@return the rows of a query with an {@code IN (%s)} list, over any number of values}: the query is run once per
+     * {@link #IN_CHUNK} values with {@code %s} replaced by that many placeholders, so the query's order holds only within
+     * a chunk.
      *
-     * @param sqlBeforeList the statement up to and including {@code IN (}; the helper closes the list
-     * @param first binds the parameters before the list (or {@link #NONE})
+     * @param binder binds all of one run's parameters, the chunk's values (with {@link Args#uuids}, {@link Args#texts})
+     *               where the list stands among them
      */
-    static <V, T> List<T> listIn(Connection c, String sqlBeforeList, Binder first, Collection<V> values, ItemBinder<V> value,
-                                 Row<T> row) throws SQLException {
+    static <V, T> List<T> listIn(Connection c, String sqlWithList, Collection<V> values, ChunkBinder<V> binder, Row<T> row)
+            throws SQLException {
         List<T> out = new ArrayList<>();
         for (List<V> chunk : Cols.chunks(values, IN_CHUNK)) {
-            out.addAll(list(c, sqlBeforeList + Cols.placeholders(chunk.size()) + ")", a -> {
-                first.bind(a);
-                for (V v : chunk) value.bind(a, v);
-            }, row));
+            out.addAll(list(c, sqlWithList.formatted(Cols.placeholders(chunk.size())), a -> binder.bind(a, chunk), row));
         }
         return out;
     }
@@ -161,6 +165,16 @@ final class Sql {
 
         Args num(long n) throws SQLException {
             ps.setLong(next++, n);
+            return this;
+        }
+
+        Args uuids(Collection<UUID> ids) throws SQLException {
+            for (UUID id : ids) uuid(id);
+            return this;
+        }
+
+        Args texts(Collection<String> values) throws SQLException {
+            for (String v : values) text(v);
             return this;
         }
 

@@ -7,11 +7,9 @@ import io.parley.core.error.ParleyException;
 import io.parley.core.store.ChatStore;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
@@ -44,7 +42,8 @@ public final class SqlChatStore implements ChatStore {
     private static final String MEMBER_IDS = "SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id";
     private static final String LAST_SEQS_OF = "SELECT c.id, c.last_seq FROM chats c JOIN chat_members m ON m.chat_id = c.id"
             + " WHERE m.user_id = ?";
-    private static final int IDS_PER_QUERY = 500;
+    private static final String LAST_SEQS = "SELECT c.id, c.last_seq FROM chats c WHERE c.id IN (%s)";
+    private static final String ALL_LAST_SEQS = "SELECT c.id, c.last_seq FROM chats c WHERE c.last_seq > 0";
     private static final String MEMBER = "SELECT chat_id, user_id, joined_at, last_read_seq FROM chat_members"
             + " WHERE chat_id = ? AND user_id = ?";
     // Only ever raises the watermark; the same statement on both databases (no MAX/GREATEST needed).
@@ -59,19 +58,9 @@ public final class SqlChatStore implements ChatStore {
     public void create(Chat chat, Collection<UUID> members) {
         try {
             db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    Cols.uuid(ps, 1, chat.id());
-                    Cols.uuid(ps, 2, chat.workspaceId());
-                    ps.setString(3, chat.kind().wire());
-                    ps.setString(4, chat.name());
-                    ps.setString(5, chat.topic());
-                    ps.setString(6, chat.purpose());
-                    Cols.bool(ps, 7, chat.archived());
-                    Cols.uuid(ps, 8, chat.createdBy());
-                    Cols.instant(ps, 9, chat.createdAt());
-                    ps.setString(10, chat.dmKey());
-                    ps.executeUpdate();
-                }
+                Sql.update(c, INSERT, a -> a.uuid(chat.id()).uuid(chat.workspaceId()).text(chat.kind().wire()).text(chat.name())
+                        .text(chat.topic()).text(chat.purpose()).bool(chat.archived()).uuid(chat.createdBy()).instant(chat.createdAt())
+                        .text(chat.dmKey()));
                 for (UUID m : new LinkedHashSet<>(members)) addMember(c, chat.id(), m, chat.createdAt());
                 return null;
             });
@@ -98,16 +87,8 @@ public final class SqlChatStore implements ChatStore {
     @Override
     public void update(Chat chat) {
         try {
-            db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                    ps.setString(1, chat.name());
-                    ps.setString(2, chat.topic());
-                    ps.setString(3, chat.purpose());
-                    Cols.bool(ps, 4, chat.archived());
-                    Cols.uuid(ps, 5, chat.id());
-                    return ps.executeUpdate();
-                }
-            });
+            db.write(c -> Sql.update(c, UPDATE, a -> a.text(chat.name()).text(chat.topic()).text(chat.purpose()).bool(chat.archived())
+                    .uuid(chat.id())));
         } catch (ParleyException e) {
             throw SqlUserStore.rename(e, "channel name is taken");
         }
@@ -116,147 +97,75 @@ public final class SqlChatStore implements ChatStore {
     @Override
     public long addMember(UUID chatId, UUID userId) {
         return db.write(c -> {
-            long seq;
-            try (PreparedStatement ps = c.prepareStatement(db.lockChatSql())) { // serialises with the log writer's posts
-                Cols.uuid(ps, 1, chatId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) throw ParleyException.notFound("no such chat");
-                    seq = rs.getLong(1);
-                }
-            }
+            // serialises with the log writer's posts
+            long seq = Sql.one(c, db.lockChatSql(), a -> a.uuid(chatId), rs -> rs.getLong(1))
+                    .orElseThrow(() -> ParleyException.notFound("no such chat"));
             return addMember(c, chatId, userId, Instant.now()) ? seq : -1L;
         });
     }
 
     @Override
     public boolean removeMember(UUID chatId, UUID userId) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(REMOVE_MEMBER)) {
-                Cols.uuid(ps, 1, chatId);
-                Cols.uuid(ps, 2, userId);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.write(c -> Sql.update(c, REMOVE_MEMBER, a -> a.uuid(chatId).uuid(userId)) == 1);
     }
 
     @Override
     public List<UUID> memberIds(UUID chatId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MEMBER_IDS)) {
-                Cols.uuid(ps, 1, chatId);
-                List<UUID> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(Cols.uuid(rs, "user_id"));
-                }
-                return out;
-            }
-        });
+        return db.read(c -> Sql.list(c, MEMBER_IDS, a -> a.uuid(chatId), rs -> Cols.uuid(rs, "user_id")));
     }
 
     @Override
     public Map<UUID, Long> lastSeqsOf(UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(LAST_SEQS_OF)) {
-                Cols.uuid(ps, 1, userId);
-                return lastSeqMap(ps);
-            }
-        });
+        return db.read(c -> lastSeqMap(Sql.list(c, LAST_SEQS_OF, a -> a.uuid(userId), SqlChatStore::lastSeq)));
     }
 
     @Override
     public Map<UUID, Long> lastSeqs(Collection<UUID> chatIds) {
-        List<UUID> ids = List.copyOf(chatIds);
-        Map<UUID, Long> out = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-            List<UUID> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
-            String sql = "SELECT c.id, c.last_seq FROM chats c WHERE c.id IN (" + "?,".repeat(part.size() - 1) + "?)";
-            out.putAll(db.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int i = 0; i < part.size(); i++) Cols.uuid(ps, i + 1, part.get(i));
-                    return lastSeqMap(ps);
-                }
-            }));
-        }
-        return out;
+        if (chatIds.isEmpty()) return new HashMap<>();
+        return db.read(c -> lastSeqMap(Sql.listIn(c, LAST_SEQS, chatIds, Sql.Args::uuids, SqlChatStore::lastSeq)));
     }
 
     @Override
     public Map<UUID, Long> allLastSeqs() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.last_seq FROM chats c WHERE c.last_seq > 0")) {
-                return lastSeqMap(ps);
-            }
-        });
+        return db.read(c -> lastSeqMap(Sql.list(c, ALL_LAST_SEQS, Sql.NONE, SqlChatStore::lastSeq)));
     }
 
-    private static Map<UUID, Long> lastSeqMap(PreparedStatement ps) throws SQLException {
+    private record LastSeq(UUID chatId, long seq) {}
+
+    private static LastSeq lastSeq(ResultSet rs) throws SQLException {
+        return new LastSeq(Cols.uuid(rs, "id"), rs.getLong("last_seq"));
+    }
+
+    private static Map<UUID, Long> lastSeqMap(List<LastSeq> rows) {
         Map<UUID, Long> out = new HashMap<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.put(Cols.uuid(rs, "id"), rs.getLong("last_seq"));
-        }
+        for (LastSeq r : rows) out.put(r.chatId(), r.seq());
         return out;
     }
 
     @Override
     public Optional<ChatMember> member(UUID chatId, UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MEMBER)) {
-                Cols.uuid(ps, 1, chatId);
-                Cols.uuid(ps, 2, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.empty();
-                    return Optional.of(new ChatMember(Cols.uuid(rs, "chat_id"), Cols.uuid(rs, "user_id"),
-                            Cols.instant(rs, "joined_at"), rs.getLong("last_read_seq")));
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, MEMBER, a -> a.uuid(chatId).uuid(userId), rs -> new ChatMember(Cols.uuid(rs, "chat_id"),
+                Cols.uuid(rs, "user_id"), Cols.instant(rs, "joined_at"), rs.getLong("last_read_seq"))));
     }
 
     @Override
     public void markRead(UUID chatId, UUID userId, long seq) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MARK_READ)) {
-                ps.setLong(1, seq);
-                Cols.uuid(ps, 2, chatId);
-                Cols.uuid(ps, 3, userId);
-                ps.setLong(4, seq);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, MARK_READ, a -> a.num(seq).uuid(chatId).uuid(userId).num(seq)));
     }
 
     private static boolean addMember(Connection c, UUID chatId, UUID userId, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ADD_MEMBER)) {
-            Cols.uuid(ps, 1, chatId);
-            Cols.uuid(ps, 2, userId);
-            Cols.instant(ps, 3, at);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, ADD_MEMBER, a -> a.uuid(chatId).uuid(userId).instant(at)) == 1;
     }
 
     private Optional<Chat> one(String sql, String a, String b) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, a);
-                if (b != null) ps.setString(2, b);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, sql, args -> {
+            args.text(a);
+            if (b != null) args.text(b);
+        }, SqlChatStore::map));
     }
 
     private List<Chat> list(String sql, UUID... keys) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < keys.length; i++) Cols.uuid(ps, i + 1, keys[i]);
-                List<Chat> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(map(rs));
-                }
-                return out;
-            }
-        });
+        return db.read(c -> Sql.list(c, sql, a -> a.uuids(List.of(keys)), SqlChatStore::map));
     }
 
     private static Chat map(ResultSet rs) throws SQLException {

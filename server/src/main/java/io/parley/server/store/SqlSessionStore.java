@@ -3,14 +3,11 @@ package io.parley.server.store;
 import io.parley.core.auth.AuthSession;
 import io.parley.core.store.SessionStore;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,17 +36,8 @@ public final class SqlSessionStore implements SessionStore {
 
     @Override
     public void insertSession(AuthSession s) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT_SESSION)) {
-                Cols.uuid(ps, 1, s.id());
-                Cols.uuid(ps, 2, s.userId());
-                ps.setString(3, s.refreshHash());
-                Cols.instant(ps, 4, s.refreshExpiresAt());
-                Cols.instant(ps, 5, s.createdAt());
-                Cols.instant(ps, 6, s.revokedAt());
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, INSERT_SESSION, a -> a.uuid(s.id()).uuid(s.userId()).text(s.refreshHash())
+                .instant(s.refreshExpiresAt()).instant(s.createdAt()).instant(s.revokedAt())));
     }
 
     @Override
@@ -60,44 +48,21 @@ public final class SqlSessionStore implements SessionStore {
 
     @Override
     public boolean rotateRefresh(UUID sessionId, String oldRefreshHash, String newRefreshHash, Instant expiresAt) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
-                ps.setString(1, newRefreshHash);
-                Cols.instant(ps, 2, expiresAt);
-                Cols.uuid(ps, 3, sessionId);
-                ps.setString(4, oldRefreshHash);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.write(c -> Sql.update(c, ROTATE, a -> a.text(newRefreshHash).instant(expiresAt).uuid(sessionId)
+                .text(oldRefreshHash)) == 1);
     }
 
     @Override
     public void insertAccessToken(String tokenHash, UUID sessionId, UUID userId, Instant expiresAt) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
-                ps.setString(1, tokenHash);
-                Cols.uuid(ps, 2, sessionId);
-                Cols.uuid(ps, 3, userId);
-                Cols.instant(ps, 4, expiresAt);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, INSERT_TOKEN, a -> a.text(tokenHash).uuid(sessionId).uuid(userId).instant(expiresAt)));
     }
 
     @Override
     public Optional<AccessGrant> accessGrant(String tokenHash, Instant now) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(GRANT)) {
-                ps.setString(1, tokenHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.empty();
-                    boolean active = Cols.instant(rs, "revoked_at") == null
-                            && now.isBefore(Cols.instant(rs, "refresh_expires_at"));
-                    return Optional.of(new AccessGrant(Cols.uuid(rs, "session_id"), Cols.uuid(rs, "user_id"),
-                            Cols.instant(rs, "expires_at"), active));
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, GRANT, a -> a.text(tokenHash), rs -> {
+            boolean active = Cols.instant(rs, "revoked_at") == null && now.isBefore(Cols.instant(rs, "refresh_expires_at"));
+            return new AccessGrant(Cols.uuid(rs, "session_id"), Cols.uuid(rs, "user_id"), Cols.instant(rs, "expires_at"), active);
+        }));
     }
 
     @Override
@@ -108,13 +73,7 @@ public final class SqlSessionStore implements SessionStore {
     @Override
     public Set<UUID> revokeAllSessions(UUID userId, UUID keep, Instant at) {
         return db.write(c -> {
-            Set<UUID> revoked = new LinkedHashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(LIVE_OF_USER)) {
-                Cols.uuid(ps, 1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) revoked.add(Cols.uuid(rs, "id"));
-                }
-            }
+            Set<UUID> revoked = new LinkedHashSet<>(Sql.list(c, LIVE_OF_USER, a -> a.uuid(userId), rs -> Cols.uuid(rs, "id")));
             revoked.remove(keep);
             for (UUID id : revoked) revoke(c, id, at);
             return revoked;
@@ -124,51 +83,22 @@ public final class SqlSessionStore implements SessionStore {
     @Override
     public Set<UUID> inactiveAmong(Collection<UUID> sessionIds, Instant now) {
         if (sessionIds.isEmpty()) return Set.of();
-        return db.read(c -> {
-            Set<UUID> out = new HashSet<>();
-            for (List<UUID> chunk : Cols.chunks(new LinkedHashSet<>(sessionIds), 500)) {
-                try (PreparedStatement ps = c.prepareStatement(INACTIVE_AMONG.formatted(Cols.placeholders(chunk.size())))) {
-                    int i = 1;
-                    for (UUID id : chunk) Cols.uuid(ps, i++, id);
-                    Cols.instant(ps, i, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.add(Cols.uuid(rs, "id"));
-                    }
-                }
-            }
-            return out;
-        });
+        return db.read(c -> new HashSet<>(Sql.listIn(c, INACTIVE_AMONG, new LinkedHashSet<>(sessionIds),
+                (a, ids) -> a.uuids(ids).instant(now), rs -> Cols.uuid(rs, "id"))));
     }
 
     @Override
     public void purgeExpiredAccessTokens(Instant before) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(PURGE_TOKENS)) {
-                Cols.instant(ps, 1, before);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, PURGE_TOKENS, a -> a.instant(before)));
     }
 
     private static int revoke(java.sql.Connection c, UUID sessionId, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REVOKE)) {
-            Cols.instant(ps, 1, at);
-            Cols.uuid(ps, 2, sessionId);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, REVOKE, a -> a.instant(at).uuid(sessionId));
     }
 
     private Optional<AuthSession> one(String sql, String key) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.empty();
-                    return Optional.of(new AuthSession(Cols.uuid(rs, "id"), Cols.uuid(rs, "user_id"),
-                            rs.getString("refresh_hash"), Cols.instant(rs, "refresh_expires_at"),
-                            Cols.instant(rs, "created_at"), Cols.instant(rs, "revoked_at")));
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, sql, a -> a.text(key), rs -> new AuthSession(Cols.uuid(rs, "id"), Cols.uuid(rs, "user_id"),
+                rs.getString("refresh_hash"), Cols.instant(rs, "refresh_expires_at"), Cols.instant(rs, "created_at"),
+                Cols.instant(rs, "revoked_at"))));
     }
 }

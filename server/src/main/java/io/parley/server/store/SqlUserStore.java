@@ -4,10 +4,8 @@ import io.parley.core.auth.User;
 import io.parley.core.error.ParleyException;
 import io.parley.core.store.UserStore;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,18 +31,8 @@ public final class SqlUserStore implements UserStore {
     @Override
     public void insert(User u) {
         try {
-            db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    Cols.uuid(ps, 1, u.id());
-                    ps.setString(2, u.email());
-                    ps.setString(3, u.handle());
-                    ps.setString(4, u.displayName());
-                    ps.setString(5, u.passwordHash());
-                    Cols.instant(ps, 6, u.createdAt());
-                    Cols.bool(ps, 7, u.deactivated());
-                    return ps.executeUpdate();
-                }
-            });
+            db.write(c -> Sql.update(c, INSERT, a -> a.uuid(u.id()).text(u.email()).text(u.handle()).text(u.displayName())
+                    .text(u.passwordHash()).instant(u.createdAt()).bool(u.deactivated())));
         } catch (ParleyException e) {
             throw rename(e, "e-mail or handle is taken");
         }
@@ -62,31 +50,13 @@ public final class SqlUserStore implements UserStore {
     @Override
     public List<User> byIds(Collection<UUID> ids) {
         if (ids.isEmpty()) return List.of();
-        return db.read(c -> {
-            List<User> out = new ArrayList<>();
-            for (List<UUID> chunk : Cols.chunks(new LinkedHashSet<>(ids), 500)) {
-                try (PreparedStatement ps = c.prepareStatement(BY_IDS.formatted(Cols.placeholders(chunk.size())))) {
-                    for (int i = 0; i < chunk.size(); i++) Cols.uuid(ps, i + 1, chunk.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.add(map(rs));
-                    }
-                }
-            }
-            return out;
-        });
+        return db.read(c -> Sql.listIn(c, BY_IDS, new LinkedHashSet<>(ids), Sql.Args::uuids, SqlUserStore::map));
     }
 
     @Override
     public void updateProfile(UUID id, String handle, String displayName) {
         try {
-            db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(UPDATE_PROFILE)) {
-                    ps.setString(1, handle);
-                    ps.setString(2, displayName);
-                    Cols.uuid(ps, 3, id);
-                    return ps.executeUpdate();
-                }
-            });
+            db.write(c -> Sql.update(c, UPDATE_PROFILE, a -> a.text(handle).text(displayName).uuid(id)));
         } catch (ParleyException e) {
             throw rename(e, "handle is taken");
         }
@@ -94,34 +64,16 @@ public final class SqlUserStore implements UserStore {
 
     @Override
     public void updatePasswordHash(UUID id, String passwordHash) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(UPDATE_PASSWORD)) {
-                ps.setString(1, passwordHash);
-                Cols.uuid(ps, 2, id);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, UPDATE_PASSWORD, a -> a.text(passwordHash).uuid(id)));
     }
 
     @Override
     public long count() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(COUNT); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.read(c -> Sql.longOr(c, COUNT, Sql.NONE, 0L));
     }
 
     private Optional<User> one(String sql, String key) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, sql, a -> a.text(key), SqlUserStore::map));
     }
 
     private static User map(ResultSet rs) throws SQLException {

@@ -8,11 +8,9 @@ import io.parley.core.workspace.Role;
 import io.parley.core.workspace.Workspace;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,15 +46,8 @@ public final class SqlWorkspaceStore implements WorkspaceStore {
     public void create(Workspace w, Membership owner) {
         try {
             db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    Cols.uuid(ps, 1, w.id());
-                    ps.setString(2, w.name());
-                    ps.setString(3, w.slug());
-                    Cols.uuid(ps, 4, w.createdBy());
-                    Cols.instant(ps, 5, w.createdAt());
-                    Cols.bool(ps, 6, w.openSignup());
-                    ps.executeUpdate();
-                }
+                Sql.update(c, INSERT, a -> a.uuid(w.id()).text(w.name()).text(w.slug()).uuid(w.createdBy()).instant(w.createdAt())
+                        .bool(w.openSignup()));
                 return addMember(c, owner);
             });
         } catch (ParleyException e) {
@@ -72,28 +63,12 @@ public final class SqlWorkspaceStore implements WorkspaceStore {
 
     @Override
     public List<Workspace> forUser(UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(FOR_USER)) {
-                Cols.uuid(ps, 1, userId);
-                List<Workspace> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(map(rs));
-                }
-                return out;
-            }
-        });
+        return db.read(c -> Sql.list(c, FOR_USER, a -> a.uuid(userId), SqlWorkspaceStore::map));
     }
 
     @Override
     public void update(UUID id, String name, boolean openSignup) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                ps.setString(1, name);
-                Cols.bool(ps, 2, openSignup);
-                Cols.uuid(ps, 3, id);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, UPDATE, a -> a.text(name).bool(openSignup).uuid(id)));
     }
 
     @Override
@@ -101,56 +76,24 @@ public final class SqlWorkspaceStore implements WorkspaceStore {
 
     @Override
     public Optional<Membership> membership(UUID workspaceId, UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MEMBERSHIP)) {
-                Cols.uuid(ps, 1, workspaceId);
-                Cols.uuid(ps, 2, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(mapMember(rs)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, MEMBERSHIP, a -> a.uuid(workspaceId).uuid(userId), SqlWorkspaceStore::mapMember));
     }
 
     @Override
     public List<Membership> members(UUID workspaceId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MEMBERS)) {
-                Cols.uuid(ps, 1, workspaceId);
-                List<Membership> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(mapMember(rs));
-                }
-                return out;
-            }
-        });
+        return db.read(c -> Sql.list(c, MEMBERS, a -> a.uuid(workspaceId), SqlWorkspaceStore::mapMember));
     }
 
     @Override
     public void setRole(UUID workspaceId, UUID userId, Role role) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SET_ROLE)) {
-                ps.setString(1, role.wire());
-                Cols.uuid(ps, 2, workspaceId);
-                Cols.uuid(ps, 3, userId);
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, SET_ROLE, a -> a.text(role.wire()).uuid(workspaceId).uuid(userId)));
     }
 
     @Override
     public void removeMember(UUID workspaceId, UUID userId) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(REMOVE_FROM_CHATS)) {
-                Cols.uuid(ps, 1, userId);
-                Cols.uuid(ps, 2, workspaceId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(REMOVE_MEMBER)) {
-                Cols.uuid(ps, 1, workspaceId);
-                Cols.uuid(ps, 2, userId);
-                return ps.executeUpdate();
-            }
+            Sql.update(c, REMOVE_FROM_CHATS, a -> a.uuid(userId).uuid(workspaceId));
+            return Sql.update(c, REMOVE_MEMBER, a -> a.uuid(workspaceId).uuid(userId));
         });
     }
 
@@ -184,24 +127,11 @@ public final class SqlWorkspaceStore implements WorkspaceStore {
     }
 
     private static boolean addMember(Connection c, Membership m) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ADD_MEMBER)) {
-            Cols.uuid(ps, 1, m.workspaceId());
-            Cols.uuid(ps, 2, m.userId());
-            ps.setString(3, m.role().wire());
-            Cols.instant(ps, 4, m.joinedAt());
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, ADD_MEMBER, a -> a.uuid(m.workspaceId()).uuid(m.userId()).text(m.role().wire()).instant(m.joinedAt())) == 1;
     }
 
     private Optional<Workspace> one(String sql, String key) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, sql, a -> a.text(key), SqlWorkspaceStore::map));
     }
 
     private static Workspace map(ResultSet rs) throws SQLException {
