@@ -4,11 +4,9 @@ import io.parley.core.workspace.Invite;
 import io.parley.core.workspace.Role;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,55 +27,24 @@ final class InvitesTable {
     private InvitesTable() {}
 
     static void insert(Connection c, Invite i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            Cols.uuid(ps, 1, i.id());
-            Cols.uuid(ps, 2, i.workspaceId());
-            ps.setString(3, i.codeHash());
-            ps.setString(4, i.role().wire());
-            ps.setString(5, i.email());
-            Cols.uuid(ps, 6, i.createdBy());
-            Cols.instant(ps, 7, i.createdAt());
-            Cols.instant(ps, 8, i.expiresAt());
-            ps.setInt(9, i.maxUses());
-            ps.setInt(10, i.uses());
-            Cols.bool(ps, 11, i.revoked());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.uuid(i.id()).uuid(i.workspaceId()).text(i.codeHash()).text(i.role().wire()).text(i.email())
+                .uuid(i.createdBy()).instant(i.createdAt()).instant(i.expiresAt()).integer(i.maxUses()).integer(i.uses()).bool(i.revoked()));
     }
 
     static Optional<Invite> byCodeHash(Connection c, String codeHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_CODE)) {
-            ps.setString(1, codeHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        }
+        return Sql.one(c, BY_CODE, a -> a.text(codeHash), InvitesTable::map);
     }
 
     static List<Invite> ofWorkspace(Connection c, UUID workspaceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(OF_WORKSPACE)) {
-            Cols.uuid(ps, 1, workspaceId);
-            List<Invite> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(map(rs));
-            }
-            return out;
-        }
+        return Sql.list(c, OF_WORKSPACE, a -> a.uuid(workspaceId), InvitesTable::map);
     }
 
     static boolean use(Connection c, UUID inviteId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(USE)) {
-            Cols.uuid(ps, 1, inviteId);
-            Cols.instant(ps, 2, now);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, USE, a -> a.uuid(inviteId).instant(now)) == 1;
     }
 
     static void revoke(Connection c, UUID inviteId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REVOKE)) {
-            Cols.uuid(ps, 1, inviteId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, REVOKE, a -> a.uuid(inviteId));
     }
 
     private static Invite map(ResultSet rs) throws SQLException {

@@ -1,11 +1,9 @@
 package io.parley.server.store;
 
-import io.parley.server.push.PushSubscription;
 import io.parley.server.push.QueuedPush;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,62 +48,32 @@ final class PushQueueTable {
 
     static List<QueuedPush> claimDue(Connection c, Instant now, Instant leaseUntil, int limit) throws SQLException {
         record Due(QueuedPush push, long nextAttemptAt) {}
-        List<Due> due = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(DUE)) {
-            Cols.instant(ps, 1, now);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    PushSubscription s = PushSubscriptionsTable.map(rs);
-                    due.add(new Due(new QueuedPush(Cols.uuid(rs, "q_id"), s, rs.getString("payload"), Cols.bool(rs, "urgent"),
-                            rs.getInt("attempts"), Cols.instant(rs, "q_created_at")), rs.getLong("next_attempt_at")));
-                }
-            }
-        }
+        List<Due> due = Sql.list(c, DUE, a -> a.instant(now).num(limit), rs -> new Due(new QueuedPush(Cols.uuid(rs, "q_id"),
+                PushSubscriptionsTable.map(rs), rs.getString("payload"), Cols.bool(rs, "urgent"), rs.getInt("attempts"),
+                Cols.instant(rs, "q_created_at")), rs.getLong("next_attempt_at")));
+        int[] claimed = Sql.updateEach(c, CLAIM, due, (a, d) -> a.instant(leaseUntil).uuid(d.push().id()).num(d.nextAttemptAt()));
         List<QueuedPush> won = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            for (Due d : due) {
-                Cols.instant(ps, 1, leaseUntil);
-                Cols.uuid(ps, 2, d.push().id());
-                ps.setLong(3, d.nextAttemptAt());
-                if (ps.executeUpdate() == 1) won.add(d.push());
-            }
-        }
+        for (int k = 0; k < claimed.length; k++) if (claimed[k] == 1) won.add(due.get(k).push());
         return won;
     }
 
     static void reschedule(Connection c, UUID id, int attempts, Instant next) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(RESCHEDULE)) {
-            ps.setInt(1, attempts);
-            Cols.instant(ps, 2, next);
-            Cols.uuid(ps, 3, id);
-            ps.executeUpdate();
-        }
+        Sql.update(c, RESCHEDULE, a -> a.integer(attempts).instant(next).uuid(id));
     }
 
     static void delete(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-            Cols.uuid(ps, 1, id);
-            ps.executeUpdate();
-        }
+        Sql.update(c, DELETE, a -> a.uuid(id));
     }
 
     static void deleteOfSubscription(Connection c, UUID subscriptionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE_OF_SUBSCRIPTION)) {
-            Cols.uuid(ps, 1, subscriptionId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, DELETE_OF_SUBSCRIPTION, a -> a.uuid(subscriptionId));
     }
 
     static Optional<Instant> nextDue(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(NEXT_DUE); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.ofNullable(Cols.instant(rs, "next")) : Optional.empty();
-        }
+        return Sql.one(c, NEXT_DUE, Sql.NONE, rs -> Cols.instant(rs, "next"));
     }
 
     static long count(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(COUNT); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong("n") : 0;
-        }
+        return Sql.longOr(c, COUNT, Sql.NONE, 0L);
     }
 }

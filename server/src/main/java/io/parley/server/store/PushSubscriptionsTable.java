@@ -3,10 +3,8 @@ package io.parley.server.store;
 import io.parley.server.push.PushSubscription;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,61 +23,28 @@ final class PushSubscriptionsTable {
     private PushSubscriptionsTable() {}
 
     static void insert(Connection c, PushSubscription s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            Cols.uuid(ps, 1, s.id());
-            Cols.uuid(ps, 2, s.userId());
-            ps.setString(3, s.endpoint());
-            ps.setString(4, s.p256dh());
-            ps.setString(5, s.auth());
-            Cols.instant(ps, 6, s.expiresAt());
-            Cols.instant(ps, 7, s.createdAt());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.uuid(s.id()).uuid(s.userId()).text(s.endpoint()).text(s.p256dh()).text(s.auth())
+                .instant(s.expiresAt()).instant(s.createdAt()));
     }
 
     static void updateKeys(Connection c, PushSubscription s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_KEYS)) {
-            ps.setString(1, s.p256dh());
-            ps.setString(2, s.auth());
-            Cols.instant(ps, 3, s.expiresAt());
-            Cols.uuid(ps, 4, s.id());
-            ps.executeUpdate();
-        }
+        Sql.update(c, UPDATE_KEYS, a -> a.text(s.p256dh()).text(s.auth()).instant(s.expiresAt()).uuid(s.id()));
     }
 
     static Optional<PushSubscription> byId(Connection c, UUID id) throws SQLException {
-        return one(c, BY_ID, id.toString());
+        return Sql.one(c, BY_ID, a -> a.uuid(id), PushSubscriptionsTable::map);
     }
 
     static Optional<PushSubscription> byEndpoint(Connection c, String endpoint) throws SQLException {
-        return one(c, BY_ENDPOINT, endpoint);
+        return Sql.one(c, BY_ENDPOINT, a -> a.text(endpoint), PushSubscriptionsTable::map);
     }
 
     static List<PushSubscription> ofUser(Connection c, UUID userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(OF_USER)) {
-            Cols.uuid(ps, 1, userId);
-            List<PushSubscription> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(map(rs));
-            }
-            return out;
-        }
+        return Sql.list(c, OF_USER, a -> a.uuid(userId), PushSubscriptionsTable::map);
     }
 
     static boolean delete(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-            Cols.uuid(ps, 1, id);
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    private static Optional<PushSubscription> one(Connection c, String sql, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        }
+        return Sql.update(c, DELETE, a -> a.uuid(id)) == 1;
     }
 
     /** Maps the subscription columns (a join keeps their names; the queue's own columns are aliased). */

@@ -4,8 +4,6 @@ import io.parley.core.chat.Message;
 import io.parley.core.chat.Reaction;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,64 +28,35 @@ final class ReactionsTable {
     private static final String REMOVE_ALL = "DELETE FROM reactions WHERE message_id = ?";
     private static final String FOR_MESSAGES = "SELECT message_id, emoji, user_id FROM reactions"
             + " WHERE message_id IN (%s) ORDER BY seq";
-    private static final int CHUNK = 500;
 
     private ReactionsTable() {}
 
     static boolean exists(Connection c, UUID messageId, String emoji, UUID userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(EXISTS)) {
-            Cols.uuid(ps, 1, messageId);
-            ps.setString(2, emoji);
-            Cols.uuid(ps, 3, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Sql.exists(c, EXISTS, a -> a.uuid(messageId).text(emoji).uuid(userId));
     }
 
     /** Adds a reaction that does not exist yet ({@link #exists}), added by the event at {@code seq}. */
     static void add(Connection c, UUID messageId, String emoji, UUID userId, long seq, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ADD)) {
-            Cols.uuid(ps, 1, messageId);
-            ps.setString(2, emoji);
-            Cols.uuid(ps, 3, userId);
-            ps.setLong(4, seq);
-            Cols.instant(ps, 5, at);
-            ps.executeUpdate();
-        }
+        Sql.update(c, ADD, a -> a.uuid(messageId).text(emoji).uuid(userId).num(seq).instant(at));
     }
 
     /** {@return whether there was such a reaction} */
     static boolean remove(Connection c, UUID messageId, String emoji, UUID userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REMOVE)) {
-            Cols.uuid(ps, 1, messageId);
-            ps.setString(2, emoji);
-            Cols.uuid(ps, 3, userId);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, REMOVE, a -> a.uuid(messageId).text(emoji).uuid(userId)) == 1;
     }
 
     static void removeAll(Connection c, UUID messageId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REMOVE_ALL)) {
-            Cols.uuid(ps, 1, messageId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, REMOVE_ALL, a -> a.uuid(messageId));
     }
 
-    /** {@return the reactions of these messages, one query per {@value #CHUNK} ids (no N+1)} */
+    /** {@return the reactions of these messages, one query per {@value Sql#IN_CHUNK} ids (no N+1)} */
     static Map<UUID, List<Reaction>> forMessages(Connection c, Collection<UUID> messageIds) throws SQLException {
+        record Row(UUID messageId, String emoji, UUID userId) {}
         Map<UUID, Map<String, List<UUID>>> grouped = new HashMap<>();
-        for (List<UUID> chunk : Cols.chunks(new LinkedHashSet<>(messageIds), CHUNK)) {
-            try (PreparedStatement ps = c.prepareStatement(FOR_MESSAGES.formatted(Cols.placeholders(chunk.size())))) {
-                for (int i = 0; i < chunk.size(); i++) Cols.uuid(ps, i + 1, chunk.get(i));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        grouped.computeIfAbsent(Cols.uuid(rs, "message_id"), k -> new LinkedHashMap<>())
-                                .computeIfAbsent(rs.getString("emoji"), k -> new ArrayList<>())
-                                .add(Cols.uuid(rs, "user_id"));
-                    }
-                }
-            }
+        for (Row r : Sql.listIn(c, FOR_MESSAGES, new LinkedHashSet<>(messageIds), Sql.Args::uuids,
+                rs -> new Row(Cols.uuid(rs, "message_id"), rs.getString("emoji"), Cols.uuid(rs, "user_id")))) {
+            grouped.computeIfAbsent(r.messageId(), k -> new LinkedHashMap<>()).computeIfAbsent(r.emoji(), k -> new ArrayList<>())
+                    .add(r.userId());
         }
         Map<UUID, List<Reaction>> out = new HashMap<>();
         grouped.forEach((id, byEmoji) -> {

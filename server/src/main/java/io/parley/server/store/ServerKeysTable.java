@@ -3,8 +3,6 @@ package io.parley.server.store;
 import io.parley.server.push.PushStore.ServerKey;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -18,23 +16,11 @@ final class ServerKeysTable {
     private ServerKeysTable() {}
 
     static Optional<ServerKey> byName(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_NAME)) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                return Optional.of(new ServerKey(rs.getString("name"), rs.getString("private_key"), rs.getString("public_key"),
-                        Cols.instant(rs, "created_at")));
-            }
-        }
+        return Sql.one(c, BY_NAME, a -> a.text(name), rs -> new ServerKey(rs.getString("name"), rs.getString("private_key"),
+                rs.getString("public_key"), Cols.instant(rs, "created_at")));
     }
 
     static void insertIfAbsent(Connection c, ServerKey k) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, k.name());
-            ps.setString(2, k.privateKey());
-            ps.setString(3, k.publicKey());
-            Cols.instant(ps, 4, k.createdAt());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.text(k.name()).text(k.privateKey()).text(k.publicKey()).instant(k.createdAt()));
     }
 }

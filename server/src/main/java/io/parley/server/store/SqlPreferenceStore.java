@@ -3,8 +3,6 @@ package io.parley.server.store;
 import io.parley.core.notify.NotificationPrefs;
 import io.parley.core.notify.PreferenceStore;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -32,68 +30,34 @@ final class SqlPreferenceStore implements PreferenceStore {
 
     @Override
     public Optional<NotificationPrefs.Global> global(UUID userId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(GLOBAL)) {
-                Cols.uuid(ps, 1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.empty();
-                    NotificationPrefs.DndSchedule schedule = null;
-                    String start = rs.getString("dnd_start");
-                    if (start != null) {
-                        schedule = new NotificationPrefs.DndSchedule(Cols.bool(rs, "dnd_enabled"), LocalTime.parse(start),
-                                LocalTime.parse(rs.getString("dnd_end")), ZoneId.of(rs.getString("dnd_zone")));
-                    }
-                    return Optional.of(new NotificationPrefs.Global(Cols.bool(rs, "desktop"), Cols.bool(rs, "sound"),
-                            schedule, Cols.instant(rs, "dnd_until")));
-                }
+        return db.read(c -> Sql.one(c, GLOBAL, a -> a.uuid(userId), rs -> {
+            NotificationPrefs.DndSchedule schedule = null;
+            String start = rs.getString("dnd_start");
+            if (start != null) {
+                schedule = new NotificationPrefs.DndSchedule(Cols.bool(rs, "dnd_enabled"), LocalTime.parse(start),
+                        LocalTime.parse(rs.getString("dnd_end")), ZoneId.of(rs.getString("dnd_zone")));
             }
-        });
+            return new NotificationPrefs.Global(Cols.bool(rs, "desktop"), Cols.bool(rs, "sound"), schedule, Cols.instant(rs, "dnd_until"));
+        }));
     }
 
     @Override
     public void saveGlobal(UUID userId, NotificationPrefs.Global p) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SAVE_GLOBAL)) {
-                var s = p.dndSchedule();
-                Cols.uuid(ps, 1, userId);
-                Cols.bool(ps, 2, p.desktop());
-                Cols.bool(ps, 3, p.sound());
-                Cols.bool(ps, 4, s != null && s.enabled());
-                ps.setString(5, s == null ? null : s.start().toString());
-                ps.setString(6, s == null ? null : s.end().toString());
-                ps.setString(7, s == null ? null : s.timeZone().getId());
-                Cols.instant(ps, 8, p.dndUntil());
-                return ps.executeUpdate();
-            }
-        });
+        var s = p.dndSchedule();
+        db.write(c -> Sql.update(c, SAVE_GLOBAL, a -> a.uuid(userId).bool(p.desktop()).bool(p.sound()).bool(s != null && s.enabled())
+                .text(s == null ? null : s.start().toString()).text(s == null ? null : s.end().toString())
+                .text(s == null ? null : s.timeZone().getId()).instant(p.dndUntil())));
     }
 
     @Override
     public Optional<NotificationPrefs.ChatPrefs> chat(UUID userId, UUID chatId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(CHAT)) {
-                Cols.uuid(ps, 1, userId);
-                Cols.uuid(ps, 2, chatId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.empty();
-                    return Optional.of(new NotificationPrefs.ChatPrefs(NotificationPrefs.Level.fromWire(rs.getString("level")),
-                            Cols.bool(rs, "sound"), Cols.bool(rs, "muted")));
-                }
-            }
-        });
+        return db.read(c -> Sql.one(c, CHAT, a -> a.uuid(userId).uuid(chatId), rs -> new NotificationPrefs.ChatPrefs(
+                NotificationPrefs.Level.fromWire(rs.getString("level")), Cols.bool(rs, "sound"), Cols.bool(rs, "muted"))));
     }
 
     @Override
     public void saveChat(UUID userId, UUID chatId, NotificationPrefs.ChatPrefs p) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SAVE_CHAT)) {
-                Cols.uuid(ps, 1, userId);
-                Cols.uuid(ps, 2, chatId);
-                ps.setString(3, p.level().wire());
-                Cols.bool(ps, 4, p.sound());
-                Cols.bool(ps, 5, p.muted());
-                return ps.executeUpdate();
-            }
-        });
+        db.write(c -> Sql.update(c, SAVE_CHAT, a -> a.uuid(userId).uuid(chatId).text(p.level().wire()).bool(p.sound()).bool(p.muted())));
     }
+
 }

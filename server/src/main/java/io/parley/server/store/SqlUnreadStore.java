@@ -3,10 +3,8 @@ package io.parley.server.store;
 import io.parley.core.notify.UnreadStore;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,43 +39,28 @@ final class SqlUnreadStore implements UnreadStore {
     @Override
     public List<UnreadCount> unread(UUID userId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(ALL)) {
-                bind(c, ps, userId);
-                List<UnreadCount> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(row(rs));
-                }
-                return out;
-            }
+            Sql.Binder user = userBinder(c, userId);
+            return Sql.list(c, ALL, user, SqlUnreadStore::row);
         });
     }
 
     @Override
     public UnreadCount unread(UUID userId, UUID chatId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(ONE)) {
-                bind(c, ps, userId);
-                Cols.uuid(ps, 4, chatId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? row(rs) : new UnreadCount(null, chatId, 0, 0, 0, 0);
-                }
-            }
+            Sql.Binder user = userBinder(c, userId);
+            return Sql.one(c, ONE, a -> {
+                user.bind(a);
+                a.uuid(chatId);
+            }, SqlUnreadStore::row).orElseGet(() -> new UnreadCount(null, chatId, 0, 0, 0, 0));
         });
     }
 
-    private static void bind(Connection c, PreparedStatement ps, UUID userId) throws SQLException {
-        String handle = "";
-        try (PreparedStatement h = c.prepareStatement(HANDLE)) {
-            Cols.uuid(h, 1, userId);
-            try (ResultSet rs = h.executeQuery()) {
-                if (rs.next()) handle = rs.getString(1);
-            }
-        }
+    /** {@return the binder of the first three parameters: the user's handle as two LIKE patterns, and the user} */
+    private static Sql.Binder userBinder(Connection c, UUID userId) throws SQLException {
+        String handle = Sql.one(c, HANDLE, a -> a.uuid(userId), rs -> rs.getString(1)).orElse("");
         String escaped = handle.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
         // An unknown user matches no handle: "" never appears as a quoted handle.
-        ps.setString(1, "%\"" + escaped + "\",%");
-        ps.setString(2, "%\"" + escaped + "\"]%");
-        Cols.uuid(ps, 3, userId);
+        return a -> a.text("%\"" + escaped + "\",%").text("%\"" + escaped + "\"]%").uuid(userId);
     }
 
     private static UnreadCount row(ResultSet rs) throws SQLException {

@@ -3,11 +3,8 @@ package io.parley.server.store;
 import io.parley.core.webhook.Webhook;
 import io.parley.core.webhook.WebhookStore;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,75 +27,33 @@ final class SqlWebhookStore implements WebhookStore {
 
     @Override
     public void insert(Webhook h) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                Cols.uuid(ps, 1, h.id());
-                Cols.uuid(ps, 2, h.workspaceId());
-                Cols.uuid(ps, 3, h.chatId());
-                ps.setString(4, h.name());
-                ps.setString(5, h.iconEmoji());
-                ps.setString(6, h.iconUrl());
-                ps.setString(7, h.tokenHash());
-                Cols.uuid(ps, 8, h.ownerId());
-                Cols.instant(ps, 9, h.createdAt());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.write(c -> Sql.update(c, INSERT, a -> a.uuid(h.id()).uuid(h.workspaceId()).uuid(h.chatId()).text(h.name()).text(h.iconEmoji())
+                .text(h.iconUrl()).text(h.tokenHash()).uuid(h.ownerId()).instant(h.createdAt())));
     }
 
     @Override
     public Optional<Webhook> byId(UUID id) {
-        return db.read(c -> one(c, BY_ID, id.toString()));
+        return db.read(c -> Sql.one(c, BY_ID, a -> a.uuid(id), SqlWebhookStore::map));
     }
 
     @Override
     public Optional<Webhook> byTokenHash(String tokenHash) {
-        return db.read(c -> one(c, BY_TOKEN, tokenHash));
+        return db.read(c -> Sql.one(c, BY_TOKEN, a -> a.text(tokenHash), SqlWebhookStore::map));
     }
 
     @Override
     public List<Webhook> inWorkspace(UUID workspaceId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(IN_WORKSPACE)) {
-                Cols.uuid(ps, 1, workspaceId);
-                List<Webhook> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(map(rs));
-                }
-                return out;
-            }
-        });
+        return db.read(c -> Sql.list(c, IN_WORKSPACE, a -> a.uuid(workspaceId), SqlWebhookStore::map));
     }
 
     @Override
     public boolean rotate(UUID id, String tokenHash) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
-                ps.setString(1, tokenHash);
-                Cols.uuid(ps, 2, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.write(c -> Sql.update(c, ROTATE, a -> a.text(tokenHash).uuid(id)) == 1);
     }
 
     @Override
     public boolean delete(UUID id) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-                Cols.uuid(ps, 1, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    private static Optional<Webhook> one(Connection c, String sql, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        }
+        return db.write(c -> Sql.update(c, DELETE, a -> a.uuid(id)) == 1);
     }
 
     private static Webhook map(ResultSet rs) throws SQLException {
