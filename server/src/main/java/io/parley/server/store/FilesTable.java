@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +27,7 @@ final class FilesTable {
             + " thumb_sha256, created_at, chat_id, message_id, deleted_at, origin_pod, scan";
     private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM files WHERE id = ?";
+    private static final String BY_IDS = "SELECT " + COLUMNS + " FROM files WHERE id IN (%s)";
     private static final String USED = "SELECT COALESCE(SUM(size), 0) FROM files WHERE workspace_id = ? AND deleted_at IS NULL"
             + " AND origin_pod IS NULL"; // a remote file's bytes are stored on its origin pod
     // Claims only what is still unclaimed and the actor's: a concurrent claim of the same file updates nothing.
@@ -47,55 +47,21 @@ final class FilesTable {
     private FilesTable() {}
 
     static void insert(Connection c, FileInfo f) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            Cols.uuid(ps, 1, f.id());
-            Cols.uuid(ps, 2, f.workspaceId());
-            Cols.uuid(ps, 3, f.uploaderId());
-            ps.setString(4, f.name());
-            ps.setString(5, f.contentType());
-            ps.setLong(6, f.size());
-            ps.setString(7, f.sha256());
-            integer(ps, 8, f.width());
-            integer(ps, 9, f.height());
-            ps.setString(10, f.thumbSha256());
-            Cols.instant(ps, 11, f.createdAt());
-            ps.setString(12, f.originPod());
-            ps.setString(13, f.scan() == null ? null : f.scan().wire());
-            ps.executeUpdate();
-        }
+        Sql.update(c, INSERT, a -> a.uuid(f.id()).uuid(f.workspaceId()).uuid(f.uploaderId()).text(f.name()).text(f.contentType())
+                .num(f.size()).text(f.sha256()).integer(f.width()).integer(f.height()).text(f.thumbSha256()).instant(f.createdAt())
+                .text(f.originPod()).text(f.scan() == null ? null : f.scan().wire()));
     }
 
     static Optional<FileInfo> byId(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
-            Cols.uuid(ps, 1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        }
+        return Sql.one(c, BY_ID, a -> a.uuid(id), FilesTable::map);
     }
 
     static List<FileInfo> byIds(Connection c, Collection<UUID> ids) throws SQLException {
-        List<FileInfo> out = new ArrayList<>();
-        for (List<UUID> chunk : Cols.chunks(ids, 500)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM files WHERE id IN ("
-                    + Cols.placeholders(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) Cols.uuid(ps, i + 1, chunk.get(i));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(map(rs));
-                }
-            }
-        }
-        return out;
+        return Sql.listIn(c, BY_IDS, ids, Sql.Args::uuids, FilesTable::map);
     }
 
     static long usedBytes(Connection c, UUID workspaceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(USED)) {
-            Cols.uuid(ps, 1, workspaceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Sql.longOr(c, USED, a -> a.uuid(workspaceId), 0L);
     }
 
     /**
@@ -131,31 +97,15 @@ final class FilesTable {
     }
 
     static void deleteForMessage(Connection c, UUID messageId, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE_FOR_MESSAGE)) {
-            Cols.instant(ps, 1, at);
-            Cols.uuid(ps, 2, messageId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, DELETE_FOR_MESSAGE, a -> a.instant(at).uuid(messageId));
     }
 
     static int expireUnattached(Connection c, Instant before, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(EXPIRE)) {
-            Cols.instant(ps, 1, now);
-            Cols.instant(ps, 2, before);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, EXPIRE, a -> a.instant(now).instant(before));
     }
 
     static List<String> orphanedBlobs(Connection c, Instant deletedBefore) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
-            Cols.instant(ps, 1, deletedBefore);
-            Cols.instant(ps, 2, deletedBefore);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return Sql.list(c, ORPHANS, a -> a.instant(deletedBefore).instant(deletedBefore), rs -> rs.getString(1));
     }
 
     /** Forgets the rows deleted before the instant, except those naming a blob in {@code kept}. */
@@ -166,45 +116,28 @@ final class FilesTable {
             sql.append(" AND sha256 NOT IN (").append(in).append(") AND (thumb_sha256 IS NULL OR thumb_sha256 NOT IN (")
                     .append(in).append("))");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Cols.instant(ps, 1, deletedBefore);
-            int i = 2;
-            for (int round = 0; round < 2; round++) for (String sha : kept) ps.setString(i++, sha);
-            ps.executeUpdate();
-        }
+        Sql.update(c, sql.toString(), a -> a.instant(deletedBefore).texts(kept).texts(kept));
     }
 
     /** Live attached files in the chats whose lower-cased name contains every word, newest first. */
     static List<FileInfo> findByName(Connection c, Set<UUID> chatIds, Set<UUID> uploaderIds, List<String> words, int offset,
                                      int limit) throws SQLException {
         if (chatIds.isEmpty() || (uploaderIds != null && uploaderIds.isEmpty())) return List.of();
-        List<FileInfo> out = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM files WHERE deleted_at IS NULL AND message_id IS NOT NULL"
                 + " AND chat_id IN (" + Cols.placeholders(chatIds.size()) + ")");
         if (uploaderIds != null) sql.append(" AND uploader_id IN (").append(Cols.placeholders(uploaderIds.size())).append(')');
         for (int i = 0; i < words.size(); i++) sql.append(" AND lower(name) LIKE ? ESCAPE '!'");
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            for (UUID chat : chatIds) Cols.uuid(ps, i++, chat);
-            if (uploaderIds != null) for (UUID u : uploaderIds) Cols.uuid(ps, i++, u);
-            for (String w : words) ps.setString(i++, "%" + likeEscape(w.toLowerCase(Locale.ROOT)) + "%");
-            ps.setInt(i++, limit);
-            ps.setInt(i, offset);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(map(rs));
-            }
-        }
-        return out;
+        return Sql.list(c, sql.toString(), a -> {
+            a.uuids(chatIds);
+            if (uploaderIds != null) a.uuids(uploaderIds);
+            for (String w : words) a.text("%" + likeEscape(w.toLowerCase(Locale.ROOT)) + "%");
+            a.num(limit).num(offset);
+        }, FilesTable::map);
     }
 
     private static String likeEscape(String s) {
         return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-    }
-
-    private static void integer(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) ps.setNull(i, java.sql.Types.INTEGER);
-        else ps.setInt(i, v);
     }
 
     private static Integer integer(ResultSet rs, String col) throws SQLException {
