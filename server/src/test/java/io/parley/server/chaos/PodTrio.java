@@ -43,6 +43,12 @@ final class PodTrio implements AutoCloseable {
     static final Duration GRACE = Duration.ofMillis(600);
     static final int MISSED = 3;
     static final Duration START = Duration.ofSeconds(90);
+    /** The scenarios' load: messages a second per pod. */
+    static final int RATE = 15;
+    /** How long the scenarios give messages to flow again, or a state to show, after a change. */
+    static final Duration FLOW = Duration.ofSeconds(20);
+    /** How long the scenarios give the pods to converge. */
+    static final Duration CONVERGE = Duration.ofSeconds(30);
     static final List<String> IDS = List.of("pod-a", "pod-b", "pod-c");
     /** Inviter → accepter, a cycle. */
     private static final Map<String, String> INVITES = Map.of("pod-a", "pod-b", "pod-b", "pod-c", "pod-c", "pod-a");
