@@ -51,7 +51,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Starts a node with extra configuration, its own clock (e.g. a {@link TestClock}) and push transport
+     * Starts a node with extra configuration, its own clock (e.g. a running {@code ManualClock} of core's fixtures) and push transport
      * (a recording fake; null for the real Web Push).
      */
     public static TestServer start(Map<String, String> overrides, java.time.Clock clock, io.parley.core.notify.PushSender push) {

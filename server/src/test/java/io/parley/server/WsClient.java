@@ -133,6 +133,18 @@ public final class WsClient implements AutoCloseable {
                 && ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText())));
     }
 
+    /**
+     * Asserts that no frame matching {@code unwanted} arrived: pings, and fails if such a frame comes before the pong.
+     * The server writes a connection's frames in order, so the pong is the signal that anything sent before it has
+     * had its chance to arrive (no fixed wait).
+     */
+    public void assertNothing(Predicate<JsonNode> unwanted) {
+        UUID ping = send("ping", payload());
+        JsonNode f = await(x -> unwanted.test(x) || ("pong".equals(x.path("type").asText())
+                && ping.toString().equals(x.path("payload").path("refId").asText())));
+        if (!"pong".equals(f.path("type").asText())) throw new AssertionError("unexpected frame " + f);
+    }
+
     /** {@return a copy of the frames received and not yet consumed} */
     public List<JsonNode> queued() {
         return List.copyOf(frames);

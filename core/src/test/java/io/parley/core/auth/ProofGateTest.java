@@ -2,7 +2,7 @@ package io.parley.core.auth;
 
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
-import io.parley.core.pod.ManualClock;
+import io.parley.core.fixtures.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

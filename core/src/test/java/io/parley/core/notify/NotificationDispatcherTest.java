@@ -9,13 +9,13 @@ import io.parley.core.chat.ChatKind;
 import io.parley.core.chat.EventType;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
-import io.parley.core.store.ChatStore;
-import io.parley.core.store.UserStore;
+import io.parley.core.fixtures.MemoryChatStore;
+import io.parley.core.fixtures.MemoryPreferenceStore;
+import io.parley.core.fixtures.MemoryUserStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The dispatcher's counters against fakes: seeded from the store, never counting an event twice. */
+/** The dispatcher's counters over in-memory stores: seeded from the store, never counting an event twice. */
 @Timeout(20)
 class NotificationDispatcherTest {
     private static final Instant T0 = Instant.parse("2026-01-15T12:00:00Z");
@@ -42,23 +42,13 @@ class NotificationDispatcherTest {
     private final LinkedBlockingQueue<NotificationSink.Badge> badges = new LinkedBlockingQueue<>();
     private NotificationDispatcher dispatcher;
 
-    @SuppressWarnings("unchecked")
-    private static <T> T fake(Class<T> type, java.util.function.BiFunction<String, Object[], Object> answer) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (p, m, args) -> answer.apply(m.getName(), args));
-    }
-
     private void start() {
-        ChatStore chats = fake(ChatStore.class, (name, args) -> switch (name) {
-            case "byId" -> Optional.of(chat);
-            case "memberIds" -> List.of(sender, reader);
-            default -> throw new UnsupportedOperationException(name);
-        });
-        UserStore users = fake(UserStore.class, (name, args) -> switch (name) {
-            case "byId" -> Optional.of(new User((UUID) args[0], "x@example.com", "x", "X", "h", T0, false));
-            case "byHandle" -> Optional.empty();
-            default -> throw new UnsupportedOperationException(name);
-        });
-        PreferenceStore prefStore = fake(PreferenceStore.class, (name, args) -> Optional.empty());
+        MemoryChatStore chats = new MemoryChatStore(Clock.systemUTC());
+        chats.create(chat, List.of(sender, reader));
+        MemoryUserStore users = new MemoryUserStore();
+        users.insert(new User(sender, "sender@example.com", "sender", "Sender", "h", T0, false));
+        users.insert(new User(reader, "reader@example.com", "reader", "Reader", "h", T0, false));
+        PreferenceStore prefStore = new MemoryPreferenceStore();
         UnreadStore unread = new UnreadStore() {
             @Override
             public List<UnreadCount> unread(UUID userId) { return List.of(stored.get()); }

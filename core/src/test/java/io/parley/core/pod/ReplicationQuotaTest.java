@@ -1,5 +1,6 @@
 package io.parley.core.pod;
 
+import io.parley.core.fixtures.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

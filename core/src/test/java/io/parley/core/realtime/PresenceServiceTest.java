@@ -1,16 +1,13 @@
 package io.parley.core.realtime;
 
-import io.parley.core.bus.Bus;
 import io.parley.core.bus.BusEvent;
 import io.parley.core.error.ParleyException;
+import io.parley.core.fixtures.ManualClock;
+import io.parley.core.fixtures.RecordingBus;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,33 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The presence rules on a clock the test moves: grace, away, manual status, coalescing, batches. */
 class PresenceServiceTest {
-    /** A clock that moves only when told. */
-    static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T00:00:00Z");
-
-        void advance(Duration d) { now = now.plus(d); }
-        @Override public Instant instant() { return now; }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-    }
-
-    /** Records what is published. */
-    static final class RecordingBus implements Bus {
-        final List<BusEvent> events = new ArrayList<>();
-        @Override public void publish(BusEvent event) { events.add(event); }
-        @Override public AutoCloseable subscribe(Listener listener) { return () -> { }; }
-        @Override public void close() { }
-
-        /** {@return the presence batches published since the last call, and forgets them} */
-        List<List<UserPresence>> batches() {
-            List<List<UserPresence>> out = new ArrayList<>();
-            for (BusEvent e : events) if (e instanceof BusEvent.PresenceChanged(List<UserPresence> changes)) out.add(changes);
-            events.clear();
-            return out;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final RecordingBus bus = new RecordingBus();
     private final RealtimeSettings settings = RealtimeSettings.DEFAULTS; // grace 60 s, away 5 min, batch 2 s, updates 1 per 10 s
     private final PresenceService presence = new PresenceService(null,
@@ -61,6 +32,11 @@ class PresenceServiceTest {
             clock.advance(Duration.ofMillis(250));
             presence.tick();
         }
+    }
+
+    /** {@return the presence batches published since the last call, and forgets them} */
+    private List<List<UserPresence>> batches() {
+        return bus.drain(BusEvent.PresenceChanged.class).stream().map(BusEvent.PresenceChanged::changes).toList();
     }
 
     private static List<PresenceStatus> statuses(List<List<UserPresence>> batches) {
@@ -77,13 +53,13 @@ class PresenceServiceTest {
     @Test
     void connectIsAnnouncedInTheNextBatchOnce() {
         presence.tick(); // opens the first window
-        bus.batches();
+        batches();
         presence.connected(ana);
         presence.connected(ana); // a second device changes nothing
         assertEquals(PresenceStatus.AVAILABLE, presence.of(ana).status());
-        assertEquals(List.of(), bus.batches(), "nothing before the window ends");
+        assertEquals(List.of(), batches(), "nothing before the window ends");
         pass(Duration.ofSeconds(2));
-        List<List<UserPresence>> b = bus.batches();
+        List<List<UserPresence>> b = batches();
         assertEquals(List.of(PresenceStatus.AVAILABLE), statuses(b));
         assertEquals(clock.instant().minusSeconds(2), b.getFirst().getFirst().lastSeen());
     }
@@ -92,17 +68,17 @@ class PresenceServiceTest {
     void offlineOnlyAfterTheGraceAndAReconnectWithinItIsNotAChange() {
         presence.connected(ana);
         pass(Duration.ofSeconds(3));
-        bus.batches();
+        batches();
         presence.disconnected(ana);
         pass(Duration.ofSeconds(30));
         presence.connected(ana); // back within the grace
         presence.disconnected(ana);
         Instant lastDisconnect = clock.instant();
         pass(Duration.ofSeconds(59));
-        assertEquals(List.of(), bus.batches(), "no flap");
+        assertEquals(List.of(), batches(), "no flap");
         assertEquals(PresenceStatus.AVAILABLE, presence.of(ana).status());
         pass(Duration.ofSeconds(3));
-        List<List<UserPresence>> b = bus.batches();
+        List<List<UserPresence>> b = batches();
         assertEquals(List.of(PresenceStatus.OFFLINE), statuses(b));
         assertEquals(lastDisconnect, b.getFirst().getFirst().lastSeen());
     }
@@ -141,11 +117,11 @@ class PresenceServiceTest {
         presence.connected(ana);
         pass(Duration.ofMinutes(5).plusSeconds(1));
         assertEquals(PresenceStatus.AWAY, presence.of(ana).status());
-        bus.batches();
+        batches();
         presence.activity(ana);   // away → available ...
         presence.update(ana, "dnd"); // ... → dnd: only the latest state of the window goes out
         pass(Duration.ofSeconds(2));
-        assertEquals(List.of(PresenceStatus.DND), statuses(bus.batches()));
+        assertEquals(List.of(PresenceStatus.DND), statuses(batches()));
     }
 
     @Test
@@ -169,7 +145,7 @@ class PresenceServiceTest {
         assertEquals(PresenceStatus.DND, presence.of(ana).status(), "still within the 10 s window");
         pass(Duration.ofSeconds(2));
         assertEquals(PresenceStatus.IN_A_MEETING, presence.of(ana).status());
-        assertFalse(statuses(bus.batches()).contains(PresenceStatus.BRB), "brb was superseded, never shown");
+        assertFalse(statuses(batches()).contains(PresenceStatus.BRB), "brb was superseded, never shown");
         assertFalse(presence.update(ana, "available"), "the applied pending update used the next window");
         pass(Duration.ofSeconds(11));
         assertEquals(PresenceStatus.AVAILABLE, presence.of(ana).status(), "available clears the manual status");

@@ -10,17 +10,16 @@ import io.parley.core.chat.ChatService;
 import io.parley.core.chat.EventType;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
-import io.parley.core.realtime.PresenceServiceTest.RecordingBus;
-import io.parley.core.realtime.PresenceServiceTest.TestClock;
-import io.parley.core.store.ChatStore;
-import io.parley.core.store.UserStore;
+import io.parley.core.fixtures.ManualClock;
+import io.parley.core.fixtures.MemoryChatStore;
+import io.parley.core.fixtures.MemoryUserStore;
+import io.parley.core.fixtures.MemoryWorkspaceStore;
+import io.parley.core.fixtures.RecordingBus;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The typing rules on a clock the test moves, over stores that know one chat with Ana and Ben. */
+/** The typing rules on a clock the test moves, over in-memory stores that hold one chat with Ana and Ben. */
 class TypingServiceTest {
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final RecordingBus bus = new RecordingBus();
     private final UUID ana = UUID.randomUUID();
     private final UUID ben = UUID.randomUUID();
@@ -40,34 +39,23 @@ class TypingServiceTest {
     private final TypingService typing;
 
     TypingServiceTest() {
-        ChatStore chats = stub(ChatStore.class, (method, args) -> switch (method) {
-            case "byId" -> Optional.of(chat).filter(c -> c.id().equals(args[0]));
-            case "memberIds" -> List.of(ana, ben);
-            default -> throw new UnsupportedOperationException(method);
-        });
-        UserStore users = stub(UserStore.class, (method, args) -> switch (method) {
-            case "byId" -> Optional.of(new User((UUID) args[0], "a@example.com", "ana", "Ana", null, Instant.EPOCH, false));
-            default -> throw new UnsupportedOperationException(method);
-        });
-        ChatService chatService = new ChatService(chats, null, new ChatDirectory(chats), bus, clock);
+        MemoryUserStore users = new MemoryUserStore();
+        users.insert(new User(ana, "ana@example.com", "ana", "Ana", null, Instant.EPOCH, false));
+        users.insert(new User(ben, "ben@example.com", "ben", "Ben", null, Instant.EPOCH, false));
+        typing = typingIn(List.of(ana, ben), users);
+    }
+
+    /** {@return a typing service over a store that holds {@link #chat} with these members} */
+    private TypingService typingIn(List<UUID> members, MemoryUserStore users) {
+        MemoryChatStore chats = new MemoryChatStore(clock);
+        chats.create(chat, members);
+        ChatService chatService = new ChatService(chats, new MemoryWorkspaceStore(chats), new ChatDirectory(chats), bus, clock);
         RealtimeSettings d = RealtimeSettings.DEFAULTS; // typing expires after 5 s; summary mode above 100 messages/s
-        typing = new TypingService(chatService, users, new TokenBuckets(RateLimits.defaults(), clock), bus, clock, d);
-    }
-
-    private interface Answer {
-        Object answer(String method, Object[] args);
-    }
-
-    private static <T> T stub(Class<T> port, Answer answer) {
-        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[]{port},
-                (proxy, m, args) -> answer.answer(m.getName(), args)));
+        return new TypingService(chatService, users, new TokenBuckets(RateLimits.defaults(), clock), bus, clock, d);
     }
 
     private List<Boolean> indicators() {
-        List<Boolean> out = bus.events.stream().filter(e -> e instanceof BusEvent.TypingChanged)
-                .map(e -> ((BusEvent.TypingChanged) e).active()).toList();
-        bus.events.clear();
-        return out;
+        return bus.drain(BusEvent.TypingChanged.class).stream().map(BusEvent.TypingChanged::active).toList();
     }
 
     private void pass(Duration d) {
@@ -95,15 +83,11 @@ class TypingServiceTest {
     void aBigChatCapsTypingAnnouncementsPerSecond() {
         List<UUID> crowd = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) crowd.add(UUID.randomUUID()); // 20,000 frames / 10,000 members = 2 starts a second
-        ChatStore big = stub(ChatStore.class, (method, args) -> switch (method) {
-            case "byId" -> Optional.of(chat);
-            case "memberIds" -> crowd;
-            default -> throw new UnsupportedOperationException(method);
-        });
-        UserStore users = stub(UserStore.class, (method, args) -> Optional.of(
-                new User((UUID) args[0], "x@example.com", "x", "X", null, Instant.EPOCH, false)));
-        TypingService storm = new TypingService(new ChatService(big, null, new ChatDirectory(big), bus, clock), users,
-                new TokenBuckets(RateLimits.defaults(), clock), bus, clock, RealtimeSettings.DEFAULTS);
+        MemoryUserStore users = new MemoryUserStore();
+        for (int i = 0; i < 6; i++) {
+            users.insert(new User(crowd.get(i), "x" + i + "@example.com", "x" + i, "X" + i, null, Instant.EPOCH, false));
+        }
+        TypingService storm = typingIn(crowd, users);
         for (int i = 0; i < 5; i++) storm.start(crowd.get(i), chat.id());
         assertEquals(List.of(true, true), indicators(), "the rest of this second's starts are dropped");
         clock.advance(Duration.ofSeconds(1));
@@ -114,7 +98,7 @@ class TypingServiceTest {
     @Test
     void theIndicatorNamesTheTyper() {
         typing.start(ana, chat.id());
-        var t = (BusEvent.TypingChanged) bus.events.getFirst();
+        var t = (BusEvent.TypingChanged) bus.events().getFirst();
         assertEquals(new BusEvent.TypingChanged(chat.id(), ana, "Ana", true), t);
     }
 

@@ -5,11 +5,15 @@ import io.parley.core.chat.ChatEvent;
 import io.parley.core.chat.EventType;
 import io.parley.core.chat.Mentions;
 import io.parley.core.chat.Message;
-import io.parley.core.store.ChatStore;
-import io.parley.core.store.MessageLog;
+import io.parley.core.chat.Chat;
+import io.parley.core.chat.ChatKind;
+import io.parley.core.fixtures.Await;
+import io.parley.core.fixtures.ManualClock;
+import io.parley.core.fixtures.MemoryChatStore;
+import io.parley.core.fixtures.MemoryMessageLog;
+import io.parley.core.store.LogCommand;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +29,6 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The indexer's checkpoint: on start it resumes from the index's checkpoint (only later events are re-applied, as
@@ -35,19 +38,26 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SearchIndexerRecoveryTest {
     private static final UUID WS = UUID.randomUUID(), CHAT = UUID.randomUUID(), USER = UUID.randomUUID();
 
-    /** One chat's log: post n has seq n. */
-    private final List<ChatEvent> log = new ArrayList<>();
+    private final MemoryChatStore chats = new MemoryChatStore(new ManualClock());
+    private final MemoryMessageLog log = new MemoryMessageLog(chats);
+    /** What was appended to the one chat's log, in order: post n has seq n. */
+    private final List<ChatEvent> posted = new ArrayList<>();
+
+    SearchIndexerRecoveryTest() {
+        chats.create(new Chat(CHAT, WS, ChatKind.PUBLIC_CHANNEL, "general", "", "", false, USER, Instant.EPOCH, 0, null),
+                List.of(USER));
+    }
 
     @Test
     void resumesFromTheCheckpointAndSkipsLiveEventsItCovered() throws Exception {
         for (int i = 1; i <= 10; i++) append();
         FakeIndex index = new FakeIndex(Map.of(CHAT, 6L));
-        for (int i = 0; i < 6; i++) index.docs.put(log.get(i).message().id(), SearchIndexer.docOf(WS, log.get(i).message(), true));
+        for (int i = 0; i < 6; i++) index.docs.put(posted.get(i).message().id(), SearchIndexer.docOf(WS, posted.get(i).message(), true));
         try (SearchIndexer indexer = new SearchIndexer(index, SearchIndexer.Mode.recovering(recovery()))) {
             indexer.started().get(10, TimeUnit.SECONDS);
             assertEquals(4, index.upserts.get(), "only the events after the checkpoint are re-applied");
             assertEquals(0, index.fresh.get(), "re-applied posts replace: the commit may have held them");
-            indexer.onEvent(new BusEvent.Committed(log.get(8))); // covered by the resume: skipped
+            indexer.onEvent(new BusEvent.Committed(posted.get(8))); // covered by the resume: skipped
             ChatEvent next = append();
             indexer.onEvent(new BusEvent.Committed(next));
             await(() -> index.docs.containsKey(next.message().id()));
@@ -61,8 +71,7 @@ class SearchIndexerRecoveryTest {
     void rebuildsWithoutACheckpoint() throws Exception {
         for (int i = 1; i <= 5; i++) append();
         FakeIndex index = new FakeIndex(null);
-        Message stray = append().message(); // indexed once, then the store lost it: the rebuild clears it
-        log.removeLast();
+        Message stray = message(6, Instant.EPOCH); // indexed once, but the store does not have it: the rebuild clears it
         index.docs.put(stray.id(), SearchIndexer.docOf(WS, stray, true));
         try (SearchIndexer indexer = new SearchIndexer(index, SearchIndexer.Mode.recovering(recovery()))) {
             indexer.started().get(10, TimeUnit.SECONDS);
@@ -90,59 +99,28 @@ class SearchIndexerRecoveryTest {
         }
     }
 
+    /** Posts the next message of the chat through the log; {@return its event} */
     private ChatEvent append() {
-        long seq = log.size() + 1;
+        long seq = posted.size() + 1;
         Instant at = Instant.EPOCH.plusSeconds(seq);
-        Message m = new Message(UUID.randomUUID(), CHAT, seq, USER, UUID.randomUUID(), "message " + seq, null, 0, null, List.of(),
-                Mentions.NONE, List.of(), at, null, null, "local", seq, List.of(), null);
-        ChatEvent e = new ChatEvent(WS, CHAT, seq, EventType.MESSAGE_POSTED, USER, null, m, at);
-        synchronized (log) {
-            log.add(e);
-        }
+        Message m = message(seq, at);
+        ChatEvent e = log.append(new LogCommand.Post(WS, CHAT, USER, m.clientMsgId(), m.id(), m.content(), null, Mentions.NONE,
+                "local", seq, at, List.of(), null)).join().events().getFirst();
+        posted.add(e);
         return e;
     }
 
+    private static Message message(long seq, Instant at) {
+        return new Message(UUID.randomUUID(), CHAT, seq, USER, UUID.randomUUID(), "message " + seq, null, 0, null, List.of(),
+                Mentions.NONE, List.of(), at, null, null, "local", seq, List.of(), null);
+    }
+
     private IndexRecovery recovery() {
-        MessageLog messages = fake(MessageLog.class, (name, args) -> switch (name) {
-            case "eventsAfter" -> {
-                long after = (long) args[1];
-                int limit = (int) args[2];
-                synchronized (log) {
-                    yield List.copyOf(log.subList((int) Math.min(after, log.size()), (int) Math.min(after + limit, log.size())));
-                }
-            }
-            case "scan" -> {
-                if (args[0] != null) yield List.of(); // one page holds them all
-                synchronized (log) {
-                    yield log.stream().map(ChatEvent::message).toList();
-                }
-            }
-            default -> throw new UnsupportedOperationException(name);
-        });
-        ChatStore chats = fake(ChatStore.class, (name, args) -> switch (name) {
-            case "allLastSeqs" -> {
-                synchronized (log) {
-                    yield log.isEmpty() ? Map.of() : Map.of(CHAT, (long) log.size());
-                }
-            }
-            case "byId" -> Optional.of(new io.parley.core.chat.Chat(CHAT, WS, io.parley.core.chat.ChatKind.PUBLIC_CHANNEL, "general", "", "",
-                    false, USER, Instant.EPOCH, 0, null));
-            default -> throw new UnsupportedOperationException(name);
-        });
-        return new IndexRecovery(messages, chats);
+        return new IndexRecovery(log, chats);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out");
-            Thread.sleep(10);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T fake(Class<T> type, java.util.function.BiFunction<String, Object[], Object> answer) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (p, m, a) -> answer.apply(m.getName(), a));
+        Await.until(Duration.ofSeconds(30), "the index to catch up", condition);
     }
 
     /** An index in memory that counts what it is asked to do. */

@@ -5,7 +5,7 @@ import io.parley.core.auth.Tokens;
 import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.Team;
-import io.parley.server.TestClock;
+import io.parley.core.fixtures.ManualClock;
 import io.parley.server.TestServer;
 import io.parley.server.federation.Pods;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class LoginThrottleEndToEndTest {
     private static final String DORA = "dora@example.com";
     private static final String DORAS = "password-dora";
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = ManualClock.running();
     private final List<TestServer> servers = new ArrayList<>();
     private Http http;
     private Tokens dora;

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,15 +103,6 @@ final class Chaos {
         assertEquals(0, missing, missing + " of " + acked.size() + " acked messages lost or changed:" + firstMissing);
         assertTrue(total >= acked.size());
         return total;
-    }
-
-    /** Polls until the condition holds; fails with the message after the timeout. */
-    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeout + " waiting for " + what);
-            Thread.sleep(50);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.server.Http;
 import io.parley.server.TestServer;
@@ -59,7 +60,7 @@ class DatabaseOutageTest {
         // ---- the database goes away --------------------------------------------------------------
         proxy.sever();
 
-        Chaos.await(OUTAGE_SIGNAL, "/ready to answer 503", () -> http.get("/ready", null).status() == 503);
+        Await.until(OUTAGE_SIGNAL, "/ready to answer 503", () -> http.get("/ready", null).status() == 503);
         Http.Res ready = http.get("/ready", null);
         assertFalse(ready.body().path("ready").asBoolean(true), ready.raw());
         assertEquals("unhealthy", ready.body().path("checks").path("database").asText(), ready.raw());
@@ -85,7 +86,7 @@ class DatabaseOutageTest {
 
         // ---- the database comes back: the same process recovers ----------------------------------
         proxy.restore();
-        Chaos.await(OUTAGE_SIGNAL, "/ready to answer 200 again", () -> http.get("/ready", null).status() == 200);
+        Await.until(OUTAGE_SIGNAL, "/ready to answer 200 again", () -> http.get("/ready", null).status() == 200);
         assertTrue(http.get("/health", null).body().path("database").path("connected").asBoolean(), "health after recovery");
         for (int i = 0; i < 5; i++) acked.add(sendAndExpectAck(ws, chat, "after " + i));
         Http.Res restPost = http.post("/api/v1/chats/" + chat + "/messages", Map.of("content", "rest after"), site.token());

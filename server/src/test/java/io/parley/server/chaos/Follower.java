@@ -84,7 +84,7 @@ final class Follower implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(100); // the client's pause before its next try, as a real client's: not a wait of the test
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
@@ -100,7 +100,7 @@ final class Follower implements AutoCloseable {
         if (!running) return;
         Thread.ofVirtual().name("follower-reconnect").start(() -> {
             try {
-                Thread.sleep(100 + (long) (Math.random() * 200)); // a short backoff with jitter
+                Thread.sleep(100 + (long) (Math.random() * 200)); // the client's backoff with jitter: not a wait of the test
             } catch (InterruptedException e) {
                 return;
             }

@@ -1,11 +1,11 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
+import io.parley.server.TcpPorts;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,18 +53,14 @@ final class Haproxy implements AutoCloseable {
         Files.writeString(dir.resolve("haproxy.cfg"), cfg);
         Process p = new ProcessBuilder(BINARY.toString(), "-f", dir.resolve("haproxy.cfg").toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new Haproxy(p, port, dir);
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    throw new IOException("haproxy did not start: " + Files.readString(dir.resolve("haproxy.log")), e);
-                }
-                Thread.sleep(50);
-            }
+        try {
+            Await.until(Duration.ofSeconds(10), "haproxy to listen", () -> TcpPorts.accepting(port) || !p.isAlive());
+        } catch (AssertionError e) {
+            p.destroyForcibly();
+            throw new IOException("haproxy did not start: " + Files.readString(dir.resolve("haproxy.log")), e);
         }
+        if (!p.isAlive()) throw new IOException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+        return new Haproxy(p, port, dir);
     }
 
     /** {@return the repository file, looked up from the module or the checkout root} */

@@ -2,6 +2,7 @@ package io.parley.server.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.server.Await;
 import io.parley.server.Http;
 
 import java.net.URI;
@@ -78,12 +79,10 @@ final class Load implements AutoCloseable {
 
     /** Waits until at least {@code n} acks were recorded. */
     void awaitAcks(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (acked.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + acked.size() + " of " + n + " acks within " + timeout + "; errors " + errors());
-            }
-            Thread.sleep(1);
+        try {
+            Await.until(timeout, n + " acks", () -> acked.size() >= n);
+        } catch (AssertionError e) {
+            throw new AssertionError("only " + acked.size() + " of " + n + " acks within " + timeout + "; errors " + errors(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.server.Http;
 import io.parley.server.WsClient;
@@ -156,7 +157,12 @@ class PodChaosTest {
 
     private void awaitAcks(int more, Duration timeout) throws InterruptedException {
         int target = acks() + more;
-        Chaos.await(timeout, target + " acks (errors " + errors() + ")", () -> acks() >= target);
+        Await.until(timeout, target + " acks (errors " + errors() + ")", () -> acks() >= target);
+    }
+
+    /** {@return how many sends were answered with an error whose code contains {@code code}} */
+    private int refusals(String code) {
+        return errors().entrySet().stream().filter(e -> e.getKey().contains(code)).mapToInt(Map.Entry::getValue).sum();
     }
 
     private Map<String, Integer> errors() {
@@ -174,13 +180,13 @@ class PodChaosTest {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         for (Follower f : followers) {
-            while (!f.holdsAll(acked)) {
-                if (System.nanoTime() > deadline) {
-                    List<Load.Acked> missing = f.missing(acked);
-                    fail(missing.size() + " of " + acked.size() + " acked messages not held by a follower after " + timeout
-                            + " (connected " + f.connections() + " times, closes " + f.closeCodes() + "): " + missing.subList(0, Math.min(5, missing.size())));
-                }
-                Thread.sleep(20);
+            try {
+                Await.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), "a follower to hold every acked message",
+                        () -> f.holdsAll(acked));
+            } catch (AssertionError e) {
+                List<Load.Acked> missing = f.missing(acked);
+                fail(missing.size() + " of " + acked.size() + " acked messages not held by a follower after " + timeout
+                        + " (connected " + f.connections() + " times, closes " + f.closeCodes() + "): " + missing.subList(0, Math.min(5, missing.size())));
             }
         }
         return Duration.ofNanos(System.nanoTime() - start);
@@ -257,7 +263,7 @@ class PodChaosTest {
         pg.stopServer();
         for (int i = 0; i < 3; i++) {
             Http http = new Http(pod.base(i));
-            Chaos.await(Duration.ofSeconds(15), "/ready 503 on node " + i, () -> http.get("/ready", null).status() == 503);
+            Await.until(Duration.ofSeconds(15), "/ready 503 on node " + i, () -> http.get("/ready", null).status() == 503);
         }
         int ackedDuring = acks();
         UUID id = probe.send("message.send", payload().put("chatId", s.site().chats().getFirst().toString()).put("content", "during"));
@@ -265,13 +271,16 @@ class PodChaosTest {
         assertEquals("error", reply.path("type").asText(), "no ack without a database: " + reply);
         assertEquals("unavailable", reply.path("payload").path("code").asText(), reply.toString());
         assertTrue(reply.path("payload").path("retryAfter").asInt(0) > 0, reply.toString());
-        Thread.sleep(1_000);
+        // The senders have had their chance once many more of their sends were answered, each with a refusal or an ack.
+        int refusedBefore = refusals("unavailable");
+        Await.until(Duration.ofSeconds(15), "50 more sends refused while the database is down",
+                () -> refusals("unavailable") >= refusedBefore + 50);
         assertTrue(acks() - ackedDuring <= 64, "nothing (beyond what was committing at the stop) is acked while the database is down");
 
         pg.startServer();
         for (int i = 0; i < 3; i++) {
             Http http = new Http(pod.base(i));
-            Chaos.await(Duration.ofSeconds(30), "/ready 200 on node " + i, () -> http.get("/ready", null).status() == 200);
+            Await.until(Duration.ofSeconds(30), "/ready 200 on node " + i, () -> http.get("/ready", null).status() == 200);
         }
         JsonNode after = probe.awaitReply(probe.send("message.send", payload().put("chatId", s.site().chats().getFirst().toString())
                 .put("content", "after")));
@@ -296,16 +305,18 @@ class PodChaosTest {
         awaitAcks(300, Duration.ofSeconds(60));
 
         nats.kill();
-        Thread.sleep(500);
-        // Same-node delivery: node 0's sender's acks reach node 0's followers (f0, f3) while the broker is away.
+        // Same-node delivery: node 0's sender's acks reach node 0's followers (f0, f3) while the broker is away. The
+        // first acks after the kill may be of sends that were published before it: skip past them.
         Load onNode0 = loads.getFirst();
+        int atKill = onNode0.ackCount();
+        Await.until(Duration.ofSeconds(10), "node 0 to ack past the sends in flight at the kill", () -> onNode0.ackCount() >= atKill + 50);
         int before = onNode0.ackCount();
-        Chaos.await(Duration.ofSeconds(10), "node 0 to keep acking", () -> onNode0.ackCount() >= before + 100);
+        Await.until(Duration.ofSeconds(10), "node 0 to keep acking", () -> onNode0.ackCount() >= before + 100);
         List<Load.Acked> sameNode = onNode0.acked().subList(before, before + 100);
         for (Follower f : List.of(followers.get(0), followers.get(3))) {
-            Chaos.await(Duration.ofSeconds(5), "same-node delivery during the outage", () -> f.holdsAll(sameNode));
+            Await.until(Duration.ofSeconds(5), "same-node delivery during the outage", () -> f.holdsAll(sameNode));
         }
-        Thread.sleep(2_000);
+        awaitAcks(300, Duration.ofSeconds(30)); // the outage spans 300 more acked sends: cross-node delivery has gaps to repair
 
         nats.restart();
         awaitAcks(300, Duration.ofSeconds(30));

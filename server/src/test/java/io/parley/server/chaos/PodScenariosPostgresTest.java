@@ -4,10 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.parley.server.chaos.PodTrio.CONVERGE;
+import static io.parley.server.chaos.PodTrio.FLOW;
+import static io.parley.server.chaos.PodTrio.RATE;
 import static io.parley.server.chaos.PodTrio.assertBothWaysFlowing;
 import static io.parley.server.chaos.PodTrio.assertDetectedInBound;
 import static io.parley.server.chaos.PodTrio.await;
@@ -23,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @Timeout(120)
 class PodScenariosPostgresTest {
-    private static final Duration FLOW = Duration.ofSeconds(20);
     private Chaos.PgSchema schema;
     private PodTrio trio;
 
@@ -39,7 +40,7 @@ class PodScenariosPostgresTest {
         trio = new PodTrio(Map.of("pod-b", List.of("--store", "postgres", "--jdbc-url", schema.url())));
         PodTrio.Pod a = trio.pod("pod-a"), b = trio.pod("pod-b"), c = trio.pod("pod-c");
 
-        Map<String, Load> loads = trio.startLoads(PodScenariosTest.RATE);
+        Map<String, Load> loads = trio.startLoads(RATE);
         for (Load l : loads.values()) awaitMoreAcks(l, 20, FLOW);
         long cut = System.nanoTime();
         trio.proxy("pod-a>pod-b").sever();
@@ -51,10 +52,10 @@ class PodScenariosPostgresTest {
         await(FLOW, "pod-a and pod-b alive again", () -> "alive".equals(a.state("pod-b")) && "alive".equals(b.state("pod-a")));
         trio.stopLoads();
         System.out.printf("partition with pod-b on PostgreSQL: converged in %d ms%n",
-                trio.awaitConverged(PodScenariosTest.CONVERGE, trio.all()).toMillis());
+                trio.awaitConverged(CONVERGE, trio.all()).toMillis());
         trio.assertOriginOrder(trio.all());
 
-        loads = trio.startLoads(PodScenariosTest.RATE);
+        loads = trio.startLoads(RATE);
         for (Load l : loads.values()) awaitMoreAcks(l, 20, FLOW);
         long kill = System.nanoTime();
         b.kill();
@@ -62,10 +63,10 @@ class PodScenariosPostgresTest {
         assertBothWaysFlowing(a, loads.get("pod-a"), c, loads.get("pod-c"), 20, FLOW);
         b.restart(Map.of());
         await(FLOW, "pod-b alive again", () -> "alive".equals(a.state("pod-b")) && "alive".equals(c.state("pod-b")));
-        awaitMoreAcks(trio.startLoad(b, PodScenariosTest.RATE), 20, FLOW);
+        awaitMoreAcks(trio.startLoad(b, RATE), 20, FLOW);
         trio.stopLoads();
         System.out.printf("kill -9 and restart of pod-b on PostgreSQL: %d acked messages everywhere, converged in %d ms%n",
-                trio.acked().size(), trio.awaitConverged(PodScenariosTest.CONVERGE, trio.all()).toMillis());
+                trio.acked().size(), trio.awaitConverged(CONVERGE, trio.all()).toMillis());
         trio.assertOriginOrder(trio.all());
         assertEquals(Map.of(), trio.loadErrors());
     }

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.parley.server.chaos.PodTrio.CONVERGE;
+import static io.parley.server.chaos.PodTrio.FLOW;
+import static io.parley.server.chaos.PodTrio.RATE;
 import static io.parley.server.chaos.PodTrio.assertBothWaysFlowing;
 import static io.parley.server.chaos.PodTrio.assertDetectedInBound;
 import static io.parley.server.chaos.PodTrio.await;
@@ -44,9 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
 class PodScenariosTest {
-    static final int RATE = 15; // messages a second per pod
-    static final Duration FLOW = Duration.ofSeconds(20);
-    static final Duration CONVERGE = Duration.ofSeconds(30);
     /** Messages posted on pod-a in a burst while another pod cannot receive them: more than one outbox batch. */
     static final int BACKLOG = 1_500;
 

@@ -1,5 +1,6 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.server.Http;
@@ -42,6 +43,12 @@ final class PodTrio implements AutoCloseable {
     static final Duration GRACE = Duration.ofMillis(600);
     static final int MISSED = 3;
     static final Duration START = Duration.ofSeconds(90);
+    /** The scenarios' load: messages a second per pod. */
+    static final int RATE = 15;
+    /** How long the scenarios give messages to flow again, or a state to show, after a change. */
+    static final Duration FLOW = Duration.ofSeconds(20);
+    /** How long the scenarios give the pods to converge. */
+    static final Duration CONVERGE = Duration.ofSeconds(30);
     static final List<String> IDS = List.of("pod-a", "pod-b", "pod-c");
     /** Inviter → accepter, a cycle. */
     private static final Map<String, String> INVITES = Map.of("pod-a", "pod-b", "pod-b", "pod-c", "pod-c", "pod-a");
@@ -348,14 +355,9 @@ final class PodTrio implements AutoCloseable {
         long start = System.nanoTime();
         Set<UUID> want = new HashSet<>(posted);
         for (Load.Acked a : acked()) want.add(a.messageId());
-        long deadline = start + timeout.toNanos();
-        String why = "";
-        while (System.nanoTime() < deadline) {
-            why = divergence(want, on);
-            if (why == null) return Duration.ofNanos(System.nanoTime() - start);
-            Thread.sleep(100);
-        }
-        return fail("not converged within " + timeout + " (" + want.size() + " acked messages): " + why);
+        Await.value(timeout, "convergence of " + want.size() + " acked messages", () -> divergence(want, on),
+                java.util.Objects::isNull);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static String divergence(Set<UUID> want, Pod... on) {
@@ -439,7 +441,7 @@ final class PodTrio implements AutoCloseable {
     }
 
     static void await(Duration timeout, String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Chaos.await(timeout, what, condition);
+        Await.until(timeout, what, condition);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.server.Http;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class PrimaryDataLossTest {
         assertEquals(201, inv.status(), inv.raw());
         Http.Res r = accepter.http().post("/api/v1/admin/pod/peers", Map.of("invitation", inv.body().get("invitation").asText()), accepter.token());
         assertEquals(201, r.status(), r.raw());
-        Chaos.await(Duration.ofSeconds(20), inviter.id() + " and " + accepter.id() + " alive to each other",
+        Await.until(Duration.ofSeconds(20), inviter.id() + " and " + accepter.id() + " alive to each other",
                 () -> "alive".equals(state(inviter, accepter.id())) && "alive".equals(state(accepter, inviter.id())));
     }
 
@@ -87,7 +88,7 @@ class PrimaryDataLossTest {
             Http.Res sh = a.http().post("/api/v1/admin/pod/org-channels", Map.of("orgId", orgId, "chatId", chat), a.token());
             assertEquals(201, sh.status(), sh.raw());
             String path = "/api/v1/admin/pod/org-channels/" + URLEncoder.encode(sh.body().get("channel").get("id").asText(), StandardCharsets.UTF_8);
-            Chaos.await(WAIT, "pod-b to know the org channel", () -> b.http().get(path, b.token()).status() == 200);
+            Await.until(WAIT, "pod-b to know the org channel", () -> b.http().get(path, b.token()).status() == 200);
             Http.Res put = a.http().put(path + "/resilience", Map.of("replicas", List.of("pod-b"), "ackAfterReplicas", 1, "ackTimeoutMs", 1500),
                     a.token());
             assertEquals(200, put.status(), put.raw());
@@ -101,7 +102,7 @@ class PrimaryDataLossTest {
                 load.awaitAcks(300, WAIT);
                 b.process().kill();
                 killedB = System.nanoTime();
-                Chaos.await(WAIT, "posts sent after pod-b died to be refused", () -> load.refused().stream()
+                Await.until(WAIT, "posts sent after pod-b died to be refused", () -> load.refused().stream()
                         .filter(r -> r.sentNanos() > killedB).count() >= 10);
                 load.stop();
                 acked = load.acked();
@@ -120,7 +121,7 @@ class PrimaryDataLossTest {
             Pod a2 = start(scratch, "pod-a", "pod-a-fresh");
             assertEquals(204, b2.http().delete("/api/v1/admin/pod/peers/pod-a", b2.token()).status(), "pod-b forgets the lost pod's key");
             link(a2, b2);
-            Chaos.await(WAIT, "the fresh pod-a to learn the org channel from pod-b", () -> a2.http().get(path, a2.token()).status() == 200);
+            Await.until(WAIT, "the fresh pod-a to learn the org channel from pod-b", () -> a2.http().get(path, a2.token()).status() == 200);
             Http.Res mapped = a2.http().post(path + "/map", Map.of("workspaceId", a2.workspaceId()), a2.token());
             assertEquals(200, mapped.status(), mapped.raw());
             UUID chat2 = UUID.fromString(mapped.body().get("channel").get("chatId").asText());

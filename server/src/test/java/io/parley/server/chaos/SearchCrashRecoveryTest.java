@@ -1,5 +1,6 @@
 package io.parley.server.chaos;
 
+import io.parley.server.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.server.Http;
 import io.parley.server.search.LuceneIndex;
@@ -57,7 +58,7 @@ class SearchCrashRecoveryTest {
         long firstSeqs = committedSeq;
         Path index = data.resolve("search");
         // The index commits every 5 s; right after a commit that holds all of the above there are seconds to spare.
-        Chaos.await(Duration.ofSeconds(30), "a commit whose checkpoint holds the first posts", () -> checkpointOf(index, chat) >= firstSeqs);
+        Await.until(Duration.ofSeconds(30), "a commit whose checkpoint holds the first posts", () -> checkpointOf(index, chat) >= firstSeqs);
 
         List<String> uncommitted = new ArrayList<>();
         long lastPostSeq = 0;
@@ -80,7 +81,7 @@ class SearchCrashRecoveryTest {
         List<String> expected = new ArrayList<>(committed);
         expected.addAll(uncommitted);
         expected.remove(deleted);
-        Chaos.await(Duration.ofSeconds(30), "every live message found once after the restart",
+        Await.until(Duration.ofSeconds(30), "every live message found once after the restart",
                 () -> sorted(found(again, site, tag, 100)).equals(sorted(expected)));
         assertEquals(List.of(edited), found(again, site, "rewritten", 10), "the edit's new text is found");
         List<String> old = found(again, site, "\"" + tag + " committed 3\"", 10);

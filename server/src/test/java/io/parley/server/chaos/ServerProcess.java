@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * A Parley node in its own JVM, for tests that kill it. Launched as {@code java -cp <test runtime classpath>
- * io.parley.server.app.Main serve ...}: the classpath is this JVM's own ({@code java.class.path}, which Surefire
- * sets to target/classes + target/test-classes + every dependency), so the test needs no shaded jar and runs in
- * the ordinary {@code test} phase, before {@code package}. Binds port 0 and reads the chosen port from the
+ * io.parley.server.app.Main serve ...}: the classpath is this JVM's own ({@code java.class.path}, which Failsafe
+ * sets to target/classes + target/test-classes + every dependency), so the test needs no shaded jar. The tests that
+ * start these run in the {@code integration-test} phase (Failsafe, the chaos package). Binds port 0 and reads the chosen port from the
  * "Parley is running at" line; the child's output goes to {@code <dataDir>/../server-N.log}.
  */
 final class ServerProcess implements AutoCloseable {

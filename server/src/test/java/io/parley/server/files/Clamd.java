@@ -1,5 +1,6 @@
 package io.parley.server.files;
 
+import io.parley.server.Await;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -107,13 +108,13 @@ final class Clamd implements AutoCloseable {
         if (process != null && process.isAlive()) return;
         process = new ProcessBuilder(BINARY.toString(), "-c", dir.resolve("clamd.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("clamd.out").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!pong()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new IOException("clamd did not start: " + Files.readString(dir.resolve("clamd.out")));
-            }
-            Thread.sleep(50);
+        Process p = process;
+        try {
+            Await.until(Duration.ofSeconds(30), "clamd to answer PING", () -> pong() || !p.isAlive());
+        } catch (AssertionError e) {
+            throw new IOException("clamd did not start: " + Files.readString(dir.resolve("clamd.out")), e);
         }
+        if (!p.isAlive()) throw new IOException("clamd exited: " + Files.readString(dir.resolve("clamd.out")));
     }
 
     private boolean pong() {

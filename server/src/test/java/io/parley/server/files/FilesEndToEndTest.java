@@ -8,7 +8,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.Team;
-import io.parley.server.TestClock;
+import io.parley.core.fixtures.ManualClock;
 import io.parley.server.TestServer;
 import io.parley.server.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -331,7 +331,7 @@ class FilesEndToEndTest {
 
     @Test
     void housekeepingDeletesUnclaimedUploadsAndCollectsBlobs() throws Exception {
-        TestClock clock = new TestClock();
+        ManualClock clock = ManualClock.running();
         try (TestServer s = TestServer.start(Map.of(), clock, null)) {
             Team t = Team.bootstrap(s);
             var files = s.server().services().files();

@@ -1,7 +1,6 @@
 package io.parley.server.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.core.auth.Tokens;
 import io.parley.core.workspace.Role;
 import io.parley.core.workspace.Workspace;
@@ -15,14 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 import static io.parley.server.WsClient.payload;
-import static io.parley.server.gateway.TypingEndToEndTest.assertNothing;
+import static io.parley.server.gateway.PresenceFrames.changed;
+import static io.parley.server.gateway.PresenceFrames.subscribe;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,36 +55,8 @@ class PresenceEndToEndTest {
         return team.add("pres" + names.incrementAndGet());
     }
 
-    static WsClient connect(TestServer server, Tokens t) {
-        WsClient c = WsClient.connect(server.wsUrl(), t.accessToken());
-        c.awaitType("hello");
-        return c;
-    }
-
     private static WsClient connect(Tokens t) {
-        return connect(server, t);
-    }
-
-    /** Subscribes and {@return the presence.state answer's users, by id} */
-    static Map<String, JsonNode> subscribe(WsClient c, UUID... userIds) {
-        ObjectNode p = payload();
-        var ids = p.putArray("userIds");
-        for (UUID u : userIds) ids.add(u.toString());
-        UUID ref = c.send("presence.subscribe", p);
-        JsonNode state = c.await(f -> ref.toString().equals(f.path("payload").path("refId").asText()));
-        assertEquals("presence.state", state.path("type").asText(), () -> "answer: " + state);
-        Map<String, JsonNode> byId = new HashMap<>();
-        state.path("payload").path("users").forEach(u -> byId.put(u.path("userId").asText(), u));
-        return byId;
-    }
-
-    static Predicate<JsonNode> changed(Tokens who) {
-        return f -> "presence.changed".equals(f.path("type").asText())
-                && who.user().id().toString().equals(f.path("payload").path("userId").asText());
-    }
-
-    static Predicate<JsonNode> changed(Tokens who, String status) {
-        return changed(who).and(f -> status.equals(f.path("payload").path("status").asText()));
+        return PresenceFrames.connect(server, t);
     }
 
     private static JsonNode update(WsClient c, String status) {
@@ -98,14 +68,7 @@ class PresenceEndToEndTest {
      * available, so no change of the connect is still in flight when a test starts. {@return the user's connection}
      */
     private static WsClient connectWatched(WsClient watcher, Tokens who) {
-        return connectWatched(server, watcher, who);
-    }
-
-    static WsClient connectWatched(TestServer server, WsClient watcher, Tokens who) {
-        assertEquals("offline", subscribe(watcher, who.user().id()).get(who.user().id().toString()).path("status").asText());
-        WsClient c = connect(server, who);
-        watcher.await(changed(who, "available"));
-        return c;
+        return PresenceFrames.connectWatched(server, watcher, who);
     }
 
     @Test
@@ -136,8 +99,8 @@ class PresenceEndToEndTest {
             assertFalse(ack.path("payload").path("coalesced").asBoolean());
             JsonNode n = b.await(changed(ana, "dnd"));
             assertFalse(n.path("payload").path("lastSeen").isMissingNode());
-            assertNothing(c, changed(ana)); // cid never subscribed
-            assertNothing(a, changed(ana));  // nor did ana herself
+            c.assertNothing(changed(ana)); // cid never subscribed
+            a.assertNothing(changed(ana));  // nor did ana herself
         }
     }
 
@@ -201,7 +164,7 @@ class PresenceEndToEndTest {
                 subscribe(watcher, ana.user().id());
                 update(a, "brb");
                 watcher.await(changed(ana, "brb"));
-                assertNothing(b, changed(ana));
+                b.assertNothing(changed(ana));
             }
         }
     }

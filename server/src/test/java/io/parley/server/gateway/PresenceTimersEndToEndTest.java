@@ -16,9 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.parley.server.WsClient.payload;
-import static io.parley.server.gateway.PresenceEndToEndTest.changed;
-import static io.parley.server.gateway.PresenceEndToEndTest.subscribe;
-import static io.parley.server.gateway.TypingEndToEndTest.assertNothing;
+import static io.parley.server.gateway.PresenceFrames.changed;
+import static io.parley.server.gateway.PresenceFrames.subscribe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +49,7 @@ class PresenceTimersEndToEndTest {
     }
 
     private static WsClient connect(Tokens t) {
-        return PresenceEndToEndTest.connect(server, t);
+        return PresenceFrames.connect(server, t);
     }
 
     /** Subscribes again every half TTL until the watcher sees the status (in the answer or a change). */
@@ -71,7 +70,7 @@ class PresenceTimersEndToEndTest {
     void awayAfterInactivityAndBackOnActivity() {
         Tokens ana = person();
         Tokens ben = person();
-        try (WsClient b = connect(ben); WsClient a = PresenceEndToEndTest.connectWatched(server, b, ana)) {
+        try (WsClient b = connect(ben); WsClient a = PresenceFrames.connectWatched(server, b, ana)) {
             long connected = System.nanoTime();
             renewUntil(b, ana, "away", AWAY.plusSeconds(5));
             long elapsedMs = (System.nanoTime() - connected) / 1_000_000;
@@ -92,7 +91,7 @@ class PresenceTimersEndToEndTest {
             assertEquals("available", subscribe(renewing, ana.user().id()).get(ana.user().id().toString()).path("status").asText());
             // ana turns away after AWAY (2 s) without activity, well past the 1 s TTL of the lapsed watcher
             renewUntil(renewing, ana, "away", AWAY.plusSeconds(5));
-            assertNothing(lapsed, changed(ana, "away"));
+            lapsed.assertNothing(changed(ana, "away"));
         }
     }
 }

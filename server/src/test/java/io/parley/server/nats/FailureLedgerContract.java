@@ -7,7 +7,7 @@ import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.server.Await;
-import io.parley.server.TestClock;
+import io.parley.core.fixtures.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,7 +33,7 @@ abstract class FailureLedgerContract {
     /** Two nodes of one pod, each with its view of the pod's ledger (one node: the same ledger twice). */
     protected abstract List<FailureLedger> pod();
 
-    protected final TestClock clock = new TestClock();
+    protected final ManualClock clock = ManualClock.running();
 
     @Test
     void updatesFromManyThreadsOnBothNodesAreNeverLost() throws Exception {

@@ -1,11 +1,11 @@
 package io.parley.server.nats;
 
+import io.parley.server.Await;
+import io.parley.server.TcpPorts;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,18 +57,13 @@ public final class PrivateNats implements AutoCloseable {
         if (process != null && process.isAlive()) return;
         process = new ProcessBuilder(BINARY.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js", "-sd",
                 dir.resolve("js").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("nats.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IOException("nats-server did not start: " + Files.readString(dir.resolve("nats.log")), e);
-                }
-                Thread.sleep(50);
-            }
+        Process p = process;
+        try {
+            Await.until(Duration.ofSeconds(15), "nats-server to listen", () -> TcpPorts.accepting(port) || !p.isAlive());
+        } catch (AssertionError e) {
+            throw new IOException("nats-server did not start: " + Files.readString(dir.resolve("nats.log")), e);
         }
+        if (!p.isAlive()) throw new IOException("nats-server exited: " + Files.readString(dir.resolve("nats.log")));
     }
 
     /** Kills it (SIGKILL): an outage, not a goodbye. */

@@ -7,7 +7,7 @@ import io.parley.core.notify.Notification;
 import io.parley.core.notify.PushSender;
 import io.parley.server.Http;
 import io.parley.server.Team;
-import io.parley.server.TestClock;
+import io.parley.core.fixtures.ManualClock;
 import io.parley.server.TestServer;
 import io.parley.server.WsClient;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class NotificationsEndToEndTest {
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = ManualClock.running();
     private final RecordingPush push = new RecordingPush();
     private TestServer server;
     private Team team;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.core.auth.Tokens;
 import io.parley.core.notify.Notification;
 import io.parley.core.notify.PushSender;
+import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.PgTestSchema;
 import io.parley.server.Team;
@@ -23,14 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static io.parley.server.WsClient.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A scaled-out pod in one JVM: two (or three) nodes on one PostgreSQL schema and the real NATS (a fresh
@@ -94,12 +93,16 @@ class PodEndToEndTest {
                 List.of(b.user().id())).id();
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeout + " waiting for " + what);
-            Thread.sleep(20);
-        }
+    /** Pings and waits for the pong: the connection is open, and every frame the server sent it before is in. */
+    private static void pingPong(WsClient c) {
+        UUID ping = c.send("ping", payload());
+        c.await(frame("pong", p -> p.path("refId").asText().equals(ping.toString())));
+    }
+
+    /** Waits until the wall clock has moved past this millisecond, so the next connection is strictly younger. */
+    private static void nextMillisecond() throws InterruptedException {
+        long now = System.currentTimeMillis();
+        Await.until(Duration.ofSeconds(1), "the next millisecond", () -> System.currentTimeMillis() > now);
     }
 
     @Test
@@ -150,7 +153,7 @@ class PodEndToEndTest {
         WsClient b = ws(1, bob);
         // Connections are shared through a NATS key-value watch, so node 0 learns of bob's a moment later;
         // until it does it would rightly treat him as offline and push.
-        await("node 0 to see bob connected", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "node 0 to see bob connected",
                 () -> !nodes.get(0).server().services().presence().remoteConnections(bob.user().id()).isEmpty());
 
         a.send("typing.start", payload().put("chatId", dm.toString()));
@@ -168,14 +171,19 @@ class PodEndToEndTest {
         assertTrue(pushes.isEmpty(), "bob is connected (to node 1): no node pushes to him: " + pushes);
 
         // Bob leaves: a message is pushed to him exactly once, although both nodes hear of it.
+        WsClient a1 = ws(1, alice); // alice on node 1 too: what she sees there, node 1 has received
         b.close();
-        await("node 0 to see bob gone", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "node 0 to see bob gone",
                 () -> nodes.get(0).server().services().presence().remoteConnections(bob.user().id()).isEmpty());
         JsonNode later = ok(send(a, dm, "while you were away"));
-        await("one push", Duration.ofSeconds(10), () -> !pushes.isEmpty());
-        Thread.sleep(500); // a second push, if any node were to send one, would be here by now
-        assertEquals(1, pushes.size(), "exactly one push for one message: " + pushes);
-        assertEquals(later.path("messageId").asText(), pushes.peek().messageId().toString());
+        Await.until(Duration.ofSeconds(10), "one push", () -> !pushes.isEmpty());
+        // Node 1 has had its chance to push it too once it pushed a later message: its notifications follow the
+        // order its bus delivered the two in, and it delivered this one before alice sent the next from there.
+        a1.await(frame("message.new", p -> p.path("message").path("id").asText().equals(later.path("messageId").asText())));
+        JsonNode marker = ok(send(a1, dm, "and this from node 1"));
+        Await.until(Duration.ofSeconds(10), "the push of the later message", () -> pushes.size() >= 2);
+        assertEquals(List.of(later.path("messageId").asText(), marker.path("messageId").asText()),
+                pushes.stream().map(n -> n.messageId().toString()).toList(), "exactly one push for each message");
     }
 
     @Test
@@ -183,35 +191,41 @@ class PodEndToEndTest {
         pod(2, Map.of("realtime.presence_offline_grace", "2s", "realtime.presence_batch", "100ms"));
         Tokens alice = team.add("alice");
         Tokens bob = team.add("bob");
+        Tokens carol = team.add("carol");
         WsClient watcher = ws(0, alice);
         WsClient onB = ws(1, bob);
+        WsClient onC = ws(1, carol);
         ObjectNode sub = payload();
-        sub.putArray("userIds").add(bob.user().id().toString());
-        await("alice on node 0 to see bob (node 1) available", Duration.ofSeconds(10), () -> {
+        sub.putArray("userIds").add(bob.user().id().toString()).add(carol.user().id().toString());
+        Await.until(Duration.ofSeconds(10), "alice on node 0 to see bob and carol (node 1) available", () -> {
             UUID ref = watcher.send("presence.subscribe", sub.deepCopy());
             JsonNode users = watcher.await(frame("presence.state", p -> p.path("refId").asText().equals(ref.toString())))
                     .path("payload").path("users");
-            return users.size() == 1 && users.get(0).path("status").asText().equals("available");
+            return users.size() == 2 && users.get(0).path("status").asText().equals("available")
+                    && users.get(1).path("status").asText().equals("available");
         });
 
-        // Bob moves from node 1 to node 0 within the grace: nobody sees him go offline.
+        // Bob moves from node 1 to node 0 within the grace: nobody sees him go offline. Carol, on node 1 too, leaves
+        // for good just after him: once her grace is over and she is reported offline, his was over before.
         onB.close();
         WsClient onA = ws(0, bob);
-        Thread.sleep(3_000); // longer than the grace
+        onC.close();
+        watcher.await(frame("presence.changed", p -> p.path("userId").asText().equals(carol.user().id().toString())
+                && p.path("status").asText().equals("offline")), Duration.ofSeconds(10));
         assertFalse(watcher.queued().stream().anyMatch(frame("presence.changed",
                 p -> p.path("userId").asText().equals(bob.user().id().toString()) && p.path("status").asText().equals("offline"))),
                 "a move between nodes within the grace is not an offline flap: " + watcher.queued());
 
         // A manual status set through node 0 is what node 1 reports too.
         ok(onA.awaitReply(onA.send("presence.update", payload().put("status", "dnd"))));
-        await("node 1 to report dnd", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "node 1 to report dnd",
                 () -> nodes.get(1).server().services().presence().of(bob.user().id()).status().wire().equals("dnd"));
 
         // Gone everywhere: offline once the grace is over, on both nodes.
         onA.close();
         watcher.await(frame("presence.changed", p -> p.path("userId").asText().equals(bob.user().id().toString())
                 && p.path("status").asText().equals("offline")), Duration.ofSeconds(10));
-        await("node 1 to agree", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "node 1 to agree",
                 () -> nodes.get(1).server().services().presence().of(bob.user().id()).status().wire().equals("offline"));
     }
 
@@ -220,14 +234,17 @@ class PodEndToEndTest {
         pod(2, Map.of("gateway.max_connections_per_user", "2"));
         Tokens bob = team.add("bob");
         WsClient oldest = ws(0, bob);
-        Thread.sleep(20);
+        nextMillisecond();
         WsClient second = ws(1, bob);
-        await("node 1 to know of the connection on node 0", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "node 1 to know of the connection on node 0",
                 () -> nodes.get(1).server().services().presence().remoteConnections(bob.user().id()).size() == 1);
-        Thread.sleep(20);
+        nextMillisecond();
         WsClient third = ws(1, bob);
         assertEquals(4503, oldest.awaitClose(Duration.ofSeconds(10)), "the oldest, on the other node, is replaced");
-        Thread.sleep(300);
+        // One decision replaced the oldest; had it closed another, that close went out no later: a pong after it shows
+        // the newer ones open.
+        pingPong(second);
+        pingPong(third);
         assertFalse(second.isClosed(), "the newer ones stay");
         assertFalse(third.isClosed(), "the newest stays");
     }
