@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.OrgStore;
+import io.parley.server.federation.org.OrgStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
