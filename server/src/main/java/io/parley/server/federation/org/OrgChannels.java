@@ -99,8 +99,8 @@ public final class OrgChannels implements AutoCloseable {
         this.messages = messages;
         this.bus = bus;
         this.me = federation.identity().id();
-        this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), federation.client(), federation.health(),
-                messages, chats, bus, hlc, federation.clock(), files == null ? 0 : files.settings().maxBytes(), registry);
+        this.inbound = new OrgInbound(federation.identity(), store, federation.peers(), messages, chats, bus, hlc, federation.clock(),
+                files == null ? 0 : files.settings().maxBytes(), registry);
         this.delivery = new OrgDelivery(me, store, federation.peers(), federation.client(), federation.health(), users, inbound,
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
@@ -109,6 +109,7 @@ public final class OrgChannels implements AutoCloseable {
         delivery.active(lease.held());
         orgs.register(federation.routes());
         inbound.register(federation.routes());
+        new OrgRelay(me, store, federation.peers(), federation.client(), federation.health()).register(federation.routes());
         this.files = new OrgFiles(store, federation.client(), messages, files);
         this.files.register(federation.routes());
         refreshChats();

@@ -11,19 +11,14 @@ import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.HybridClock;
-import io.parley.core.pod.HealthManager;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
 import io.parley.core.store.MessageLog;
-import io.parley.server.federation.link.Ed25519;
-import io.parley.server.federation.link.InboundAuth;
-import io.parley.server.federation.link.Peer;
 import io.parley.server.federation.link.PeerDirectory;
 import io.parley.server.federation.link.PodClient;
 import io.parley.server.federation.link.PodIdentity;
 import io.parley.server.federation.link.PodReply;
-import io.parley.server.federation.link.PodResult;
 import io.parley.server.federation.link.PodRoutes;
 import io.parley.server.federation.link.Signing;
 import org.slf4j.Logger;
@@ -32,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link MessageLog} path, then publishes the committed events on the bus: remote messages reach local clients
  * exactly as local ones do (one delivery path).
  *
- * <p><b>Checks</b>, before anything is written: the sender is a member of the org and is the batch's origin (or,
+ * <p><b>Checks</b> ({@link OrgEnvelope}), before anything is written: the sender is a member of the org and is the batch's origin (or,
  * on {@link OrgWire#RELAYED}, a member relaying it); a relayed envelope's signature verifies with the origin's key
  * and names this pod as recipient (a direct one came in a request the origin signed); the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
  * the answer is {@code not_mapped} and the sender keeps its cursor); every field of every op is well-formed.
@@ -73,16 +67,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class OrgInbound {
     private static final Logger log = LoggerFactory.getLogger(OrgInbound.class);
-    public static final int MAX_EVENTS = 1000;
-    private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
     private static final CompletableFuture<Boolean> SETTLED = CompletableFuture.completedFuture(true);
 
     private final String me;
     private final PodIdentity identity;
     private final OrgStore store;
     private final PeerDirectory peers;
-    private final PodClient client;
-    private final HealthManager health;
     private final MessageLog messages;
     private final ChatStore chats;
     private final Bus bus;
@@ -93,14 +83,12 @@ public final class OrgInbound {
     /** Each origin's batches in the origin's order. */
     private final OriginTurns turns;
 
-    OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, MessageLog messages,
+    OrgInbound(PodIdentity identity, OrgStore store, PeerDirectory peers, MessageLog messages,
                ChatStore chats, Bus bus, HybridClock hlc, Clock clock, long maxFileBytes, MeterRegistry registry) {
         this.me = identity.id();
         this.identity = identity;
         this.store = store;
         this.peers = peers;
-        this.client = client;
-        this.health = health;
         this.messages = messages;
         this.chats = chats;
         this.bus = bus;
@@ -113,42 +101,11 @@ public final class OrgInbound {
     void register(PodRoutes routes) {
         routes.handle(OrgWire.EVENTS, OrgWire.Delivery.class, (from, d) -> PodReply.ok(receive(from, d, false)));
         routes.handle(OrgWire.RELAYED, OrgWire.Delivery.class, (from, d) -> PodReply.ok(receive(from, d, true)));
-        routes.handle(OrgWire.RELAY, OrgWire.RelayCall.class, (from, call) -> PodReply.ok(relay(from, call)));
-    }
-
-    // ---- envelopes ----
-
-    /** {@return what the origin signs for one recipient} */
-    public static byte[] envelopeSigned(String origin, String recipient, byte[] body) {
-        return ("parley-org-envelope\n" + origin + "\n" + recipient + "\n" + Signing.sha256Hex(body)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@return the batch sealed for its recipient} */
     OrgWire.Envelope seal(OrgWire.Batch batch) {
-        byte[] body = PodClient.json(batch);
-        return new OrgWire.Envelope(me, Ed25519.b64(body), Ed25519.b64(identity.sign(envelopeSigned(me, batch.to(), body))));
-    }
-
-    // ---- relaying ----
-
-    /** Another member asks this pod to pass an envelope on: both ends must be members of the org and linked here. */
-    private OrgWire.RelayAnswer relay(String from, OrgWire.RelayCall call) {
-        if (call.orgId() == null || call.to() == null || call.envelope() == null) throw ParleyException.invalid("orgId, to and envelope are required");
-        if (store.org(call.orgId()).isEmpty()) throw new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org '" + call.orgId() + "' here");
-        List<String> members = store.members(call.orgId());
-        if (!members.contains(from) || !members.contains(call.to())) {
-            throw ParleyException.forbidden("relaying is only between members of the org");
-        }
-        if (call.to().equals(me)) throw ParleyException.invalid("to names this pod; send to " + OrgWire.EVENTS);
-        if (peers.find(call.to()).isEmpty()) return new OrgWire.RelayAnswer(false, "not_linked", null);
-        if (!health.usable(call.to())) return new OrgWire.RelayAnswer(false, "unreachable", null);
-        Peer to = peers.find(call.to()).orElseThrow();
-        PodResult r = client.sendAsync(to.address(), OrgWire.RELAYED, PodClient.json(new OrgWire.Delivery(call.orgId(), call.envelope())),
-                RELAY_DEADLINE, new PodClient.Report(to.id(), PodClient.DIRECT)).join();
-        return switch (r) {
-            case PodResult.Ok ok -> new OrgWire.RelayAnswer(true, null, ok.json(OrgWire.BatchReply.class));
-            case PodResult.Failed f -> new OrgWire.RelayAnswer(false, f.code() != null ? f.code() : f.kind().name().toLowerCase(java.util.Locale.ROOT), null);
-        };
+        return OrgEnvelope.seal(identity, batch);
     }
 
     // ---- receiving ----
@@ -168,64 +125,17 @@ public final class OrgInbound {
         }
         PublicKey key = peers.key(env.origin())
                 .orElseThrow(() -> ParleyException.forbidden("the origin pod '" + env.origin() + "' is not linked to this pod"));
-        OrgWire.Batch batch = open(d, me, key, relayed, from);
+        OrgWire.Batch batch = OrgEnvelope.open(d, me, key, relayed, from);
         OrgStore.OrgChannel ch = store.channel(batch.orgChannelId() == null ? "" : batch.orgChannelId())
                 .filter(c -> c.orgId().equals(batch.orgId()))
                 .orElseThrow(() -> new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org channel '" + batch.orgChannelId() + "' here"));
         if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
         List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
-        if (events.size() > MAX_EVENTS) throw ParleyException.invalid("at most " + MAX_EVENTS + " events per batch");
-        for (OrgWire.Event e : events) validate(e, batch.origin());
-        if (batch.prev() != null) validateOrder(batch.prev(), events);
+        if (events.size() > OrgEnvelope.MAX_EVENTS) throw ParleyException.invalid("at most " + OrgEnvelope.MAX_EVENTS + " events per batch");
+        for (OrgWire.Event e : events) OrgEnvelope.validate(e, batch.origin());
+        if (batch.prev() != null) OrgEnvelope.validateOrder(batch.prev(), events);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
         return apply(batch.origin(), ch, chat, events, batch.prev());
-    }
-
-    /**
-     * {@return the batch in a delivery's envelope, for this pod from the envelope's origin}
-     *
-     * @param me this pod's id
-     * @param key the origin's public key
-     * @param from the pod that sent the delivery (the origin, or a relay), for the log
-     * @throws ParleyException BAD_SIGNATURE if the body or signature is not base64url or a relayed envelope's signature
-     *     does not verify; INVALID if the batch does not parse or names another origin, recipient or org
-     */
-    public static OrgWire.Batch open(OrgWire.Delivery d, String me, PublicKey key, boolean relayed, String from) {
-        OrgWire.Envelope env = d.envelope();
-        byte[] body;
-        try {
-            body = Ed25519.unb64(env.body());
-        } catch (IllegalArgumentException e) {
-            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope's body is not base64url");
-        }
-        byte[] sig;
-        try {
-            sig = Ed25519.unb64(env.signature());
-        } catch (IllegalArgumentException e) {
-            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope's signature is not base64url");
-        }
-        // A direct delivery's request is signed by the origin itself over a digest of this very body (InboundAuth
-        // checked it), and the batch names its recipient: the envelope's own signature adds nothing there, and its
-        // check costs as much as the request's. A relayed envelope is checked, since only it speaks for the origin.
-        if (relayed && !Ed25519.verify(key, envelopeSigned(env.origin(), me, body), sig)) {
-            log.warn("an org envelope said to be from pod {} (passed on by {}) does not verify; refused", env.origin(), from);
-            throw new ParleyException(ErrorCode.BAD_SIGNATURE, "the envelope is not signed by its origin pod for this pod");
-        }
-        OrgWire.Batch batch = PodRoutes.parse(body, OrgWire.Batch.class);
-        if (!env.origin().equals(batch.origin()) || !me.equals(batch.to()) || !d.orgId().equals(batch.orgId())) {
-            throw ParleyException.invalid("the batch's origin, recipient or org does not match its envelope");
-        }
-        return batch;
-    }
-
-    /** A batch that names its predecessor holds the origin's next ops: seqs rising, all after {@code prev}. */
-    private static void validateOrder(long prev, List<OrgWire.Event> events) {
-        if (prev < 0) throw ParleyException.invalid("prev must not be negative");
-        long last = prev;
-        for (OrgWire.Event e : events) {
-            if (e.seq() <= last) throw ParleyException.invalid("the events' seqs must rise, each after prev");
-            last = e.seq();
-        }
     }
 
     /**
@@ -236,52 +146,6 @@ public final class OrgInbound {
         String handle = Input.withoutHidden(a.handle());
         String name = Input.withoutHidden(a.name()).strip();
         return store.ensureShadow(origin, remoteId, handle, name.isEmpty() ? handle : name, now);
-    }
-
-    /** Checks one op of a batch from {@code origin}. @throws ParleyException INVALID, FORBIDDEN or CONTENT_TOO_LONG */
-    public static void validate(OrgWire.Event e, String origin) {
-        if (e == null || e.op() == null || e.messageId() == null || e.messagePod() == null || e.hlc() < 0 || e.at() < 0 || e.seq() < 0) {
-            throw ParleyException.invalid("every event needs seq, op, messageId, messagePod, hlc and at");
-        }
-        OrgWire.Author a = e.author();
-        if (a == null || a.id() == null || a.handle() == null || a.handle().isBlank() || a.handle().length() > 64
-                || a.name() == null || a.name().length() > 128) {
-            throw ParleyException.invalid("every event needs an author {id, handle, name}");
-        }
-        switch (e.op()) {
-            case "post" -> {
-                if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("a post comes from its message's origin pod");
-                requireContent(e.content());
-                if ((e.threadRoot() == null) != (e.threadRootPod() == null)) throw ParleyException.invalid("threadRoot and threadRootPod go together");
-                validateFiles(e.files());
-            }
-            case "edit" -> {
-                if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("only the author's pod edits a message");
-                requireContent(e.content());
-            }
-            case "delete" -> { }
-            case "react.add", "react.remove" -> {
-                if (e.emoji() == null || e.emoji().isBlank() || e.emoji().length() > 64) throw ParleyException.invalid("a reaction needs an emoji");
-            }
-            default -> throw ParleyException.invalid("unknown op '" + e.op() + "'");
-        }
-    }
-
-    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$");
-    private static final java.util.regex.Pattern SHA = java.util.regex.Pattern.compile("^[0-9a-f]{64}$");
-
-    private static void validateFiles(List<OrgWire.FileMeta> files) {
-        if (files == null) return;
-        if (files.size() > io.parley.core.files.FileService.MAX_ATTACHMENTS) throw ParleyException.invalid("too many files on a message");
-        for (OrgWire.FileMeta f : files) {
-            if (f == null || f.id() == null || f.contentType() == null || !TYPE.matcher(f.contentType()).matches() || f.size() <= 0
-                    || f.sha256() == null || !SHA.matcher(f.sha256()).matches()
-                    || (f.thumbSha256() != null && !SHA.matcher(f.thumbSha256()).matches())
-                    || (f.width() != null && (f.width() < 1 || f.width() > 100_000))
-                    || (f.height() != null && (f.height() < 1 || f.height() > 100_000))) {
-                throw ParleyException.invalid("every file needs id, contentType, size > 0 and sha256 (hex)");
-            }
-        }
     }
 
     /** Stores the metadata of a remote post's files; {@return the attachments the post claims} (bytes stay on the origin) */
@@ -303,18 +167,13 @@ public final class OrgInbound {
         return out;
     }
 
-    private static void requireContent(String content) {
-        if (content == null) throw ParleyException.invalid("a post or edit needs content");
-        if (content.length() > Message.MAX_CONTENT) throw new ParleyException(ErrorCode.CONTENT_TOO_LONG, "content is too long");
-    }
-
     /**
      * Applies ops pulled from a replica to restore the channel (resilient channels): the same checks and merge rules
      * as a delivered batch of {@code origin}'s, without an envelope (the replica's signed answer carried them).
      */
     OrgWire.BatchReply applyRestored(String origin, OrgStore.OrgChannel ch, List<OrgWire.Event> events) {
         if (ch.chatId() == null) return OrgWire.BatchReply.notMapped();
-        for (OrgWire.Event e : events) validate(e, origin);
+        for (OrgWire.Event e : events) OrgEnvelope.validate(e, origin);
         Chat chat = chats.byId(ch.chatId()).orElseThrow(() -> ParleyException.unavailable("the mapped chat is gone", 60, null));
         return apply(origin, ch, chat, events, null); // the primary's order, as pulled: no predecessor to wait for
     }

@@ -1,7 +1,9 @@
 /**
  * Resilient channels (issue 7 §5): an org-shared channel with a designated replica set that holds its log sealed at
  * rest, an acting primary while the primary is down, and restore of a pod that lost its storage. The design is
- * written at the top of {@link ResilientChannels}.
+ * written at the top of {@link ResilientChannels}, the facade (admin checks, the timer, the routes); the parts are
+ * {@link ResilientAdmin}, {@link ResilientHandshake}, {@link ChannelKeys}, {@link ResilientFeed}, {@link ReplicaLog},
+ * {@link ActingPrimary}, {@link ResilientReconciler} and {@link ResilientRestorer}, over {@link ResilientContext}.
  *
  * <p>In short: a handshake per replica agrees on the configuration and wraps the channel key for it
  * ({@link ResilientCrypto}); the replica feed ({@link ResilientFeed}) is the primary's chat log plus a cursor per

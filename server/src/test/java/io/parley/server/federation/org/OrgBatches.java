@@ -48,7 +48,7 @@ final class OrgBatches {
     /** Sends a batch from {@code from} to a pod at this address (one node of it, say), direct. */
     static CompletableFuture<PodResult> send(Pods.Pod from, PeerAddress to, Orgs3.Shared s, List<OrgWire.Event> events, Long prev) {
         byte[] body = PodClient.json(new OrgWire.Batch(s.orgId(), s.orgChannelId(), from.id(), to.id(), events, prev));
-        byte[] sig = from.federation().identity().sign(OrgInbound.envelopeSigned(from.id(), to.id(), body));
+        byte[] sig = from.federation().identity().sign(OrgEnvelope.envelopeSigned(from.id(), to.id(), body));
         var delivery = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope(from.id(), Ed25519.b64(body), Ed25519.b64(sig)));
         return from.federation().client().sendAsync(to, OrgWire.EVENTS, PodClient.json(delivery), Duration.ofSeconds(10),
                 new PodClient.Report(to.id(), PodClient.DIRECT));

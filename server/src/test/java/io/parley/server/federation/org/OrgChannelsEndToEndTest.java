@@ -149,18 +149,18 @@ class OrgChannelsEndToEndTest {
         OrgWire.Batch batch = new OrgWire.Batch(s.orgId(), s.orgChannelId(), "pod-a", "pod-c", List.of(ev));
         // B (a member) claims A sent this: signed by B, not by A.
         byte[] body = PodClient.json(batch);
-        byte[] sigByB = b.federation().identity().sign(OrgInbound.envelopeSigned("pod-a", "pod-c", body));
+        byte[] sigByB = b.federation().identity().sign(OrgEnvelope.envelopeSigned("pod-a", "pod-c", body));
         var forged = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a", Ed25519.b64(body), Ed25519.b64(sigByB)));
         PodResult r = b.federation().client().send("pod-c", OrgWire.RELAYED, forged);
         assertTrue(r instanceof PodResult.Failed f && "bad_signature".equals(f.code()), r.toString());
         // A genuine envelope from A, altered on the way by B.
-        byte[] sigByA = a.federation().identity().sign(OrgInbound.envelopeSigned("pod-a", "pod-c", body));
+        byte[] sigByA = a.federation().identity().sign(OrgEnvelope.envelopeSigned("pod-a", "pod-c", body));
         byte[] altered = new String(body, StandardCharsets.UTF_8).replace("forged", "altered").getBytes(StandardCharsets.UTF_8);
         var tampered = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a", Ed25519.b64(altered), Ed25519.b64(sigByA)));
         r = b.federation().client().send("pod-c", OrgWire.RELAYED, tampered);
         assertTrue(r instanceof PodResult.Failed f && "bad_signature".equals(f.code()), r.toString());
         // A genuine envelope for B, redirected to C.
-        byte[] sigForB = a.federation().identity().sign(OrgInbound.envelopeSigned("pod-a", "pod-b", body));
+        byte[] sigForB = a.federation().identity().sign(OrgEnvelope.envelopeSigned("pod-a", "pod-b", body));
         var redirected = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a", Ed25519.b64(body), Ed25519.b64(sigForB)));
         r = b.federation().client().send("pod-c", OrgWire.RELAYED, redirected);
         assertTrue(r instanceof PodResult.Failed f && "bad_signature".equals(f.code()), r.toString());
@@ -172,7 +172,7 @@ class OrgChannelsEndToEndTest {
         OrgWire.Batch unknown = new OrgWire.Batch(s.orgId(), "org:" + s.orgId() + "#nope", "pod-a", "pod-c", List.of(ev));
         byte[] ub = PodClient.json(unknown);
         r = a.federation().client().send("pod-c", OrgWire.EVENTS, new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a",
-                Ed25519.b64(ub), Ed25519.b64(a.federation().identity().sign(OrgInbound.envelopeSigned("pod-a", "pod-c", ub))))));
+                Ed25519.b64(ub), Ed25519.b64(a.federation().identity().sign(OrgEnvelope.envelopeSigned("pod-a", "pod-c", ub))))));
         assertTrue(r instanceof PodResult.Failed f && "unknown_org_channel".equals(f.code()), r.toString());
         // The genuine one is applied (once, even if sent twice).
         var genuine = new OrgWire.Delivery(s.orgId(), new OrgWire.Envelope("pod-a", Ed25519.b64(body), Ed25519.b64(sigByA)));
