@@ -229,7 +229,7 @@ final class OrgDelivery implements AutoCloseable {
     private record Step(long upTo, boolean sent, long prev, long last, CompletableFuture<Optional<OrgWire.BatchReply>> reply) {}
 
     /** The answer standing for a batch with nothing to send (only ops that came from other pods). */
-    private static final Optional<OrgWire.BatchReply> NOTHING_TO_SEND = Optional.of(new OrgWire.BatchReply("applied", 0, 0, 0));
+    private static final Optional<OrgWire.BatchReply> NOTHING_TO_SEND = Optional.of(OrgWire.BatchReply.applied(0, 0, 0));
 
     /** Sends the peer everything it has not been sent; {@return false if a failure stopped it} */
     private boolean drain(Lane lane) {
@@ -353,23 +353,16 @@ final class OrgDelivery implements AutoCloseable {
         Map<UUID, List<OrgWire.FileMeta>> files = files(entries);
         List<OrgWire.Event> out = new ArrayList<>();
         for (OrgStore.LogEntry e : entries) {
-            String op = switch (e.type()) {
-                case "MESSAGE_POSTED" -> "post";
-                case "MESSAGE_EDITED" -> e.deleted() ? null : "edit"; // the delete that follows says all
-                case "MESSAGE_DELETED" -> "delete";
-                case "REACTION_ADDED" -> "react.add";
-                case "REACTION_REMOVED" -> "react.remove";
-                default -> null; // THREAD_UPDATED and the like are derived on every pod
-            };
-            if (op == null) continue;
-            if (op.equals("post") && !me.equals(e.originPod())) continue; // never re-originate another pod's message
+            OrgOp op = OrgOp.fromLog(e.type(), e.deleted()).orElse(null);
+            if (op == null) continue; // derived on every pod, or an edit the delete that follows says all of
+            if (op == OrgOp.POST && !me.equals(e.originPod())) continue; // never re-originate another pod's message
             User u = byId.get(e.actorId());
             OrgWire.Author author = u != null ? new OrgWire.Author(u.id(), u.handle(), u.displayName())
                     : new OrgWire.Author(e.actorId(), "integration", "Integration");
-            boolean text = op.equals("post") || op.equals("edit");
-            out.add(new OrgWire.Event(e.seq(), op, e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(), author,
+            boolean text = op.carriesText();
+            out.add(new OrgWire.Event(e.seq(), op.wire(), e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(), author,
                     text ? (e.deleted() ? "" : e.content()) : null, e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(),
-                    e.emoji(), op.equals("post") ? files.get(e.messageId()) : null));
+                    e.emoji(), op == OrgOp.POST ? files.get(e.messageId()) : null));
         }
         return out;
     }

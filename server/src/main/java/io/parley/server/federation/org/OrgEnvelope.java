@@ -100,22 +100,22 @@ public final class OrgEnvelope {
                 || a.name() == null || a.name().length() > 128) {
             throw ParleyException.invalid("every event needs an author {id, handle, name}");
         }
-        switch (e.op()) {
-            case "post" -> {
+        OrgOp op = OrgOp.fromWire(e.op()).orElseThrow(() -> ParleyException.invalid("unknown op '" + e.op() + "'"));
+        switch (op) {
+            case POST -> {
                 if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("a post comes from its message's origin pod");
                 requireContent(e.content());
                 if ((e.threadRoot() == null) != (e.threadRootPod() == null)) throw ParleyException.invalid("threadRoot and threadRootPod go together");
                 validateFiles(e.files());
             }
-            case "edit" -> {
+            case EDIT -> {
                 if (!e.messagePod().equals(origin)) throw ParleyException.forbidden("only the author's pod edits a message");
                 requireContent(e.content());
             }
-            case "delete" -> { }
-            case "react.add", "react.remove" -> {
+            case DELETE -> { }
+            case REACT_ADD, REACT_REMOVE -> {
                 if (e.emoji() == null || e.emoji().isBlank() || e.emoji().length() > 64) throw ParleyException.invalid("a reaction needs an emoji");
             }
-            default -> throw ParleyException.invalid("unknown op '" + e.op() + "'");
         }
     }
 

@@ -179,7 +179,10 @@ public final class OrgInbound {
     }
 
     /** What one submitted op is waiting on. */
-    private record Submitted(OrgWire.Event event, UUID actor, CompletableFuture<LogResult> result) {}
+    private record Submitted(OrgWire.Event event, UUID actor, CompletableFuture<LogResult> result) {
+        /** {@return the op, checked before it was submitted} */
+        OrgOp op() { return OrgOp.fromWire(event.op()).orElseThrow(); }
+    }
 
     /**
      * One origin's ops for one org channel that are submitted to the log and not yet settled, shared by the batches
@@ -301,12 +304,12 @@ public final class OrgInbound {
                     if (!r.duplicate() && !r.events().isEmpty()) applied++;
                     else w.duplicates++;
                     for (ChatEvent ev : r.events()) bus.publish(new BusEvent.Committed(ev)); // committed: local readers see it whatever follows
-                    if (s.event().op().startsWith("react.")) reacted.add(s);
+                    if (s.op().isReaction()) reacted.add(s);
                 } catch (CompletionException ce) {
                     Throwable c = ce.getCause();
                     if (c instanceof ParleyException pe && (pe.code() == ErrorCode.NOT_FOUND || pe.code() == ErrorCode.INVALID)) {
                         w.duplicates++; // e.g. a reaction on a message deleted meanwhile: nothing to do
-                        if (s.event().op().startsWith("react.")) reacted.add(s);
+                        if (s.op().isReaction()) reacted.add(s);
                     } else if (failure == null) {
                         failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
                     }
@@ -315,7 +318,7 @@ public final class OrgInbound {
             ok = failure == null && before.join();
             if (ok) {
                 for (Submitted s : reacted) {
-                    store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.event().op().equals("react.add"), s.event().hlc());
+                    store.setReactionMark(s.event().messageId(), s.actor(), s.event().emoji(), s.op() == OrgOp.REACT_ADD, s.event().hlc());
                 }
                 // Every batch before this one settled applied (before), so the origin's ops through here are all in the log.
                 if (prev != null) turns.applied(stream.position, through);
@@ -358,7 +361,7 @@ public final class OrgInbound {
         }
         if (parkedAgain) throw ParleyException.unavailable("ops that waited for this batch could not be applied yet; send it again", 2, null);
         if (log.isDebugEnabled()) log.debug("org channel {}: from {} applied {}, duplicates {}, parked {}", ch.id(), origin, applied, w.duplicates, parked);
-        return new OrgWire.BatchReply("applied", applied, w.duplicates, parked);
+        return OrgWire.BatchReply.applied(applied, w.duplicates, parked);
     }
 
 
@@ -381,7 +384,7 @@ public final class OrgInbound {
         // Posts are most of a replayed backlog: which of their ids (and thread roots) are here is one query, not one per op.
         Set<UUID> asked = new HashSet<>();
         for (OrgWire.Event e : events) {
-            if (!e.op().equals("post")) continue;
+            if (OrgOp.fromWire(e.op()).orElse(null) != OrgOp.POST) continue;
             asked.add(e.messageId());
             if (e.threadRoot() != null) asked.add(e.threadRoot());
         }
@@ -394,7 +397,8 @@ public final class OrgInbound {
             Instant at = Instant.ofEpochMilli(e.at());
             UUID waitFor = null;
             LogCommand cmd = null;
-            boolean post = e.op().equals("post");
+            OrgOp op = OrgOp.fromWire(e.op()).orElseThrow(); // checked (OrgEnvelope.validate) before it was submitted or parked
+            boolean post = op == OrgOp.POST;
             boolean pending = created.contains(e.messageId()) || stream.posts.contains(e.messageId());
             Optional<Message> target = pending || post ? Optional.empty() : messages.message(e.messageId());
             boolean here = pending || target.isPresent() || (post && present.contains(e.messageId()));
@@ -402,8 +406,8 @@ public final class OrgInbound {
                 w.duplicates++; // an id of another chat: never touched from here
                 continue;
             }
-            switch (e.op()) {
-                case "post" -> {
+            switch (op) {
+                case POST -> {
                     w.posts.add(e.messageId());
                     if (here) {
                         w.duplicates++;
@@ -416,17 +420,17 @@ public final class OrgInbound {
                         stream.posts.add(e.messageId());
                     }
                 }
-                case "edit" -> {
+                case EDIT -> {
                     if (!here) waitFor = e.messageId();
                     else if (target.isPresent() && !target.get().senderId().equals(actor)) w.duplicates++; // only the author edits
                     else cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
                             Mentions.parse(e.content()), e.hlc(), at);
                 }
-                case "delete" -> {
+                case DELETE -> {
                     if (!here) waitFor = e.messageId();
                     else cmd = new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
                 }
-                default -> { // react.add, react.remove
+                case REACT_ADD, REACT_REMOVE -> {
                     if (!here) {
                         waitFor = e.messageId();
                     } else {
@@ -441,7 +445,7 @@ public final class OrgInbound {
                             w.raised.put(markKey, e.hlc());
                             stream.marks.merge(markKey, e.hlc(), Math::max);
                             cmd = new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
-                                    e.op().equals("react.add"), e.hlc(), at);
+                                    op == OrgOp.REACT_ADD, e.hlc(), at);
                         }
                     }
                 }

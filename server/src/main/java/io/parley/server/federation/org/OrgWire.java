@@ -88,18 +88,39 @@ public final class OrgWire {
      *     {@code out_of_order} (the batch before this one is not applied here: send again from there)
      * @param appliedThrough with {@code out_of_order}: the origin seq through which the origin's batches are applied here
      */
+    /** What a recipient answers a batch with (issue 17 §2: a closed set; the wire keeps the strings). */
+    public enum BatchStatus {
+        APPLIED("applied"),
+        NOT_MAPPED("not_mapped"),
+        OUT_OF_ORDER("out_of_order");
+
+        private final String wire;
+
+        BatchStatus(String wire) { this.wire = wire; }
+
+        /** {@return the status as the wire (or the store) spells it} */
+        public String wire() { return wire; }
+
+        /** {@return whether {@code status} is this one} */
+        public boolean is(String status) { return wire.equals(status); }
+    }
+
     public record BatchReply(String status, int applied, int duplicates, int parked, Long appliedThrough) {
         public BatchReply(String status, int applied, int duplicates, int parked) {
             this(status, applied, duplicates, parked, null);
         }
 
-        static BatchReply notMapped() { return new BatchReply("not_mapped", 0, 0, 0); }
+        static BatchReply applied(int applied, int duplicates, int parked) {
+            return new BatchReply(BatchStatus.APPLIED.wire(), applied, duplicates, parked);
+        }
 
-        static BatchReply outOfOrder(long appliedThrough) { return new BatchReply("out_of_order", 0, 0, 0, appliedThrough); }
+        static BatchReply notMapped() { return new BatchReply(BatchStatus.NOT_MAPPED.wire(), 0, 0, 0); }
 
-        boolean wasApplied() { return "applied".equals(status); }
+        static BatchReply outOfOrder(long appliedThrough) { return new BatchReply(BatchStatus.OUT_OF_ORDER.wire(), 0, 0, 0, appliedThrough); }
 
-        boolean outOfOrder() { return "out_of_order".equals(status); }
+        boolean wasApplied() { return BatchStatus.APPLIED.is(status); }
+
+        boolean outOfOrder() { return BatchStatus.OUT_OF_ORDER.is(status); }
     }
 
     /** A relay's answer: whether it reached the recipient, and the recipient's answer if so. */

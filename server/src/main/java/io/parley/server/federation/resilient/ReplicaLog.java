@@ -8,6 +8,7 @@ import io.parley.core.pod.ReplicaOp;
 import io.parley.core.pod.ReplicationQuota;
 import io.parley.server.federation.link.Ed25519;
 import io.parley.server.federation.link.PodRoutes;
+import io.parley.server.federation.org.OrgOp;
 import io.parley.server.federation.org.OrgWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,11 +83,11 @@ final class ReplicaLog {
         if (!a.admitted()) {
             String kind = a.limitedBy().name().toLowerCase(Locale.ROOT);
             throttled.accept("replica", kind);
-            return new ResilientWire.OpsReply("throttled", 0, a.retryAfter() == null ? 5_000 : a.retryAfter().toMillis(), kind);
+            return new ResilientWire.OpsReply(ResilientWire.OpsStatus.THROTTLED.wire(), 0, a.retryAfter() == null ? 5_000 : a.retryAfter().toMillis(), kind);
         }
         long stored = store.store(c.orgChannelId(), rows);
         if (stored < bytes) quota.release(c.orgChannelId(), bytes - stored); // ops another feed stored meanwhile take no room
-        return new ResilientWire.OpsReply("applied", stored, 0, null);
+        return new ResilientWire.OpsReply(ResilientWire.OpsStatus.APPLIED.wire(), stored, 0, null);
     }
 
     /** {@return a page of the log for a restore, opened, and where the next page starts} */
@@ -123,14 +124,15 @@ final class ReplicaLog {
         OrgWire.Event e = op.event();
         MessageKey key = new MessageKey(e.messagePod(), e.messageId());
         String user = e.author().id() + "@" + op.origin();
-        return switch (e.op()) {
-            case "post" -> new ReplicaOp.Post(key, op.origin(), e.hlc(), user,
+        OrgOp kind = OrgOp.fromWire(e.op()).orElse(null);
+        if (kind == null) return null;
+        return switch (kind) {
+            case POST -> new ReplicaOp.Post(key, op.origin(), e.hlc(), user,
                     e.threadRoot() == null ? null : new MessageKey(e.threadRootPod(), e.threadRoot()), e.content());
-            case "edit" -> new ReplicaOp.Edit(key, op.origin(), e.hlc(), e.content());
-            case "delete" -> new ReplicaOp.Delete(key, op.origin(), e.hlc());
-            case "react.add" -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), true);
-            case "react.remove" -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), false);
-            default -> null;
+            case EDIT -> new ReplicaOp.Edit(key, op.origin(), e.hlc(), e.content());
+            case DELETE -> new ReplicaOp.Delete(key, op.origin(), e.hlc());
+            case REACT_ADD -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), true);
+            case REACT_REMOVE -> new ReplicaOp.React(key, op.origin(), e.hlc(), user, e.emoji(), false);
         };
     }
 

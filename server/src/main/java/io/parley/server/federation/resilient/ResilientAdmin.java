@@ -106,7 +106,7 @@ final class ResilientAdmin {
         for (ResilientStore.Offer o : store.offers(id)) accepted.put(o.pod(), o.status());
         for (String p : tell) {
             // The primary knows every handshake's outcome; an acting primary offers only the replicas it adds.
-            boolean offer = primary.equals(me) ? !"accepted".equals(accepted.get(p))
+            boolean offer = primary.equals(me) ? !ResilientStore.OfferStatus.ACCEPTED.is(accepted.get(p))
                     : before.map(b -> !b.replicas().contains(p)).orElse(true) && !p.equals(primary);
             if (reps.contains(p) && offer && keys.key(id).isPresent()) {
                 handshake.handshake(next, p);

@@ -4,6 +4,7 @@ import io.parley.server.federation.link.Ed25519;
 import io.parley.server.federation.link.Federation;
 import io.parley.server.federation.link.PodClient;
 import io.parley.server.federation.link.PodResult;
+import io.parley.server.federation.org.OrgOp;
 import io.parley.server.federation.org.OrgStore;
 import io.parley.server.federation.org.OrgWire;
 import org.slf4j.Logger;
@@ -85,7 +86,7 @@ final class ResilientFeed implements AutoCloseable {
     void feed(ResilientStore.Config c, boolean primary) {
         UUID chatId = orgStore.channel(c.orgChannelId()).map(OrgStore.OrgChannel::chatId).orElse(null);
         Map<String, java.time.Instant> accepted = new java.util.HashMap<>();
-        for (ResilientStore.Offer o : store.offers(c.orgChannelId())) if ("accepted".equals(o.status())) accepted.put(o.pod(), o.at());
+        for (ResilientStore.Offer o : store.offers(c.orgChannelId())) if (ResilientStore.OfferStatus.ACCEPTED.is(o.status())) accepted.put(o.pod(), o.at());
         feeding.put(c.orgChannelId(), new Feeding(c, primary, chatId, accepted));
         wake(c.orgChannelId());
     }
@@ -192,7 +193,7 @@ final class ResilientFeed implements AutoCloseable {
             PodResult r = federation.client().send(replica, ResilientWire.OPS, new ResilientWire.Ops(channel, sealed));
             if (r instanceof PodResult.Ok ok) {
                 ResilientWire.OpsReply reply = ok.json(ResilientWire.OpsReply.class);
-                if ("applied".equals(reply.status())) {
+                if (ResilientWire.OpsStatus.APPLIED.is(reply.status())) {
                     advance(f, upTo);
                     return full;
                 }
@@ -205,7 +206,7 @@ final class ResilientFeed implements AutoCloseable {
                 boolean notDesignated = "not_designated".equals(failed.code());
                 notBefore = System.currentTimeMillis() + (notDesignated && !f.primary() ? NOT_DESIGNATED_BACKOFF_MS : 1000);
                 if (notDesignated && f.primary()) {
-                    store.recordOffer(new ResilientStore.Offer(channel, replica, "refused", "not_designated", federation.clock().instant()));
+                    store.recordOffer(new ResilientStore.Offer(channel, replica, ResilientStore.OfferStatus.REFUSED.wire(), "not_designated", federation.clock().instant()));
                     log.warn("resilient channel {}: pod {} no longer holds it (not_designated); offer it again with PUT", channel, replica);
                 } else if (notDesignated) {
                     log.info("resilient channel {}: replica {} does not take this acting primary's feed yet (it holds no key)", channel, replica);
@@ -242,14 +243,7 @@ final class ResilientFeed implements AutoCloseable {
 
     /** {@return the log entry as a replicated op, with its author's home identity; null for derived entries} */
     private ResilientWire.Op op(ResilientStore.FeedEntry e) {
-        String op = switch (e.type()) {
-            case "MESSAGE_POSTED" -> "post";
-            case "MESSAGE_EDITED" -> e.deleted() ? null : "edit";
-            case "MESSAGE_DELETED" -> "delete";
-            case "REACTION_ADDED" -> "react.add";
-            case "REACTION_REMOVED" -> "react.remove";
-            default -> null;
-        };
+        OrgOp op = OrgOp.fromLog(e.type(), e.deleted()).orElse(null);
         if (op == null) return null;
         String origin = e.actorRemotePod() != null ? e.actorRemotePod() : me;
         UUID authorId = e.actorRemoteId() != null ? e.actorRemoteId() : e.actorId();
@@ -258,8 +252,8 @@ final class ResilientFeed implements AutoCloseable {
             handle = handle.substring(0, handle.length() - e.actorRemotePod().length() - 1);
         }
         String name = e.actorName() == null ? handle : e.actorName();
-        boolean text = op.equals("post") || op.equals("edit");
-        return new ResilientWire.Op(e.seq(), origin, new OrgWire.Event(e.seq(), op, e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(),
+        boolean text = op.carriesText();
+        return new ResilientWire.Op(e.seq(), origin, new OrgWire.Event(e.seq(), op.wire(), e.messageId(), e.originPod(), e.hlc(), e.at().toEpochMilli(),
                 new OrgWire.Author(authorId, handle, name), text ? (e.deleted() || e.content() == null ? "" : e.content()) : null,
                 e.threadRootId(), e.threadRootId() == null ? null : e.threadRootPod(), e.emoji(), null));
     }

@@ -78,13 +78,13 @@ final class ResilientHandshake {
         Instant now = federation.clock().instant();
         if (!(r instanceof PodResult.Ok ok)) {
             String why = r instanceof PodResult.Failed f ? (f.code() != null ? f.code() : f.kind().name().toLowerCase(Locale.ROOT)) : "?";
-            store.recordOffer(new ResilientStore.Offer(id, replica, "failed", why, now));
+            store.recordOffer(new ResilientStore.Offer(id, replica, ResilientStore.OfferStatus.FAILED.wire(), why, now));
             log.warn("resilient channel {}: offer to {} failed ({}); the admin may retry with PUT", id, replica, why);
             return;
         }
         ResilientWire.OfferReply reply = ok.json(ResilientWire.OfferReply.class);
         if (!reply.accepted()) {
-            store.recordOffer(new ResilientStore.Offer(id, replica, "refused", reply.reason(), now));
+            store.recordOffer(new ResilientStore.Offer(id, replica, ResilientStore.OfferStatus.REFUSED.wire(), reply.reason(), now));
             log.warn("resilient channel {}: pod {} refused to replicate it: {}", id, replica, reply.reason());
             return;
         }
@@ -95,14 +95,14 @@ final class ResilientHandshake {
         try {
             kek = ResilientCrypto.wrappingKey(mine.getPrivate(), ResilientCrypto.publicOf(reply.x25519()), salt, id + "\n" + me + "\n" + replica);
         } catch (IllegalArgumentException e) {
-            store.recordOffer(new ResilientStore.Offer(id, replica, "failed", "bad_exchange_key", now));
+            store.recordOffer(new ResilientStore.Offer(id, replica, ResilientStore.OfferStatus.FAILED.wire(), "bad_exchange_key", now));
             return;
         }
         byte[] wrapped = ResilientCrypto.seal(kek, channelKey, id);
         PodResult k = federation.client().send(replica, ResilientWire.KEY, new ResilientWire.KeyCall(id,
                 ResilientCrypto.publicText(mine.getPublic()), Ed25519.b64(salt), Ed25519.b64(wrapped)));
         boolean done = k instanceof PodResult.Ok;
-        store.recordOffer(new ResilientStore.Offer(id, replica, done ? "accepted" : "failed", done ? null : "key_not_taken", now));
+        store.recordOffer(new ResilientStore.Offer(id, replica, (done ? ResilientStore.OfferStatus.ACCEPTED : ResilientStore.OfferStatus.FAILED).wire(), done ? null : "key_not_taken", now));
         if (done) store.resetCursor(id, replica); // a replica that accepts holds nothing yet (or lost what it held)
         if (done) log.info("resilient channel {}: pod {} accepted to replicate it and holds its key", id, replica);
     }
@@ -136,7 +136,7 @@ final class ResilientHandshake {
             ctx.throttled("replica", "resilient_channels");
         }
         if (refusal != null) {
-            store.recordOffer(new ResilientStore.Offer(id, from, "refused", refusal, now));
+            store.recordOffer(new ResilientStore.Offer(id, from, ResilientStore.OfferStatus.REFUSED.wire(), refusal, now));
             log.warn("resilient channel {}: refused the offer of pod {}: {} ({})", id, from, refusal, federation.health().health(from));
             return new ResilientWire.OfferReply(false, refusal, null);
         }
@@ -144,7 +144,7 @@ final class ResilientHandshake {
         KeyPair pair = ResilientCrypto.x25519();
         // Kept in the store, sealed: the primary's key call may reach another node of this pod.
         store.savePendingExchange(id, Ed25519.b64(ResilientCrypto.seal(keys.kek(), pair.getPrivate().getEncoded(), "resilient-exchange\n" + id)), now);
-        store.recordOffer(new ResilientStore.Offer(id, from, "accepted", "awaiting key", now));
+        store.recordOffer(new ResilientStore.Offer(id, from, ResilientStore.OfferStatus.ACCEPTED.wire(), "awaiting key", now));
         log.info("resilient channel {}: accepted to replicate it for pod {}", id, from);
         return new ResilientWire.OfferReply(true, null, ResilientCrypto.publicText(pair.getPublic()));
     }
@@ -169,7 +169,7 @@ final class ResilientHandshake {
         }
         if (key.length != 32) throw ParleyException.invalid("the channel key must be 32 bytes");
         keys.saveKey(c.orgChannelId(), key);
-        store.recordOffer(new ResilientStore.Offer(c.orgChannelId(), from, "accepted", null, federation.clock().instant()));
+        store.recordOffer(new ResilientStore.Offer(c.orgChannelId(), from, ResilientStore.OfferStatus.ACCEPTED.wire(), null, federation.clock().instant()));
         return new ResilientWire.Ack("ok");
     }
 
@@ -241,7 +241,8 @@ final class ResilientHandshake {
         if (keys.key(id).isEmpty()) return;
         for (ResilientStore.Offer o : store.offers(id)) {
             if (!c.replicas().contains(o.pod())) continue;
-            boolean retry = "failed".equals(o.status()) || ("refused".equals(o.status()) && "not_designated".equals(o.reason()));
+            boolean retry = ResilientStore.OfferStatus.FAILED.is(o.status())
+                    || (ResilientStore.OfferStatus.REFUSED.is(o.status()) && "not_designated".equals(o.reason()));
             if (!retry || !federation.health().usable(o.pod())) continue;
             if (federation.clock().instant().isBefore(o.at().plus(ResilientChannels.REOFFER))) continue;
             log.info("resilient channel {}: offering it again to pod {} (last: {} {})", id, o.pod(), o.status(), o.reason());

@@ -49,6 +49,23 @@ public interface ResilientStore {
         public boolean primaryOnly() { return PRIMARY_ONLY.equals(onTimeout); }
     }
 
+    /** A handshake's outcome with one pod, as an offer's status holds it (issue 17 §2: a closed set; the store keeps the strings). */
+    enum OfferStatus {
+        ACCEPTED("accepted"),
+        REFUSED("refused"),
+        FAILED("failed");
+
+        private final String wire;
+
+        OfferStatus(String wire) { this.wire = wire; }
+
+        /** {@return the status as the wire (or the store) spells it} */
+        public String wire() { return wire; }
+
+        /** {@return whether {@code status} is this one} */
+        public boolean is(String status) { return wire.equals(status); }
+    }
+
     /** A handshake outcome with one pod. */
     record Offer(String orgChannelId, String pod, String status, String reason, Instant at) {}
 

@@ -75,6 +75,22 @@ public final class ResilientWire {
     /** Ops of the sender's own log (the primary's, or an acting primary's during an outage). */
     public record Ops(String orgChannelId, List<Sealed> ops) {}
 
+    /** What a replica answers a feed's batch with (issue 17 §2: a closed set; the wire keeps the strings). */
+    public enum OpsStatus {
+        APPLIED("applied"),
+        THROTTLED("throttled");
+
+        private final String wire;
+
+        OpsStatus(String wire) { this.wire = wire; }
+
+        /** {@return the status as the wire (or the store) spells it} */
+        public String wire() { return wire; }
+
+        /** {@return whether {@code status} is this one} */
+        public boolean is(String status) { return wire.equals(status); }
+    }
+
     /** {@code applied}, or {@code throttled} (keep them, retry after {@code retryAfterMs}; {@code limitedBy} says which quota). */
     record OpsReply(String status, long stored, long retryAfterMs, String limitedBy) {}
 
