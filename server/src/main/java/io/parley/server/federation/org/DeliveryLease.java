@@ -26,7 +26,7 @@ final class DeliveryLease implements AutoCloseable {
     static final Duration TTL = Duration.ofSeconds(5);
     static final Duration RENEW = Duration.ofSeconds(1);
 
-    private final OrgStore store;
+    private final NamedLeases store;
     private final boolean shared;
     private final Clock clock;
     private final String holder = UUID.randomUUID().toString();
@@ -39,7 +39,7 @@ final class DeliveryLease implements AutoCloseable {
      * @param shared whether several nodes share the store (PostgreSQL); if not, the lease is held from the start
      * @param changed told {@code true} when this node takes the lease, {@code false} when it loses it
      */
-    DeliveryLease(OrgStore store, boolean shared, Clock clock, Consumer<Boolean> changed) {
+    DeliveryLease(NamedLeases store, boolean shared, Clock clock, Consumer<Boolean> changed) {
         this.store = store;
         this.shared = shared;
         this.clock = clock;

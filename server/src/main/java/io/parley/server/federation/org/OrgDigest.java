@@ -46,9 +46,9 @@ final class OrgDigest {
     }
 
     private final String me;
-    private final OrgStore store;
+    private final ChannelContent store;
 
-    OrgDigest(String me, OrgStore store) {
+    OrgDigest(String me, ChannelContent store) {
         this.me = me;
         this.store = store;
     }
@@ -60,25 +60,25 @@ final class OrgDigest {
 
     /** {@return the chat's state and the per-origin order of its history, from one read of its messages} */
     Digests digests(String orgChannelId, UUID chatId) {
-        List<OrgStore.MessageRow> rows = new ArrayList<>(store.messages(chatId));
-        rows.sort(Comparator.comparingLong(OrgStore.MessageRow::seq));
+        List<ChannelContent.MessageRow> rows = new ArrayList<>(store.messages(chatId));
+        rows.sort(Comparator.comparingLong(ChannelContent.MessageRow::seq));
         OriginOrder order = new OriginOrder(orgChannelId);
-        for (OrgStore.MessageRow r : rows) if (r.threadRootId() == null) order.append(new MessageKey(r.originPod(), r.id()));
+        for (ChannelContent.MessageRow r : rows) if (r.threadRootId() == null) order.append(new MessageKey(r.originPod(), r.id()));
         return Digests.of(replica(orgChannelId, chatId, rows), order);
     }
 
-    private ChannelReplica replica(String orgChannelId, UUID chatId, List<OrgStore.MessageRow> rows) {
+    private ChannelReplica replica(String orgChannelId, UUID chatId, List<ChannelContent.MessageRow> rows) {
         Map<UUID, String> podOf = new HashMap<>();
-        for (OrgStore.MessageRow r : rows) podOf.put(r.id(), r.originPod());
+        for (ChannelContent.MessageRow r : rows) podOf.put(r.id(), r.originPod());
         Map<UUID, TreeMap<MessageReplica.ReactionKey, MessageReplica.ReactionMark>> reactions = new HashMap<>();
-        for (OrgStore.ReactionRow r : store.reactions(chatId)) {
+        for (ChannelContent.ReactionRow r : store.reactions(chatId)) {
             String pod = r.userRemotePod() != null ? r.userRemotePod() : me;
             String user = (r.userRemoteId() != null ? r.userRemoteId() : r.userId()) + "@" + pod;
             reactions.computeIfAbsent(r.messageId(), k -> new TreeMap<>())
                     .put(new MessageReplica.ReactionKey(user, r.emoji()), new MessageReplica.ReactionMark(true, new Stamp(0, pod)));
         }
         List<MessageReplica> states = new ArrayList<>(rows.size());
-        for (OrgStore.MessageRow r : rows) {
+        for (ChannelContent.MessageRow r : rows) {
             MessageKey key = new MessageKey(r.originPod(), r.id());
             String authorPod = r.senderRemotePod() != null ? r.senderRemotePod() : me;
             String author = (r.senderRemoteId() != null ? r.senderRemoteId() : r.senderId()) + "@" + authorPod;

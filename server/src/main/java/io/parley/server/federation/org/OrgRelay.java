@@ -25,12 +25,12 @@ final class OrgRelay {
     private static final Duration RELAY_DEADLINE = Duration.ofSeconds(10);
 
     private final String me;
-    private final OrgStore store;
+    private final OrgDirectory store;
     private final PeerDirectory peers;
     private final PodClient client;
     private final HealthManager health;
 
-    OrgRelay(String me, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health) {
+    OrgRelay(String me, OrgDirectory store, PeerDirectory peers, PodClient client, HealthManager health) {
         this.me = me;
         this.store = store;
         this.peers = peers;

@@ -44,7 +44,7 @@ final class Orgs {
     private static final Pattern POD_ID = Pattern.compile("^[a-z0-9][a-z0-9.-]{0,62}$");
 
     private final String me;
-    private final OrgStore store;
+    private final OrgDirectory store;
     private final PodStore pods;
     private final PeerDirectory peers;
     private final PodClient client;
@@ -54,7 +54,7 @@ final class Orgs {
     /** Told when a peer mapped a channel (or the org changed): wake the outbox. */
     private final Consumer<String> wake;
 
-    Orgs(String me, OrgStore store, PodStore pods, PeerDirectory peers, PodClient client, ChatService chatService, ChatStore chats,
+    Orgs(String me, OrgDirectory store, PodStore pods, PeerDirectory peers, PodClient client, ChatService chatService, ChatStore chats,
          Clock clock, Consumer<String> wake) {
         this.me = me;
         this.store = store;
@@ -73,7 +73,7 @@ final class Orgs {
     OrgView create(Principal caller, String name) {
         requireAdmin(caller);
         if (name == null || !NAME.matcher(name).matches()) throw ParleyException.invalid("name: 1–80 letters, digits, spaces, . _ -");
-        OrgStore.Org org = new OrgStore.Org(Uuid7.next().toString(), name, me, clock.instant());
+        OrgDirectory.Org org = new OrgDirectory.Org(Uuid7.next().toString(), name, me, clock.instant());
         store.insertOrg(org);
         store.addMembers(org.id(), Set.of(me), clock.instant());
         log.info("org {} ({}) created by user {}", org.id(), name, caller.userId());
@@ -88,7 +88,7 @@ final class Orgs {
     /** Adds a linked pod to the org and sends the new state to every member. */
     OrgView addMember(Principal caller, String orgId, String pod) {
         requireAdmin(caller);
-        OrgStore.Org org = org(orgId);
+        OrgDirectory.Org org = org(orgId);
         if (pod == null || !POD_ID.matcher(pod).matches()) throw ParleyException.invalid("pod: a pod id");
         if (!pod.equals(me) && peers.find(pod).isEmpty()) throw ParleyException.invalid("pod '" + pod + "' is not linked to this pod");
         store.addMembers(orgId, Set.of(pod), clock.instant());
@@ -97,15 +97,15 @@ final class Orgs {
     }
 
     /** Shares a local channel with the org: every member pod is offered it. */
-    OrgStore.OrgChannel share(Principal caller, String orgId, UUID chatId) {
+    OrgDirectory.OrgChannel share(Principal caller, String orgId, UUID chatId) {
         requireAdmin(caller);
-        OrgStore.Org org = org(orgId);
+        OrgDirectory.Org org = org(orgId);
         Chat chat = chats.byId(chatId).orElseThrow(() -> ParleyException.notFound("no such chat"));
         if (chat.kind() != ChatKind.PUBLIC_CHANNEL && chat.kind() != ChatKind.PRIVATE_CHANNEL) {
             throw ParleyException.invalid("only channels can be org-shared");
         }
         if (store.channelOfChat(chatId).isPresent()) throw new ParleyException(ErrorCode.CONFLICT, "the channel is org-shared already");
-        var ch = new OrgStore.OrgChannel("org:" + org.id() + "#" + chat.name(), org.id(), chat.name(), me,
+        var ch = new OrgDirectory.OrgChannel("org:" + org.id() + "#" + chat.name(), org.id(), chat.name(), me,
                 chat.kind() == ChatKind.PRIVATE_CHANNEL, clock.instant(), chatId);
         if (!store.offerChannel(ch)) throw new ParleyException(ErrorCode.CONFLICT, "org channel '" + ch.id() + "' exists already");
         log.info("chat {} shared with org {} as {} by user {}", chatId, orgId, ch.id(), caller.userId());
@@ -118,9 +118,9 @@ final class Orgs {
      * Maps an org channel to a local chat: an existing channel ({@code chatId}) or a new one in {@code workspaceId}
      * (public or private as the channel was offered).
      */
-    OrgStore.OrgChannel map(Principal caller, String orgChannelId, UUID workspaceId, UUID chatId) {
+    OrgDirectory.OrgChannel map(Principal caller, String orgChannelId, UUID workspaceId, UUID chatId) {
         requireAdmin(caller);
-        OrgStore.OrgChannel ch = store.channel(orgChannelId)
+        OrgDirectory.OrgChannel ch = store.channel(orgChannelId)
                 .orElseThrow(() -> new ParleyException(ErrorCode.UNKNOWN_ORG_CHANNEL, "no org channel '" + orgChannelId + "'"));
         if (ch.chatId() != null) throw new ParleyException(ErrorCode.CONFLICT, "the org channel is mapped already");
         UUID target;
@@ -174,7 +174,7 @@ final class Orgs {
             throw ParleyException.forbidden("pod '" + from + "' is not a member of org " + s.id() + " here");
         }
         if (known.isEmpty()) {
-            store.insertOrg(new OrgStore.Org(s.id(), s.name(), s.homePod(), clock.instant()));
+            store.insertOrg(new OrgDirectory.Org(s.id(), s.name(), s.homePod(), clock.instant()));
             log.info("pod {} made this pod a member of org {} ({})", from, s.id(), s.name());
         }
         int added = store.addMembers(s.id(), new HashSet<>(s.members()), clock.instant());
@@ -184,7 +184,7 @@ final class Orgs {
                     || c.offeredBy() == null || !s.members().contains(c.offeredBy())) {
                 continue; // not a channel of this org
             }
-            if (store.offerChannel(new OrgStore.OrgChannel(c.id(), s.id(), c.name(), c.offeredBy(), c.isPrivate(), clock.instant(), null))) {
+            if (store.offerChannel(new OrgDirectory.OrgChannel(c.id(), s.id(), c.name(), c.offeredBy(), c.isPrivate(), clock.instant(), null))) {
                 offered++;
                 log.info("org channel {} offered by pod {}; an admin may map it", c.id(), c.offeredBy());
             }
@@ -194,9 +194,9 @@ final class Orgs {
     }
 
     private OrgWire.OrgState state(String orgId) {
-        OrgStore.Org org = org(orgId);
+        OrgDirectory.Org org = org(orgId);
         List<OrgWire.ChannelOffer> offers = new ArrayList<>();
-        for (OrgStore.OrgChannel c : store.channels()) {
+        for (OrgDirectory.OrgChannel c : store.channels()) {
             if (c.orgId().equals(orgId)) offers.add(new OrgWire.ChannelOffer(c.id(), c.name(), c.offeredBy(), c.isPrivate()));
         }
         return new OrgWire.OrgState(org.id(), org.name(), org.homePod(), store.members(orgId), offers);
@@ -238,7 +238,7 @@ final class Orgs {
      * Called on a timer and when a peer comes back ALIVE.
      */
     void resync(String peer) {
-        for (OrgStore.Org o : store.orgs()) {
+        for (OrgDirectory.Org o : store.orgs()) {
             List<String> members = store.members(o.id());
             if (!members.contains(me) || (peer != null && !members.contains(peer))) continue;
             OrgWire.OrgState s = state(o.id());
@@ -264,11 +264,11 @@ final class Orgs {
         for (String m : store.members(orgId)) if (!m.equals(me)) wake.accept(m);
     }
 
-    private OrgStore.Org org(String orgId) {
+    private OrgDirectory.Org org(String orgId) {
         return store.org(orgId).orElseThrow(() -> ParleyException.notFound("no org '" + orgId + "'"));
     }
 
-    private OrgView view(OrgStore.Org o, Map<String, String> synced) {
+    private OrgView view(OrgDirectory.Org o, Map<String, String> synced) {
         return new OrgView(o.id(), o.name(), o.homePod(), store.members(o.id()), synced);
     }
 

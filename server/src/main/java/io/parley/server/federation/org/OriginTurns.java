@@ -53,13 +53,13 @@ final class OriginTurns {
     /** The greatest seq of a live op: restored ops take seqs above it ({@link OrgInbound#clientId}). */
     private static final long MAX_LIVE_SEQ = (1L << 62) - 1;
 
-    private final OrgStore store;
+    private final OriginMarks store;
     private final Clock clock;
     private final MeterRegistry registry;
     /** {@code parley_pod_org_batches_overtaken_total} by outcome. */
     private final Map<String, Counter> overtaken = new ConcurrentHashMap<>();
 
-    OriginTurns(OrgStore store, Clock clock, MeterRegistry registry) {
+    OriginTurns(OriginMarks store, Clock clock, MeterRegistry registry) {
         this.store = store;
         this.clock = clock;
         this.registry = registry;

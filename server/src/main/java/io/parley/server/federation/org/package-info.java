@@ -13,7 +13,9 @@
  * unreachable. On a scaled-out pod only the holder of the {@link DeliveryLease} delivers.
  *
  * <p>May touch: {@code io.parley.core} (chats, messages, the bus), {@code federation.link} (send, routes, peers,
- * identity) and its store port {@link OrgStore}. May not touch: {@code federation.resilient}, which is built on top
+ * identity) and its store ports: {@link OrgStore} is the whole, made of {@link OrgDirectory}, {@link OrgOutbox},
+ * {@link OriginMarks}, {@link ShadowUsers}, {@link ParkedOps}, {@link ReactionMarks}, {@link ChannelContent},
+ * {@link OrgFileRecords} and {@link NamedLeases}, and each class takes the narrowest it needs. May not touch: {@code federation.resilient}, which is built on top
  * of this package (checked by {@code ArchitectureTest}).
  */
 package io.parley.server.federation.org;

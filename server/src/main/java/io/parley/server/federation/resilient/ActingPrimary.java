@@ -37,7 +37,7 @@ final class ActingPrimary {
     private final ResilientContext ctx;
     private final Federation federation;
     private final String me;
-    private final ResilientStore store;
+    private final ReplicaConfigs store;
     private final LeaseElection leases;
     private final LeaseSettings leaseSettings;
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();

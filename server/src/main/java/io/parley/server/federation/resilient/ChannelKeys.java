@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChannelKeys {
     private static final Logger log = LoggerFactory.getLogger(ResilientChannels.class);
     private final Federation federation;
-    private final ResilientStore store;
+    private final SealedKeys store;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
 
     ChannelKeys(ResilientContext ctx) {

@@ -36,7 +36,7 @@ final class ReplicaLog {
     private static final Logger log = LoggerFactory.getLogger(ReplicaLog.class);
     static final int MAX_OPS_PER_CALL = 1000;
 
-    private final ResilientStore store;
+    private final ReplicaCopies store;
     private final ReplicationQuota quota;
     private final Function<String, Optional<byte[]>> keys;
     private final BiConsumer<String, String> throttled;
@@ -45,7 +45,7 @@ final class ReplicaLog {
      * @param keys the channel key of a channel, if this pod holds it
      * @param throttled counts a throttle: (side, limit)
      */
-    ReplicaLog(ResilientStore store, ReplicationQuota quota, Function<String, Optional<byte[]>> keys, BiConsumer<String, String> throttled) {
+    ReplicaLog(ReplicaCopies store, ReplicationQuota quota, Function<String, Optional<byte[]>> keys, BiConsumer<String, String> throttled) {
         this.store = store;
         this.quota = quota;
         this.keys = keys;

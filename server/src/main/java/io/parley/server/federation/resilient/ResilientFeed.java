@@ -4,8 +4,8 @@ import io.parley.server.federation.link.Ed25519;
 import io.parley.server.federation.link.Federation;
 import io.parley.server.federation.link.PodClient;
 import io.parley.server.federation.link.PodResult;
+import io.parley.server.federation.org.OrgDirectory;
 import io.parley.server.federation.org.OrgOp;
-import io.parley.server.federation.org.OrgStore;
 import io.parley.server.federation.org.OrgWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,7 @@ final class ResilientFeed implements AutoCloseable {
     private final Federation federation;
     private final String me;
     private final ResilientStore store;
-    private final OrgStore orgStore;
+    private final OrgDirectory orgStore;
     private final Function<String, Optional<byte[]>> keys;
     private final ReplicaAcks acks;
     private final BiConsumer<String, String> throttled;
@@ -71,7 +71,7 @@ final class ResilientFeed implements AutoCloseable {
      * @param keys the channel key of a channel, if this pod holds it
      * @param throttled counts a throttle: (side, limit)
      */
-    ResilientFeed(Federation federation, ResilientStore store, OrgStore orgStore, Function<String, Optional<byte[]>> keys, ReplicaAcks acks,
+    ResilientFeed(Federation federation, ResilientStore store, OrgDirectory orgStore, Function<String, Optional<byte[]>> keys, ReplicaAcks acks,
                   BiConsumer<String, String> throttled) {
         this.federation = federation;
         this.me = federation.identity().id();
@@ -84,7 +84,7 @@ final class ResilientFeed implements AutoCloseable {
 
     /** This pod feeds the channel now (as its primary, or its acting primary): wakes a feeder per replica. */
     void feed(ResilientStore.Config c, boolean primary) {
-        UUID chatId = orgStore.channel(c.orgChannelId()).map(OrgStore.OrgChannel::chatId).orElse(null);
+        UUID chatId = orgStore.channel(c.orgChannelId()).map(OrgDirectory.OrgChannel::chatId).orElse(null);
         Map<String, java.time.Instant> accepted = new java.util.HashMap<>();
         for (ResilientStore.Offer o : store.offers(c.orgChannelId())) if (ResilientStore.OfferStatus.ACCEPTED.is(o.status())) accepted.put(o.pod(), o.at());
         feeding.put(c.orgChannelId(), new Feeding(c, primary, chatId, accepted));

@@ -6,7 +6,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.core.pod.HealthManager;
 import io.parley.core.pod.PeerState;
 import io.parley.server.federation.link.Federation;
-import io.parley.server.federation.org.OrgStore;
+import io.parley.server.federation.org.OrgDirectory;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +20,10 @@ import java.util.UUID;
 public final class ResilientPostingGate implements PostingGate {
     private final HealthManager health;
     private final String me;
-    private final OrgStore orgs;
-    private final ResilientStore store;
+    private final OrgDirectory orgs;
+    private final ReplicaConfigs store;
 
-    public ResilientPostingGate(Federation federation, OrgStore orgs, ResilientStore store) {
+    public ResilientPostingGate(Federation federation, OrgDirectory orgs, ReplicaConfigs store) {
         this.health = federation.health();
         this.me = federation.identity().id();
         this.orgs = Objects.requireNonNull(orgs, "orgs");
@@ -35,7 +35,7 @@ public final class ResilientPostingGate implements PostingGate {
     public void check(UUID chatId) {
         // The send path's common case reads nothing: only a DEAD peer can be a primary that refuses posts.
         if (!health.anyDead()) return;
-        Optional<OrgStore.OrgChannel> ch = orgs.channelOfChat(chatId);
+        Optional<OrgDirectory.OrgChannel> ch = orgs.channelOfChat(chatId);
         if (ch.isEmpty()) return;
         Optional<ResilientStore.Config> c = store.config(ch.get().id());
         if (c.isEmpty() || c.get().postingWhilePrimaryDown() || c.get().primary().equals(me)) return;

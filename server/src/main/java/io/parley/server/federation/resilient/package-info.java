@@ -15,7 +15,8 @@
  * the primary is down.
  *
  * <p>May touch: {@code io.parley.core}, {@code federation.link}, {@code federation.org} (the org store, the org
- * inbound path and its wire records) and its store port {@link ResilientStore}. Nothing in {@code link} or
+ * inbound path and its wire records) and its store ports: {@link ResilientStore} is the whole, made of
+ * {@link ReplicaConfigs}, {@link SealedKeys}, {@link ReplicaFeedCursors} and {@link ReplicaCopies}. Nothing in {@code link} or
  * {@code org} depends on this package (checked by {@code ArchitectureTest}).
  */
 package io.parley.server.federation.resilient;
