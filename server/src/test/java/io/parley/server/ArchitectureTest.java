@@ -57,4 +57,23 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.parley.server.gateway..")
                 .check(main);
     }
+
+    @Test
+    void theFederationLinkKnowsNothingOfWhatItCarries() {
+        // The transport (identity, signing, peering, heartbeats) is below the features: org-shared channels and
+        // replicas register on it, never the other way round (federation/package-info.java).
+        noClasses().that().resideInAPackage("io.parley.server.federation.link..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.parley.server.federation.org..",
+                        "io.parley.server.federation.resilient..")
+                .check(main);
+    }
+
+    @Test
+    void orgSharedChannelsDoNotUseResilientChannels() {
+        // Replica sets are built on the org path (its store, inbound apply and wire records); the org path works
+        // without them.
+        noClasses().that().resideInAPackage("io.parley.server.federation.org..")
+                .should().dependOnClassesThat().resideInAPackage("io.parley.server.federation.resilient..")
+                .check(main);
+    }
 }

@@ -37,10 +37,10 @@ final class FileRoutes implements Routes {
     private static final String SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
     private final Services services;
-    private final io.parley.server.federation.OrgChannels orgs;
+    private final io.parley.server.federation.org.OrgChannels orgs;
 
     /** @param orgs the org layer, which fetches remote files from their origin pod; null when it is not wired */
-    FileRoutes(Services services, io.parley.server.federation.OrgChannels orgs) {
+    FileRoutes(Services services, io.parley.server.federation.org.OrgChannels orgs) {
         this.services = services;
         this.orgs = orgs;
     }
@@ -128,7 +128,7 @@ final class FileRoutes implements Routes {
                 .withHeader("Content-Disposition", disposition(inline ? "inline" : "attachment", f.name()));
     }
 
-    private io.parley.server.federation.OrgChannels remote() {
+    private io.parley.server.federation.org.OrgChannels remote() {
         if (orgs == null) throw ParleyException.unavailable("remote files are not available on this server", 60, null);
         return orgs;
     }

@@ -31,14 +31,14 @@ final class MessageRoutes implements Routes {
 
     private final Services services;
 
-    private final io.parley.server.federation.OrgChannels orgs;
+    private final io.parley.server.federation.org.OrgChannels orgs;
 
     MessageRoutes(Services services) {
         this(services, null);
     }
 
     /** @param orgs the org layer, for {@code order=merged}; null when it is not wired */
-    MessageRoutes(Services services, io.parley.server.federation.OrgChannels orgs) {
+    MessageRoutes(Services services, io.parley.server.federation.org.OrgChannels orgs) {
         this.orgs = orgs;
         this.services = services;
     }

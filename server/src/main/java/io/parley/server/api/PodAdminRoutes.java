@@ -3,7 +3,7 @@ package io.parley.server.api;
 import io.parley.core.auth.Principal;
 import io.parley.core.error.ParleyException;
 import io.parley.server.app.Services;
-import io.parley.server.federation.Peering;
+import io.parley.server.federation.link.Peering;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 

@@ -3,7 +3,7 @@ package io.parley.server.api;
 import io.parley.core.auth.Principal;
 import io.parley.core.error.ParleyException;
 import io.parley.server.app.Services;
-import io.parley.server.federation.ResilientChannels;
+import io.parley.server.federation.resilient.ResilientChannels;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 

@@ -27,21 +27,21 @@ public final class RestApi {
      * public URL (webhook URLs are built on it; known once the server is bound).
      */
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
-                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering) {
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.link.Peering peering) {
         this(services, push, prefs, unread, publicUrl, peering, null);
     }
 
     /** With org-shared channels ({@code orgs}, or null when they are not wired: their routes answer 503). */
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
-                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering,
-                   io.parley.server.federation.OrgChannels orgs) {
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.link.Peering peering,
+                   io.parley.server.federation.org.OrgChannels orgs) {
         this(services, push, prefs, unread, publicUrl, peering, orgs, null);
     }
 
     /** With resilient channels ({@code resilient}, or null when they are not wired: their routes answer 503). */
     public RestApi(Services services, PushSubscriptions push, PreferenceService prefs, UnreadStore unread,
-                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.Peering peering,
-                   io.parley.server.federation.OrgChannels orgs, io.parley.server.federation.ResilientChannels resilient) {
+                   java.util.function.Supplier<String> publicUrl, io.parley.server.federation.link.Peering peering,
+                   io.parley.server.federation.org.OrgChannels orgs, io.parley.server.federation.resilient.ResilientChannels resilient) {
         List<Routes> groups = List.of(
                 new AuthRoutes(services),
                 new UserRoutes(services, orgs),

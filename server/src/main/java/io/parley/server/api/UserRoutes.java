@@ -18,10 +18,10 @@ import static io.parley.server.api.ApiSupport.body;
 /** The caller's own profile, and other users' public profiles and presence. */
 final class UserRoutes implements Routes {
     private final Services services;
-    private final io.parley.server.federation.OrgChannels orgs;
+    private final io.parley.server.federation.org.OrgChannels orgs;
 
     /** @param orgs the org layer, which shows remote authors to readers of their org-shared chats; null when not wired */
-    UserRoutes(Services services, io.parley.server.federation.OrgChannels orgs) {
+    UserRoutes(Services services, io.parley.server.federation.org.OrgChannels orgs) {
         this.services = services;
         this.orgs = orgs;
     }
@@ -56,7 +56,7 @@ final class UserRoutes implements Routes {
             u = services.workspaces().visibleUser(caller, id);
         } catch (ParleyException e) {
             // Not in a shared workspace: perhaps a remote author of an org-shared chat the caller reads.
-            var remote = orgs == null ? java.util.Optional.<io.parley.server.federation.OrgChannels.RemoteUser>empty()
+            var remote = orgs == null ? java.util.Optional.<io.parley.server.federation.org.OrgChannels.RemoteUser>empty()
                     : orgs.visibleRemoteUser(caller.userId(), id);
             if (remote.isEmpty()) throw e;
             return HttpResponse.ok(new Replies.OneUser(UserView.remote(remote.get().user(), remote.get().pod())));

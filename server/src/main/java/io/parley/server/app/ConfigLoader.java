@@ -1,15 +1,15 @@
 package io.parley.server.app;
 
-import io.parley.server.net.Cidr;
 import io.parley.core.auth.ThrottleSettings;
 import io.parley.core.files.FileSettings;
 import io.parley.core.realtime.RealtimeSettings;
 import io.parley.server.files.ClamdAddress;
 import io.parley.server.files.ScanSettings;
 import io.parley.server.gateway.GatewayConfig;
+import io.parley.server.http.TrustedProxies;
+import io.parley.server.net.Cidr;
 import io.parley.server.outbound.HostPattern;
 import io.parley.server.outbound.OutboundSettings;
-import io.parley.server.http.TrustedProxies;
 import io.parley.server.push.PushSettings;
 import io.parley.server.tls.ServerCertificate;
 import io.parley.server.tls.TlsSettings;
@@ -404,7 +404,7 @@ public final class ConfigLoader {
         if (lease.compareTo(skew.multipliedBy(2)) <= 0) problems.add("pod.lease_duration must be longer than twice pod.max_clock_skew");
         String pin = str("pod.tls_pin", d.tlsPin());
         if (!pin.isEmpty()) {
-            if (!io.parley.server.federation.TlsPin.valid(pin)) problems.add("pod.tls_pin must be sha256/ and the base64 of 32 bytes (got '" + pin + "')");
+            if (!io.parley.server.federation.link.TlsPin.valid(pin)) problems.add("pod.tls_pin must be sha256/ and the base64 of 32 bytes (got '" + pin + "')");
             // The URL peers use: pod.public_url, else server.public_url, else the bound address (https when Parley serves TLS).
             String reached = !url.isEmpty() ? url : !server.publicUrl().isEmpty() ? server.publicUrl() : server.tls().isPresent() ? "https://" : "";
             if (!reached.startsWith("https://")) {

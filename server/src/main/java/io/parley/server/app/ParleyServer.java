@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.core.auth.PasswordHasher;
+import io.parley.core.notify.NotificationDispatcher;
 import io.parley.core.notify.PushSender;
 import io.parley.core.protocol.CloseCode;
 import io.parley.server.api.RestApi;
@@ -12,8 +13,6 @@ import io.parley.server.gateway.Gateway;
 import io.parley.server.gateway.GatewayMetrics;
 import io.parley.server.gateway.Hub;
 import io.parley.server.gateway.SessionNotifier;
-import io.parley.core.notify.NotificationDispatcher;
-import io.parley.core.notify.PushSender;
 import io.parley.server.http.Router;
 import io.parley.server.outbound.HostResolver;
 import io.parley.server.web.WebClientRoutes;
@@ -38,12 +37,12 @@ public final class ParleyServer implements AutoCloseable {
     private final PushSender push;
     private final Seams seams;
     private Wiring wiring;
-    private io.parley.server.federation.ReplicaAcks replicaAcks;
+    private io.parley.server.federation.resilient.ReplicaAcks replicaAcks;
     private NotificationDispatcher notifications;
     private Gateway gateway;
-    private io.parley.server.federation.Federation federation;
-    private io.parley.server.federation.OrgChannels orgs;
-    private io.parley.server.federation.ResilientChannels resilient;
+    private io.parley.server.federation.link.Federation federation;
+    private io.parley.server.federation.org.OrgChannels orgs;
+    private io.parley.server.federation.resilient.ResilientChannels resilient;
     private io.parley.server.tls.ServerTls tls;
     private InetSocketAddress address;
     private InetSocketAddress redirectAddress;
@@ -92,13 +91,13 @@ public final class ParleyServer implements AutoCloseable {
         Router router = new Router();
         var stores = Wiring.openStores(config);
         try { // the pod's key is checked before the node serves: a damaged one stops it here
-            federation = io.parley.server.federation.Federation.open(podSettings(config.pod()), config.store().dataDir(),
+            federation = io.parley.server.federation.link.Federation.open(podSettings(config.pod()), config.store().dataDir(),
                     stores.kind() == io.parley.server.store.StoreKind.POSTGRES, stores.pods(), clock, registry, router, this::podUrl);
             // The pod layer is there before the services: posts by users (REST and WebSocket alike) pass its gate, and
             // the acks of posts to resilient channels that ask for it wait until replica pods hold them.
-            replicaAcks = new io.parley.server.federation.ReplicaAcks(federation.clock(), registry);
+            replicaAcks = new io.parley.server.federation.resilient.ReplicaAcks(federation.clock(), registry);
             wiring = Wiring.open(config, stores, clock, true, push, seams, registry,
-                    new io.parley.server.federation.ResilientPostingGate(federation, stores.orgs(), stores.resilient()), replicaAcks);
+                    new io.parley.server.federation.resilient.ResilientPostingGate(federation, stores.orgs(), stores.resilient()), replicaAcks);
         } catch (RuntimeException e) {
             if (federation != null) federation.close();
             federation = null;
@@ -140,10 +139,10 @@ public final class ParleyServer implements AutoCloseable {
         wiring.bus().subscribe(notifications);
 
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
-        orgs = new io.parley.server.federation.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
+        orgs = new io.parley.server.federation.org.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
                 wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, registry);
-        resilient = new io.parley.server.federation.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
+        resilient = new io.parley.server.federation.resilient.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
                 wiring.stores().pods(), orgs, registry, replicaAcks);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
@@ -199,13 +198,13 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     /** {@return the pod layer (identity, links, health; for tests and later features)} */
-    public io.parley.server.federation.Federation federation() { return federation; }
+    public io.parley.server.federation.link.Federation federation() { return federation; }
 
     /** {@return the org-shared channels layer (for tests)} */
-    public io.parley.server.federation.OrgChannels orgs() { return orgs; }
+    public io.parley.server.federation.org.OrgChannels orgs() { return orgs; }
 
-    private static io.parley.server.federation.PodSettings podSettings(ParleyConfig.Pod p) {
-        return new io.parley.server.federation.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
+    private static io.parley.server.federation.link.PodSettings podSettings(ParleyConfig.Pod p) {
+        return new io.parley.server.federation.link.PodSettings(p.id(), p.heartbeatInterval(), p.deadAfterMissed(), p.grace(),
                 p.maxClockSkew(), p.requestWindow(), p.clockOffset(), p.orgResyncInterval(), p.maxResilientChannels(),
                 p.maxReplicatedBytes(), p.replicationRate(), p.leaseDuration(), p.tlsPin().isEmpty() ? null : p.tlsPin());
     }

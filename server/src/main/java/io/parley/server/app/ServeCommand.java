@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
         ParleyServer server;
         try {
             server = new ParleyServer(config).start();
-        } catch (io.parley.server.federation.PodKeyException e) {
+        } catch (io.parley.server.federation.link.PodKeyException e) {
             System.err.println("parley: " + e.getMessage());
             return 1;
         }

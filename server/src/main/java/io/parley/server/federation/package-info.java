@@ -1,14 +1,16 @@
 /**
- * Pods linked to pods (issue 7), the transport half: this pod's Ed25519 identity ({@link
- * io.parley.server.federation.PodIdentity}), peering by one-time invitation ({@link io.parley.server.federation.Peering}),
- * signed pod-to-pod requests and replies ({@link io.parley.server.federation.PodClient} out, {@link
- * io.parley.server.federation.PodRoutes} in), heartbeats with clock-skew measurement ({@link
- * io.parley.server.federation.Heartbeats}, {@link io.parley.server.federation.ClockSkew}) feeding the domain's
- * {@link io.parley.core.pod.HealthManager}, and {@link io.parley.server.federation.Federation}, which wires them.
+ * Pods linked to pods (issue 7), as three components, split by concern the way Dendrite splits a server:
+ * <ul>
+ *   <li>{@link io.parley.server.federation.link} — the transport: this pod's identity, peering, signed pod-to-pod
+ *       requests and replies, heartbeats and clock skew, TLS pins, and {@link
+ *       io.parley.server.federation.link.Federation}, the facade the other two are given.</li>
+ *   <li>{@link io.parley.server.federation.org} — org-shared channels: the per-peer outbox and its delivery, inbound
+ *       ops, relays, digests and the per-origin order.</li>
+ *   <li>{@link io.parley.server.federation.resilient} — replica sets of org-shared channels: handshake and keys, the
+ *       sealed replica feed and its receiver, the acting primary, reconcile and restore.</li>
+ * </ul>
  *
- * <p>Everything pod-to-pod is under {@code /pod/v1/}: a POST with a JSON body, signed as described in {@link
- * io.parley.server.federation.Signing}. Features built on top (org-shared channels, replicas) register their
- * inbound handlers on {@link io.parley.server.federation.PodRoutes} and send with {@link
- * io.parley.server.federation.PodClient}; both are reached through {@link io.parley.server.federation.Federation}.
+ * <p>Dependencies point one way, checked by {@code ArchitectureTest}: {@code resilient} may use {@code org} and
+ * {@code link}; {@code org} may use {@code link}; {@code link} uses neither. This package holds no classes.
  */
 package io.parley.server.federation;

@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.OrgStore.OrgChannel;
+import io.parley.server.federation.org.OrgDirectory.OrgChannel;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.OrgStore.LogEntry;
-import io.parley.server.federation.OrgStore.LogPage;
-import io.parley.server.federation.OrgStore.MessageRow;
-import io.parley.server.federation.OrgStore.ReactionRow;
+import io.parley.server.federation.org.OrgOutbox.LogEntry;
+import io.parley.server.federation.org.OrgOutbox.LogPage;
+import io.parley.server.federation.org.ChannelContent.MessageRow;
+import io.parley.server.federation.org.ChannelContent.ReactionRow;
 
 import java.sql.Connection;
 import java.sql.SQLException;

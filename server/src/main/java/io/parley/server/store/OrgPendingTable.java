@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.OrgStore.Pending;
+import io.parley.server.federation.org.ParkedOps.Pending;
 
 import java.sql.Connection;
 import java.sql.SQLException;

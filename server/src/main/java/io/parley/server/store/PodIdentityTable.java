@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.StoredKey;
+import io.parley.server.federation.link.StoredKey;
 
 import java.sql.Connection;
 import java.sql.SQLException;

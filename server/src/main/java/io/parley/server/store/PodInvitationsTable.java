@@ -1,7 +1,7 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.PodStore;
-import io.parley.server.federation.PodStore.InvitationUse;
+import io.parley.server.federation.link.PodStore.InvitationUse;
+import io.parley.server.federation.link.PodStore;
 
 import java.sql.Connection;
 import java.sql.SQLException;

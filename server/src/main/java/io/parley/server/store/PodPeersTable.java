@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.Peer;
+import io.parley.server.federation.link.Peer;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.ResilientStore.Position;
-import io.parley.server.federation.ResilientStore.SealedOp;
+import io.parley.server.federation.resilient.ReplicaCopies.Position;
+import io.parley.server.federation.resilient.ReplicaCopies.SealedOp;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.ResilientStore.Acks;
-import io.parley.server.federation.ResilientStore.Config;
+import io.parley.server.federation.resilient.ReplicaConfigs.Acks;
+import io.parley.server.federation.resilient.ReplicaConfigs.Config;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.ResilientStore.FeedEntry;
+import io.parley.server.federation.resilient.ReplicaFeedCursors.FeedEntry;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.ResilientStore.Offer;
+import io.parley.server.federation.resilient.ReplicaConfigs.Offer;
 
 import java.sql.Connection;
 import java.sql.SQLException;

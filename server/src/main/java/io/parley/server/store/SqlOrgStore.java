@@ -1,7 +1,7 @@
 package io.parley.server.store;
 
 import io.parley.core.files.FileInfo;
-import io.parley.server.federation.OrgStore;
+import io.parley.server.federation.org.OrgStore;
 
 import java.time.Instant;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.Peer;
-import io.parley.server.federation.PodStore;
-import io.parley.server.federation.StoredKey;
+import io.parley.server.federation.link.Peer;
+import io.parley.server.federation.link.PodStore;
+import io.parley.server.federation.link.StoredKey;
 
 import java.time.Instant;
 import java.util.List;

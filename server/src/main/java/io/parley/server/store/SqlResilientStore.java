@@ -1,6 +1,6 @@
 package io.parley.server.store;
 
-import io.parley.server.federation.ResilientStore;
+import io.parley.server.federation.resilient.ResilientStore;
 
 import java.time.Instant;
 import java.util.Collection;

@@ -1,12 +1,12 @@
 package io.parley.server.store;
 
+import io.parley.core.notify.PreferenceStore;
+import io.parley.core.notify.UnreadStore;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.MessageLog;
 import io.parley.core.store.SessionStore;
 import io.parley.core.store.StoreHealth;
 import io.parley.core.store.UserStore;
-import io.parley.core.notify.PreferenceStore;
-import io.parley.core.notify.UnreadStore;
 import io.parley.core.store.WorkspaceStore;
 import io.parley.server.push.PushStore;
 import org.flywaydb.core.Flyway;
@@ -34,9 +34,9 @@ public final class Stores implements AutoCloseable {
     private final UnreadStore unread;
     private final io.parley.core.files.FileStore files;
     private final io.parley.core.webhook.WebhookStore webhooks;
-    private final io.parley.server.federation.PodStore pods;
-    private final io.parley.server.federation.OrgStore orgs;
-    private final io.parley.server.federation.ResilientStore resilient;
+    private final io.parley.server.federation.link.PodStore pods;
+    private final io.parley.server.federation.org.OrgStore orgs;
+    private final io.parley.server.federation.resilient.ResilientStore resilient;
 
     private Stores(Db db, String podId, int writerBatchMax) {
         this.db = db;
@@ -133,13 +133,13 @@ public final class Stores implements AutoCloseable {
     public io.parley.core.webhook.WebhookStore webhooks() { return webhooks; }
 
     /** {@return the pod layer's tables: identity, peers, invitations, nonces} */
-    public io.parley.server.federation.PodStore pods() { return pods; }
+    public io.parley.server.federation.link.PodStore pods() { return pods; }
 
     /** {@return orgs and org-shared channels} */
-    public io.parley.server.federation.OrgStore orgs() { return orgs; }
+    public io.parley.server.federation.org.OrgStore orgs() { return orgs; }
 
     /** {@return resilient channels: configuration, keys, replica cursors and sealed replica logs} */
-    public io.parley.server.federation.ResilientStore resilient() { return resilient; }
+    public io.parley.server.federation.resilient.ResilientStore resilient() { return resilient; }
 
     public StoreKind kind() { return db.kind(); }
 

@@ -142,7 +142,7 @@ class OpenApiTest {
         replies.put("PodInvitationReply", PodAdminRoutes.InvitationReply.class);
         replies.put("PodPeerReply", PodAdminRoutes.PeerReply.class);
         replies.put("PodPeersReply", PodAdminRoutes.PeersReply.class);
-        replies.put("PodPeer", io.parley.server.federation.Peering.PeerView.class);
+        replies.put("PodPeer", io.parley.server.federation.link.Peering.PeerView.class);
         List<String> problems = new ArrayList<>();
         requests.forEach((schema, type) -> compare(schema, jsonNames(type, true), problems));
         replies.forEach((schema, type) -> compare(schema, jsonNames(type, false), problems));

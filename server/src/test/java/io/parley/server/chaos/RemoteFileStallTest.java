@@ -2,9 +2,9 @@ package io.parley.server.chaos;
 
 import io.parley.core.pod.Failure;
 import io.parley.server.Await;
-import io.parley.server.federation.Orgs3;
-import io.parley.server.federation.PodResult;
 import io.parley.server.federation.Pods;
+import io.parley.server.federation.link.PodResult;
+import io.parley.server.federation.org.Orgs3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -7,6 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
+import io.parley.server.federation.link.Ed25519;
+import io.parley.server.federation.link.Federation;
+import io.parley.server.federation.link.Heartbeats;
+import io.parley.server.federation.link.InboundAuth;
+import io.parley.server.federation.link.Peer;
+import io.parley.server.federation.link.Peering;
+import io.parley.server.federation.link.PodClient;
+import io.parley.server.federation.link.PodReply;
+import io.parley.server.federation.link.PodRoutes;
+import io.parley.server.federation.link.PodSettings;
+import io.parley.server.federation.link.PodStore;
+import io.parley.server.federation.link.Signing;
+import io.parley.server.federation.link.StoredKey;
+import io.parley.server.federation.org.OrgEnvelope;
+import io.parley.server.federation.org.OrgWire;
+import io.parley.server.federation.resilient.ResilientWire;
 import io.parley.server.http.HttpRequest;
 import io.parley.server.http.HttpResponse;
 import io.parley.server.http.Json;
@@ -43,8 +59,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzzes the inbound pod API as a peer (or an attacker) reaches it: a signed POST under {@code /pod/v1/}, through the
  * real {@link PodRoutes} and {@link InboundAuth} of a {@link Federation} (its heartbeat and peering handlers too), on a
  * store with two linked peers. The org and resilient-channel routes are registered with handlers that read their
- * bodies as the real ones do, and for deliveries open the origin's envelope ({@link OrgInbound#open}) and check every
- * op ({@link OrgInbound#validate}); what the real ones do next needs the database.
+ * bodies as the real ones do, and for deliveries open the origin's envelope ({@link OrgEnvelope#open}) and check every
+ * op ({@link OrgEnvelope#validate}); what the real ones do next needs the database.
  *
  * <p>The input picks the route, how the request is signed (validly by either peer, by an unknown pod, with a wrong
  * key, with a skewed clock, or headers as any text), whether a delivery's body is a batch sealed in a validly signed
@@ -170,7 +186,7 @@ class PodRequestFuzzTest {
 
     /** {@return a delivery of the bytes as a batch that {@link #PEER} sealed for this pod} */
     private static byte[] delivery(byte[] batch) {
-        String signature = Ed25519.b64(Ed25519.sign(KEYS.get(PEER).getPrivate(), OrgInbound.envelopeSigned(PEER, ME, batch)));
+        String signature = Ed25519.b64(Ed25519.sign(KEYS.get(PEER).getPrivate(), OrgEnvelope.envelopeSigned(PEER, ME, batch)));
         return PodClient.json(new OrgWire.Delivery("org-1", new OrgWire.Envelope(PEER, Ed25519.b64(batch), signature)));
     }
 
@@ -198,10 +214,10 @@ class PodRequestFuzzTest {
             throw ParleyException.invalid("orgId and envelope {origin, body, signature} are required");
         }
         PublicKey key = federation.peers().key(env.origin()).orElseThrow(() -> ParleyException.forbidden("not linked"));
-        OrgWire.Batch batch = OrgInbound.open(d, ME, key, relayed, from);
+        OrgWire.Batch batch = OrgEnvelope.open(d, ME, key, relayed, from);
         List<OrgWire.Event> events = batch.events() == null ? List.of() : batch.events();
-        if (events.size() > OrgInbound.MAX_EVENTS) throw ParleyException.invalid("too many events");
-        for (OrgWire.Event e : events) OrgInbound.validate(e, batch.origin());
+        if (events.size() > OrgEnvelope.MAX_EVENTS) throw ParleyException.invalid("too many events");
+        for (OrgWire.Event e : events) OrgEnvelope.validate(e, batch.origin());
         return new OrgWire.BatchReply("applied", events.size(), 0, 0);
     }
 

@@ -5,6 +5,8 @@ import io.parley.server.Await;
 import io.parley.server.Http;
 import io.parley.server.Team;
 import io.parley.server.TestServer;
+import io.parley.server.federation.link.Federation;
+import io.parley.server.federation.link.Heartbeats;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
-import io.parley.server.federation.PodRoutes;
+import io.parley.server.federation.link.PodRoutes;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

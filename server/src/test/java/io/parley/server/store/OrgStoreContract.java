@@ -2,9 +2,9 @@ package io.parley.server.store;
 
 import io.parley.core.files.FileInfo;
 import io.parley.core.store.LogResult;
-import io.parley.server.federation.OrgStore;
-import io.parley.server.federation.OrgStore.OrgChannel;
-import io.parley.server.federation.OrgStore.Pending;
+import io.parley.server.federation.org.OrgStore;
+import io.parley.server.federation.org.OrgDirectory.OrgChannel;
+import io.parley.server.federation.org.ParkedOps.Pending;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

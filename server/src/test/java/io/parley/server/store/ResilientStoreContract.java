@@ -1,12 +1,12 @@
 package io.parley.server.store;
 
 import io.parley.core.store.LogResult;
-import io.parley.server.federation.ResilientStore;
-import io.parley.server.federation.ResilientStore.Acks;
-import io.parley.server.federation.ResilientStore.Config;
-import io.parley.server.federation.ResilientStore.Offer;
-import io.parley.server.federation.ResilientStore.Position;
-import io.parley.server.federation.ResilientStore.SealedOp;
+import io.parley.server.federation.resilient.ResilientStore;
+import io.parley.server.federation.resilient.ReplicaConfigs.Acks;
+import io.parley.server.federation.resilient.ReplicaConfigs.Config;
+import io.parley.server.federation.resilient.ReplicaConfigs.Offer;
+import io.parley.server.federation.resilient.ReplicaCopies.Position;
+import io.parley.server.federation.resilient.ReplicaCopies.SealedOp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
