@@ -53,7 +53,7 @@ public final class SessionNotifier implements NotificationSink {
         }
     }
 
-    private static byte[] encode(Toast t) {
+    static byte[] encode(Toast t) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("id", t.id());
         p.put("title", t.title());
