@@ -168,35 +168,41 @@ public final class Hub implements Bus.Listener {
     public void onEvent(BusEvent event) {
         switch (event) {
             case BusEvent.Committed c -> deliverInOrder(c.event());
-            case BusEvent.MembershipChanged m -> {
-                if (interest != null && interest.holds(m.userId())) follow(m);
-                byte[] f = ServerFrames.frame("chat.membership",
-                        Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
-                // Everyone in a small chat hears of a join or leave; in a big one only the person concerned
-                // (10,000 people joining #general must not cost 10,000 frames each). Member lists are fetched.
-                Set<UUID> members = directory.members(m.chatId());
-                toUsers(members.size() <= ANNOUNCE_MEMBERSHIP_UP_TO ? union(members, m.userId()) : Set.of(m.userId()), f,
-                        FramePriority.ESSENTIAL);
-            }
-            case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
-                    ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())), FramePriority.ESSENTIAL);
-            // To the other participants; the reader's own sessions learn it from notification.badge (lastReadSeq).
-            case BusEvent.ReadMarked r -> toUsers(without(directory.members(r.chatId()), r.userId()),
-                    ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())), FramePriority.RECEIPT);
-            case BusEvent.UrgentPosted u -> { } // the notification dispatcher's business
             case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
                 if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
             });
-            case BusEvent.TypingChanged t -> toUsers(directory.members(t.chatId()), t.userId(), ServerFrames.typing(t), FramePriority.TYPING);
-            case BusEvent.OrgPeersChanged o -> toUsers(directory.members(o.chatId()), ServerFrames.orgPeers(o), FramePriority.ESSENTIAL);
-            case BusEvent.PresenceChanged p -> {
-                long now = System.currentTimeMillis();
-                for (UserPresence change : p.changes()) {
-                    List<Connection> watchers = presenceWatchers.watchers(change.userId(), now);
-                    if (!watchers.isEmpty()) toConnections(watchers, ServerFrames.presenceChanged(change), FramePriority.PRESENCE);
-                }
+            case BusEvent.MembershipChanged m -> {
+                if (interest != null && interest.holds(m.userId())) follow(m);
+                route(m);
             }
+            case BusEvent.ChatChanged c -> route(c);
+            case BusEvent.ReadMarked r -> route(r);
+            case BusEvent.TypingChanged t -> route(t);
+            case BusEvent.OrgPeersChanged o -> route(o);
+            case BusEvent.PresenceChanged p -> route(p);
+            case BusEvent.UrgentPosted u -> { } // the notification dispatcher's business
         }
+    }
+
+    private void route(BusEvent event) {
+        for (EventFrames.Routed r : EventFrames.of(event)) send(r);
+    }
+
+    /** Queues the frame for its audience's local connections, encoded once and only if someone is there. */
+    private int send(EventFrames.Routed r) {
+        return switch (r.to()) {
+            case EventFrames.Audience.ChatMembers a -> toUsers(directory.members(a.chatId()), a.except(), r.frame(), r.priority());
+            case EventFrames.Audience.MembershipOf a -> {
+                Set<UUID> members = directory.members(a.chatId());
+                yield toUsers(members.size() <= ANNOUNCE_MEMBERSHIP_UP_TO ? union(members, a.userId()) : Set.of(a.userId()), null,
+                        r.frame(), r.priority());
+            }
+            case EventFrames.Audience.PresenceWatchers a -> {
+                List<Connection> watchers = presenceWatchers.watchers(a.userId(), System.currentTimeMillis());
+                if (!watchers.isEmpty()) toConnections(watchers, ServerFrameEncoder.encode(r.frame()), r.priority());
+                yield watchers.size();
+            }
+        };
     }
 
     /** A user connected here joined or left a chat: adjust what the node watches, off the bus thread (it may block). */
@@ -298,20 +304,12 @@ public final class Hub implements Bus.Listener {
 
     private void deliver(ChatEvent event) {
         long start = System.nanoTime();
-        FramePriority priority = switch (event.type()) {
-            case REACTION_ADDED, REACTION_REMOVED -> FramePriority.REACTION;
-            default -> FramePriority.ESSENTIAL;
-        };
-        int n = toUsers(directory.members(event.chatId()), ServerFrames.event(event), priority);
+        int n = send(EventFrames.live(event));
         metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
     }
 
-    private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
-        return toUsers(users, null, frame, priority);
-    }
-
     /** Queues one encoded frame for every local connection of the users but {@code except}: one queue item per event loop. */
-    private int toUsers(Set<UUID> users, UUID except, byte[] frame, FramePriority priority) {
+    private int toUsers(Set<UUID> users, UUID except, io.parley.core.protocol.ServerFrame frame, FramePriority priority) {
         Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
         int n = 0;
         for (UUID u : users) {
@@ -326,7 +324,7 @@ public final class Hub implements Bus.Listener {
             }
         }
         if (n == 0) return 0;
-        ByteBuf shared = WireFrame.text(frame);
+        ByteBuf shared = WireFrame.text(ServerFrameEncoder.encode(frame));
         for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
         shared.release();
         return n;
@@ -353,13 +351,6 @@ public final class Hub implements Bus.Listener {
     List<Connection> connections(UUID userId) {
         List<Connection> conns = byUser.get(userId);
         return conns == null ? List.of() : conns;
-    }
-
-    private static Set<UUID> without(Set<UUID> members, UUID user) {
-        if (!members.contains(user)) return members;
-        var s = new java.util.HashSet<>(members);
-        s.remove(user);
-        return s;
     }
 
     private static Set<UUID> union(Set<UUID> members, UUID extra) {

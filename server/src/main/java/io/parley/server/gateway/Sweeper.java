@@ -2,6 +2,7 @@ package io.parley.server.gateway;
 
 import io.parley.core.auth.AuthService;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +66,7 @@ final class Sweeper implements AutoCloseable {
                     c.close(CloseCode.UNAUTHORIZED);
                 } else if (!c.refreshAnnounced() && wall.plus(config.tokenRefreshLead()).isAfter(c.principal().expiresAt())) {
                     c.markRefreshAnnounced();
-                    c.send(ServerFrames.frame("token.refresh", Map.of("expiresAt", c.principal().expiresAt().toString(),
-                            "endpoint", "/api/v1/auth/refresh")));
+                    c.send(ServerFrameEncoder.encode(new ServerFrame.TokenRefresh(c.principal().expiresAt(), "/api/v1/auth/refresh")));
                 }
             }
             hub.presenceWatchers().purge(System.currentTimeMillis());
