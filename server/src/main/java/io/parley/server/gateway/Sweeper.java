@@ -20,19 +20,22 @@ import java.util.stream.Collectors;
  * (no application traffic), and those whose access token expired; it sends {@code token.refresh}
  * ahead of expiry, and drops lapsed presence subscriptions. Every {@code revocationSweep} it re-checks all live sessions against the store,
  * so a revocation closes sockets within 30 s even if the bus event was lost. On a pod's bus it also
- * runs the hub's {@linkplain Hub#catchUp() catch-up} against the store every {@link Hub#CATCH_UP_EVERY}.
+ * runs the delivery's {@linkplain LocalDelivery#catchUp() catch-up} against the store every {@link ChatLanes#CATCH_UP_EVERY}
+ * (on one node the same call retries failed gap repairs and retires idle chat lanes).
  */
 final class Sweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
     private final Hub hub;
+    private final Runnable catchUpAction;
     private final AuthService auth;
     private final GatewayConfig config;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parley-gateway-sweeper").daemon().factory());
 
-    Sweeper(Hub hub, AuthService auth, GatewayConfig config) {
+    Sweeper(Hub hub, Runnable catchUp, AuthService auth, GatewayConfig config) {
         this.hub = hub;
+        this.catchUpAction = catchUp;
         this.auth = auth;
         this.config = config;
     }
@@ -41,13 +44,13 @@ final class Sweeper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepLiveness, 1, 1, TimeUnit.SECONDS);
         long every = config.revocationSweep().toMillis();
         timer.scheduleWithFixedDelay(this::sweepRevocations, every, every, TimeUnit.MILLISECONDS);
-        long catchUp = Hub.CATCH_UP_EVERY.toMillis();
+        long catchUp = ChatLanes.CATCH_UP_EVERY.toMillis();
         timer.scheduleWithFixedDelay(this::catchUp, catchUp, catchUp, TimeUnit.MILLISECONDS);
     }
 
     private void catchUp() {
         try {
-            hub.catchUp();
+            catchUpAction.run();
         } catch (RuntimeException e) {
             log.debug("catch-up against the store failed (database unavailable?); will retry", e);
         }
