@@ -189,8 +189,15 @@ final class ChatLanes implements ChatInterest.Listener {
             return;
         }
         if (!tracked(lane.chatId)) return;
+        List<ChatEvent> missing;
+        try {
+            missing = store.eventsAfter(lane.chatId, last, (int) Math.min(Integer.MAX_VALUE, stored - last));
+        } catch (RuntimeException e) { // the store is still away: the next catch-up tries again
+            log.debug("catch-up of chat {} failed; will retry", lane.chatId, e);
+            return;
+        }
         long upTo = last;
-        for (ChatEvent missed : store.eventsAfter(lane.chatId, last, (int) Math.min(Integer.MAX_VALUE, stored - last))) {
+        for (ChatEvent missed : missing) {
             if (missed.seq() <= upTo) continue;
             deliver.accept(missed);
             upTo = missed.seq();
