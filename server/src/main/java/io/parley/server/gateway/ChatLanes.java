@@ -20,9 +20,17 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Per-chat order and gap repair for this node's deliveries, off the bus thread: each chat has a lane, a serial queue
- * of work drained by one virtual thread at a time, so one chat's events reach its members in seq order while other
- * chats proceed on their own; a slow store read during a gap repair stalls only its chat.
+ * Per-chat order and gap repair for this node's deliveries: each chat has a lane, a serial queue of work, so one
+ * chat's events reach its members in seq order while other chats proceed on their own, and a slow store read during
+ * a gap repair stalls only its chat.
+ *
+ * <p>Where the work runs: when a chat's lane is free, work that needs no store read runs at once on the caller's
+ * thread (the bus thread), as all delivery did before lanes: the common case costs no hand-over and keeps the
+ * delivery CPU on a platform thread that the OS schedules beside the virtual threads that read the sockets. Work
+ * that reads the store (a gap repair, a catch-up) and work that finds its lane busy is queued, and the queue is
+ * drained by one virtual thread at a time, which the bus thread never waits for. An event that finds a gap while
+ * running on the caller's thread does not read there: it goes back to the head of the queue and the lane's virtual
+ * thread repairs and delivers it.
  *
  * <p>Ordering and gaps: a lane remembers the last seq it delivered. An event at or below it is a duplicate
  * (at-least-once bus) and is dropped; an event past {@code last + 1} means the bus lost or reordered something, so
@@ -45,7 +53,7 @@ import java.util.function.LongSupplier;
  * <p>Bounded state: a lane and its seq live while its chat is watched (a pod: while a local member is connected),
  * and otherwise only while it has work or, on one node, until it has been idle for {@link #IDLE_AFTER}. The next
  * event of a retired chat starts a fresh lane that delivers it as it comes, as for a chat seen the first time.
- * A lane retires only when its queue is empty and it is not scheduled, under its monitor; work offered to a
+ * A lane retires only when its queue is empty and no thread runs it, under its monitor; work offered to a
  * retired lane goes to a fresh one, so no work is lost and two lanes of one chat never run at once.
  */
 final class ChatLanes implements ChatInterest.Listener {
@@ -97,28 +105,28 @@ final class ChatLanes implements ChatInterest.Listener {
 
     /** A committed event of a chat: delivered in its lane, in seq order, gaps repaired first. */
     void submit(ChatEvent event) {
-        offer(event.chatId(), lane -> deliverInOrder(lane, event));
+        offer(event.chatId(), new Work(true, lane -> deliverInOrder(lane, event)));
     }
 
-    /** Other work of a chat, run in its lane after everything offered before. */
+    /** Other work of a chat (it must not block), run in its lane after everything offered before. */
     void run(UUID chatId, Runnable work) {
-        offer(chatId, lane -> work.run());
+        offer(chatId, new Work(true, lane -> work.run()));
     }
 
     @Override
     public void started(Map<UUID, Long> lastSeqs) {
         watched.addAll(lastSeqs.keySet());
-        lastSeqs.forEach((chat, seq) -> offer(chat, lane -> lane.last = Math.max(lane.last, seq)));
+        lastSeqs.forEach((chat, seq) -> offer(chat, new Work(true, lane -> lane.last = Math.max(lane.last, seq))));
     }
 
     @Override
     public void stopped(Set<UUID> chatIds) {
         watched.removeAll(chatIds);
-        for (UUID chat : chatIds) offer(chat, lane -> {
+        for (UUID chat : chatIds) offer(chat, new Work(true, lane -> {
             if (watched.contains(chat)) return; // watched again meanwhile: keep the seq
             lane.last = NONE;
             lane.behind = false;
-        });
+        }));
     }
 
     /**
@@ -135,7 +143,7 @@ final class ChatLanes implements ChatInterest.Listener {
         if (check.isEmpty()) return;
         for (var e : store.lastSeqs(check).entrySet()) {
             long stored = e.getValue();
-            offer(e.getKey(), lane -> repairUpTo(lane, stored));
+            offer(e.getKey(), new Work(false, lane -> repairUpTo(lane, stored)));
         }
     }
 
@@ -144,7 +152,10 @@ final class ChatLanes implements ChatInterest.Listener {
         return lanes.size();
     }
 
-    private void offer(UUID chatId, Consumer<Lane> work) {
+    /** A lane's unit of work; {@code mayRunHere} if it may run on the offering thread (it reads no store). */
+    private record Work(boolean mayRunHere, Consumer<Lane> action) {}
+
+    private void offer(UUID chatId, Work work) {
         while (true) {
             Lane lane = lanes.computeIfAbsent(chatId, Lane::new);
             if (lane.offer(work)) return;
@@ -163,6 +174,10 @@ final class ChatLanes implements ChatInterest.Listener {
         long last = lane.last;
         if (last != NONE && event.seq() <= last) return; // duplicate
         if (last != NONE && event.seq() > last + 1) {
+            if (lane.runningHere()) { // no store read on the bus thread: the lane's virtual thread repairs
+                lane.deferToDrain(new Work(false, l -> deliverInOrder(l, event)));
+                return;
+            }
             List<ChatEvent> missing;
             try {
                 missing = store.eventsAfter(event.chatId(), last, (int) (event.seq() - last - 1));
@@ -213,15 +228,19 @@ final class ChatLanes implements ChatInterest.Listener {
     }
 
     /**
-     * One chat's serial queue. {@link #last} and {@link #behind} are written only by the lane's work, which runs one
-     * item at a time; the monitor hand-over between drains makes each drain see the previous one's writes.
+     * One chat's serial queue. At most one thread runs a lane's work at a time: the caller's ({@link #offer} found it
+     * free) or the lane's drain (a virtual thread). {@link #last} is written only by the lane's work; the monitor
+     * hand-over between runs makes each run see the previous one's writes.
      */
     private final class Lane implements Runnable {
         final UUID chatId;
-        private final ArrayDeque<Consumer<Lane>> queue = new ArrayDeque<>();
-        private boolean scheduled;
+        private final ArrayDeque<Work> queue = new ArrayDeque<>();
+        /** Some thread runs (or is about to run) this lane's work. */
+        private boolean busy;
         private boolean retired;
         private long idleSince;
+        /** The thread running the lane's work on the offering side, not the drain (null otherwise). */
+        private Thread here;
         long last = NONE;
         volatile boolean behind;
 
@@ -230,39 +249,72 @@ final class ChatLanes implements ChatInterest.Listener {
         }
 
         /** {@return false if the lane has retired: the caller makes a fresh one} */
-        synchronized boolean offer(Consumer<Lane> work) {
-            if (retired) return false;
-            queue.add(work);
-            if (!scheduled) {
-                scheduled = true;
-                executor.execute(this);
+        boolean offer(Work work) {
+            synchronized (this) {
+                if (retired) return false;
+                if (busy || !work.mayRunHere()) {
+                    queue.add(work);
+                    if (!busy) {
+                        busy = true;
+                        executor.execute(this);
+                    }
+                    return true;
+                }
+                busy = true;
+                here = Thread.currentThread();
+            }
+            try {
+                work.action().accept(this);
+            } catch (RuntimeException e) {
+                log.warn("delivery work for chat {} failed", chatId, e);
+            } finally {
+                synchronized (this) {
+                    here = null;
+                    if (queue.isEmpty()) idle();
+                    else executor.execute(this); // offered meanwhile, or deferred: the drain takes over, still busy
+                }
             }
             return true;
+        }
+
+        /** {@return whether the work now running runs on the offering thread} */
+        synchronized boolean runningHere() {
+            return here == Thread.currentThread();
+        }
+
+        /** Puts work back at the head of the queue, for the drain (called by the work running on the offering thread). */
+        synchronized void deferToDrain(Work work) {
+            queue.addFirst(work);
         }
 
         @Override
         public void run() {
             while (true) {
-                Consumer<Lane> work;
+                Work work;
                 synchronized (this) {
                     work = queue.poll();
                     if (work == null) {
-                        scheduled = false;
-                        idleSince = millis.getAsLong();
-                        if (selective && !watched.contains(chatId) && !behind) retire(); // nothing to remember
+                        idle();
                         return;
                     }
                 }
                 try {
-                    work.accept(this);
+                    work.action().accept(this);
                 } catch (RuntimeException e) {
                     log.warn("delivery work for chat {} failed", chatId, e);
                 }
             }
         }
 
+        /** Under the monitor, with nothing queued: the lane is free; it retires if it has nothing to remember. */
+        private void idle() {
+            busy = false;
+            idleSince = millis.getAsLong();
+            if (selective && !watched.contains(chatId) && !behind) retire();
+        }
+
         synchronized void retireIfIdle(long now) {
-            if (scheduled || !queue.isEmpty() || behind || retired) return;
+            if (busy || !queue.isEmpty() || behind || retired) return;
             boolean needed = selective ? watched.contains(chatId) : now - idleSince < IDLE_AFTER.toMillis();
             if (!needed) retire();
         }
