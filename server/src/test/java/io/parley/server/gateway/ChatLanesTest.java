@@ -104,6 +104,20 @@ class ChatLanesTest {
     }
 
     @Test
+    void aFreeLaneDeliversOnTheCallersThreadAndAGapGoesToTheLanesOwnThread() throws Exception {
+        Map<Long, Thread> deliveredOn = new ConcurrentHashMap<>();
+        Log log = new Log();
+        ChatLanes lanes = new ChatLanes(log, false, e -> deliveredOn.put(e.seq(), Thread.currentThread()),
+                new GatewayMetrics(new SimpleMeterRegistry()), clock::get);
+        lanes.submit(log.commit(A, 1));
+        assertEquals(Thread.currentThread(), deliveredOn.get(1L), "delivered before submit returned, on the bus thread");
+        log.commit(A, 2); // lost on the bus
+        lanes.submit(log.commit(A, 3));
+        Await.until(WAIT, "the gap to be repaired", () -> deliveredOn.containsKey(3L));
+        assertTrue(deliveredOn.get(2L).isVirtual() && deliveredOn.get(3L).isVirtual(), "the store was read off the bus thread");
+    }
+
+    @Test
     void duplicatesAreDroppedAndGapsFilledInSeqOrder() throws Exception {
         Log log = new Log();
         ChatLanes lanes = lanes(log, false);
