@@ -1,2 +1,2 @@
-/** The wire protocol's closed sets: client frames (sealed records) and close codes. */
+/** The wire protocol's closed sets: client and server frames (sealed records) and close codes. */
 package io.parley.core.protocol;

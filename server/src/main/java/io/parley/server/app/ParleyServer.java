@@ -12,6 +12,7 @@ import io.parley.server.api.RestApi;
 import io.parley.server.gateway.Gateway;
 import io.parley.server.gateway.GatewayMetrics;
 import io.parley.server.gateway.Hub;
+import io.parley.server.gateway.LocalDelivery;
 import io.parley.server.gateway.SessionNotifier;
 import io.parley.server.http.Router;
 import io.parley.server.outbound.HostResolver;
@@ -115,14 +116,15 @@ public final class ParleyServer implements AutoCloseable {
             io.micrometer.core.instrument.FunctionCounter.builder("parley_bus_publish_failures", nats, io.parley.server.nats.NatsBus::publishFailures).register(registry);
             io.micrometer.core.instrument.Gauge.builder("parley_bus_watched_subjects", nats, io.parley.server.nats.NatsBus::watchedSubjects).register(registry);
         }
-        Hub hub = new Hub(wiring.directory(), wiring.stores().messages(), wiring.stores().chats(), wiring.bus(),
+        LocalDelivery delivery = new LocalDelivery(wiring.directory(), wiring.stores().messages(), wiring.stores().chats(), wiring.bus(),
                 config.gateway().maxConnectionsPerUser(), metrics, wiring.awareness().presence());
-        wiring.bus().subscribe(hub);
+        Hub hub = delivery.hub();
+        wiring.bus().subscribe(delivery);
         if (wiring.nats() != null) {
             // After a broker outage, repair from the store at once what the other nodes published meanwhile.
             wiring.nats().onReconnect(() -> Thread.ofVirtual().name("parley-catch-up").start(() -> {
                 try {
-                    hub.catchUp();
+                    delivery.catchUp();
                 } catch (RuntimeException e) {
                     log.warn("catch-up after the NATS reconnect failed; the periodic one will retry", e);
                 }
@@ -150,7 +152,7 @@ public final class ParleyServer implements AutoCloseable {
         wiring.webPush().start();
 
         Services s = wiring.services();
-        gateway = new Gateway(config.gateway(), router, hub, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(), tls,
+        gateway = new Gateway(config.gateway(), router, delivery, s, metrics, wiring.awareness().typing(), wiring.awareness().presence(), tls,
                 config.server().trustedProxies());
         address = gateway.start(config.server().host(), config.server().port());
         if (tls != null) {

@@ -25,12 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * watch and an unwatch of one subject can never pass each other.
  *
  * <p>Starting point. When a chat starts being watched the store's last seq is read first and handed
- * to the hub as "delivered up to here": anything committed after that read reaches the node either
- * on the bus or, if it was published before the subscription took effect, through the hub's gap repair
+ * to the {@link ChatLanes} as "delivered up to here": anything committed after that read reaches the node either
+ * on the bus or, if it was published before the subscription took effect, through the lanes' gap repair
  * (on the next event, or the periodic catch-up against the store).
  */
 final class ChatInterest {
-    /** What the hub learns when interest changes. */
+    /** What the chat lanes learn when interest changes. */
     interface Listener {
         /** The node now watches these chats, whose events up to the given seqs are already in the store. */
         void started(Map<UUID, Long> lastSeqs);
@@ -101,7 +101,7 @@ final class ChatInterest {
     /**
      * A user joined a chat: watch it if they are connected here and it is not watched yet, from the seq the chat
      * had when they joined — an event committed between the join and this subscription is then still delivered
-     * (the hub's gap repair fetches it), which starting from the store's current seq would skip.
+     * (the lanes' gap repair fetches it), which starting from the store's current seq would skip.
      */
     synchronized void joined(UUID userId, UUID chatId, long sinceSeq) {
         Set<UUID> mine = chatsByUser.get(userId);

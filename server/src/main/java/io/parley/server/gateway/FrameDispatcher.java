@@ -8,6 +8,7 @@ import io.parley.core.search.SearchService;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.ClientFrame;
+import io.parley.core.protocol.ServerFrame;
 import io.parley.core.realtime.PresenceService;
 import io.parley.core.realtime.TypingService;
 import io.parley.core.store.LogResult;
@@ -15,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,12 +63,12 @@ final class FrameDispatcher {
                 case ClientFrame.MessageReact f -> ackWhenCommitted(c, f.id(), messages.react(user, f.messageId(), f.id(), f.emoji(), f.add()), System.nanoTime());
                 case ClientFrame.ReadMark f -> {
                     long seq = messages.markRead(user, f.chatId(), f.messageId(), f.seq());
-                    send(c, "ack", ServerFrames.ack(f.id(), Map.of("chatId", f.chatId(), "lastReadSeq", seq)));
+                    send(c, new ServerFrame.ReadAck(f.id(), f.chatId(), seq));
                 }
                 case ClientFrame.SyncRequest f -> {
                     for (ClientFrame.SyncCursor cursor : f.chats()) {
                         try {
-                            send(c, "sync.response", ServerFrames.sync(f.id(), messages.sync(user, cursor.chatId(), cursor.lastSeq(), f.limit())));
+                            send(c, new ServerFrame.SyncReply(f.id(), messages.sync(user, cursor.chatId(), cursor.lastSeq(), f.limit())));
                         } catch (ParleyException e) { // one forbidden chat does not spoil the others
                             sendError(c, e.code(), e.getMessage() + " (chat " + cursor.chatId() + ")", f.id(), e.retryAfterSeconds());
                         }
@@ -78,30 +78,28 @@ final class FrameDispatcher {
                     Principal renewed = auth.authenticate(f.accessToken());
                     if (!renewed.userId().equals(user)) throw ParleyException.forbidden("token belongs to another user");
                     c.renew(renewed);
-                    send(c, "ack", ServerFrames.ack(f.id(), Map.of("expiresAt", renewed.expiresAt().toString())));
+                    send(c, new ServerFrame.RefreshAck(f.id(), renewed.expiresAt()));
                 }
-                case ClientFrame.Ping f -> send(c, "pong", ServerFrames.frame("pong", Map.of("refId", f.id())));
+                case ClientFrame.Ping f -> send(c, new ServerFrame.Pong(f.id()));
                 case ClientFrame.TypingStart f -> typing.start(user, f.chatId()); // no ack: ephemeral; errors only
                 case ClientFrame.TypingStop f -> typing.stop(user, f.chatId());
                 case ClientFrame.PresenceUpdate f -> {
                     boolean applied = presence.update(user, f.status());
-                    send(c, "ack", ServerFrames.ack(f.id(), applied ? Map.<String, Object>of() : Map.<String, Object>of("coalesced", true)));
+                    send(c, new ServerFrame.PresenceAck(f.id(), !applied));
                 }
                 case ClientFrame.PresenceSubscribe f -> subscribePresence(c, f);
                 case ClientFrame.PresenceUnsubscribe f -> {
                     watchers.unsubscribe(c, f.userIds());
-                    send(c, "ack", ServerFrames.ack(f.id(), Map.<String, Object>of()));
+                    send(c, new ServerFrame.Ack(f.id()));
                 }
                 case ClientFrame.ChatFocus f -> {
                     c.focus(f.chatId()); // only suppresses toasts on this connection: nothing to authorise
-                    Map<String, Object> extra = new java.util.HashMap<>();
-                    extra.put("chatId", f.chatId());
-                    send(c, "ack", ServerFrames.ack(f.id(), extra));
+                    send(c, new ServerFrame.FocusAck(f.id(), f.chatId()));
                 }
                 case ClientFrame.SearchQuery f -> {
                     var results = search.search(user, f.workspaceId(), f.query(), SearchRequests.scope(f.scope()), f.chatId(),
                             SearchRequests.recency(f.sort()), f.cursor(), f.limit(), SearchRequests.zone(f.timeZone()));
-                    send(c, "search.results", ServerFrames.searchResults(f.id(), results));
+                    send(c, new ServerFrame.SearchReply(f.id(), results));
                 }
             }
         } catch (ParleyException e) {
@@ -123,14 +121,14 @@ final class FrameDispatcher {
             throw ParleyException.invalid("a connection may watch at most " + PresenceSubscriptions.MAX_PER_CONNECTION
                     + " users; unsubscribe some first");
         }
-        send(c, "presence.state", ServerFrames.presenceState(f.id(), presence.of(visible)));
+        send(c, new ServerFrame.PresenceState(f.id(), presence.of(visible)));
     }
 
     private void ackWhenCommitted(Connection c, UUID refId, CompletableFuture<LogResult> pending, long startNanos) {
         pending.whenComplete((result, failure) -> {
             if (failure == null) {
                 metrics.persisted(System.nanoTime() - startNanos);
-                send(c, "ack", ServerFrames.ack(refId, result));
+                send(c, new ServerFrame.WriteAck(refId, result.message().chatId(), result.message().id(), result.seq(), result.duplicate()));
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -145,11 +143,11 @@ final class FrameDispatcher {
 
     void sendError(Connection c, ErrorCode code, String message, UUID refId, Integer retryAfter) {
         metrics.error(code.wire());
-        send(c, "error", ServerFrames.error(code, message, refId, retryAfter));
+        send(c, new ServerFrame.ErrorReply(code, message, refId, retryAfter));
     }
 
-    private void send(Connection c, String type, byte[] frame) {
-        metrics.frameOut(type);
-        c.send(frame);
+    private void send(Connection c, ServerFrame frame) {
+        metrics.frameOut(frame.type());
+        c.send(ServerFrameEncoder.encode(frame));
     }
 }

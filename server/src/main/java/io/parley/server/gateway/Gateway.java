@@ -68,7 +68,7 @@ public final class Gateway implements AutoCloseable {
      * @param tls the TLS every connection starts with, or null for plain HTTP
      * @param proxies the load balancers whose {@code X-Forwarded-For} names the client
      */
-    public Gateway(GatewayConfig config, Router router, Hub hub, Services services, GatewayMetrics metrics,
+    public Gateway(GatewayConfig config, Router router, LocalDelivery delivery, Services services, GatewayMetrics metrics,
                    TypingService typing, PresenceService presence, ServerTls tls, TrustedProxies proxies) {
         AuthService auth = services.auth();
         this.config = config;
@@ -76,11 +76,11 @@ public final class Gateway implements AutoCloseable {
         this.hsts = tls == null ? null : new HstsHeader(tls.settings().hstsHeader());
         this.proxies = proxies;
         this.router = router;
-        this.hub = hub;
+        this.hub = delivery.hub();
         FrameDispatcher dispatcher = new FrameDispatcher(services.messages(), auth, services.search(), metrics, typing, presence,
                 hub.presenceWatchers());
         this.upgrade = new WebSocketUpgrade(auth, hub, dispatcher, metrics, config);
-        this.sweeper = new Sweeper(hub, auth, config);
+        this.sweeper = new Sweeper(hub, delivery::catchUp, auth, config);
     }
 
     /** Binds and starts serving; {@return the bound address (port 0 picks a free one)} */

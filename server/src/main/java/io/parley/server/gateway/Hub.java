@@ -1,84 +1,65 @@
 package io.parley.server.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.parley.core.bus.Bus;
-import io.parley.core.bus.BusEvent;
-import io.parley.core.chat.ChatDirectory;
-import io.parley.core.chat.ChatEvent;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.protocol.ServerFrame;
 import io.parley.core.realtime.PresenceService;
-import io.parley.core.realtime.UserPresence;
-import io.parley.core.store.ChatStore;
-import io.parley.core.store.MessageLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
- * This node's connections, and the last hop of the one delivery path: bus event → members of the
- * chat → their local connections.
+ * This node's connections, by user, and the per-user connection limit. It knows nothing of chats or bus events:
+ * {@link LocalDelivery} decides what goes to whom and asks the hub to queue it.
  *
- * <p>Ordering and gaps: the hub remembers, per chat, the last seq it delivered. An event at or
- * below it is a duplicate (at-least-once bus) and is dropped; an event past {@code last + 1} means
- * the bus lost or reordered something, so the missing events are read from the store and delivered
- * first. Seqs are committed gap-free (the chat row lock serialises them), so anything the store
- * has below a committed seq is final. A bus that drops events therefore costs latency, never content.
+ * <p>Sharded like Centrifuge's hub: users are spread over {@link #SHARDS} shards by id, each a plain map under its
+ * own monitor, so registrations of different users rarely meet and a fan-out's lookups take short, mostly
+ * uncontended locks. A user's connections are an immutable list replaced on every change, so a fan-out iterates
+ * it outside the lock; a connection that closes meanwhile is skipped by its {@code isOpen()}.
  *
- * <p>Each frame is encoded once and its bytes shared by every recipient.
+ * <p>Fan-out: a frame is encoded once, only if some connection here receives it, and queued as one item per event
+ * loop ({@link Outbound#enqueueFanOut}).
  *
- * <p>Interest (a pod's selective bus): the hub watches the chats of the users connected here
- * ({@link ChatInterest}) and tracks seqs only for those; an event of an unwatched chat (one this node
- * published for a chat without local members) is handed to whoever is connected and not tracked. Every
- * {@link #CATCH_UP_EVERY}, and after every reconnect to the broker, {@link #catchUp()} compares the watched
- * chats' last seqs in the store with what was delivered and repairs the difference, so an event lost
- * between nodes (a broker outage, a node killed between commit and publish) reaches clients even when
- * nothing follows it in that chat.
- *
- * <p>Awareness: the hub tells presence when a user's connections open and close and when a client
- * is active; it delivers typing to the chat's other members and presence changes to the connections
- * that subscribed to them, both as droppable frames.
+ * <p>It tells presence when a user's connections open and close and when a client is active, and, on a pod's bus,
+ * the node's {@link ChatInterest} when a user's first connection is about to open and their last one closed.
  */
-public final class Hub implements Bus.Listener {
-    /** Chats up to this size tell every member of each join and leave ({@code chat.membership}). */
-    static final int ANNOUNCE_MEMBERSHIP_UP_TO = 500;
-    private static final Logger log = LoggerFactory.getLogger(Hub.class);
-    /** How often the hub compares its watched chats with the store (a pod's bus only). */
-    static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofSeconds(2);
+public final class Hub {
+    /** Shards of the registry (a power of two). */
+    static final int SHARDS = 32;
 
-    private final ChatDirectory directory;
-    private final MessageLog messages;
+    private final Shard[] shards = new Shard[SHARDS];
     private final int maxConnectionsPerUser;
-    private final Map<UUID, List<Connection>> byUser = new ConcurrentHashMap<>();
-    private final Map<UUID, Long> lastDelivered = new ConcurrentHashMap<>();
-    /** Chats with events held back because their gap could not be read from the store; {@link #catchUp()} finishes them. */
-    private final Set<UUID> behind = ConcurrentHashMap.newKeySet();
     private final GatewayMetrics metrics;
     private final PresenceService presence;
     private final PresenceSubscriptions presenceWatchers = new PresenceSubscriptions();
-    private final ChatStore chats;
     /** Null on a bus that delivers everything (one node). */
     private final ChatInterest interest;
 
-    public Hub(ChatDirectory directory, MessageLog messages, ChatStore chats, Bus bus, int maxConnectionsPerUser,
-               GatewayMetrics metrics, PresenceService presence) {
-        this.directory = directory;
-        this.messages = messages;
-        this.chats = chats;
-        this.interest = bus.selective() ? new ChatInterest(bus, chats, new Interest()) : null;
-        presence.onRemoteConnections(this::enforceConnectionLimit);
+    /** One part of the registry: its users' connections, under its monitor. */
+    private static final class Shard {
+        final Map<UUID, List<Connection>> byUser = new HashMap<>();
+        int connections;
+    }
+
+    Hub(int maxConnectionsPerUser, GatewayMetrics metrics, PresenceService presence, ChatInterest interest) {
+        for (int i = 0; i < SHARDS; i++) shards[i] = new Shard();
         this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.metrics = metrics;
         this.presence = presence;
+        this.interest = interest;
+        presence.onRemoteConnections(this::enforceConnectionLimit);
+    }
+
+    private Shard shard(UUID userId) {
+        int h = userId.hashCode();
+        return shards[(h ^ (h >>> 16)) & (SHARDS - 1)];
     }
 
     /** {@return who watches whose presence on this node} */
@@ -107,8 +88,15 @@ public final class Hub implements Bus.Listener {
 
     /** Registers a connection; closes the user's oldest ones past the per-user limit. */
     void register(Connection c) {
-        List<Connection> mine = byUser.computeIfAbsent(c.userId(), k -> new CopyOnWriteArrayList<>());
-        mine.add(c);
+        Shard s = shard(c.userId());
+        synchronized (s) {
+            List<Connection> mine = s.byUser.getOrDefault(c.userId(), List.of());
+            List<Connection> more = new ArrayList<>(mine.size() + 1);
+            more.addAll(mine);
+            more.add(c);
+            s.byUser.put(c.userId(), List.copyOf(more));
+            s.connections++;
+        }
         metrics.connectionOpened();
         presence.connected(c.userId(), c.id(), c.openedAt().toEpochMilli());
         enforceConnectionLimit(c.userId());
@@ -135,28 +123,50 @@ public final class Hub implements Bus.Listener {
     }
 
     void unregister(Connection c) {
-        boolean[] removed = {false};
-        byUser.computeIfPresent(c.userId(), (k, list) -> {
-            removed[0] = list.remove(c);
-            return list.isEmpty() ? null : list;
-        });
-        if (!removed[0]) return;
+        Shard s = shard(c.userId());
+        synchronized (s) {
+            List<Connection> mine = s.byUser.get(c.userId());
+            if (mine == null || !mine.contains(c)) return;
+            List<Connection> rest = new ArrayList<>(mine);
+            rest.remove(c);
+            if (rest.isEmpty()) s.byUser.remove(c.userId());
+            else s.byUser.put(c.userId(), List.copyOf(rest));
+            s.connections--;
+        }
         metrics.connectionClosed();
         presenceWatchers.drop(c);
         presence.disconnected(c.userId(), c.id());
         if (interest != null) interest.release(c.userId());
     }
 
+    /** {@return the user's connections on this node (empty if none)} */
+    List<Connection> connections(UUID userId) {
+        Shard s = shard(userId);
+        synchronized (s) {
+            return s.byUser.getOrDefault(userId, List.of());
+        }
+    }
+
     /** {@return every live connection on this node} */
     Collection<Connection> all() {
         List<Connection> all = new ArrayList<>();
-        byUser.values().forEach(all::addAll);
+        for (Shard s : shards) {
+            synchronized (s) {
+                s.byUser.values().forEach(all::addAll);
+            }
+        }
         return all;
     }
 
     /** {@return how many connections are open on this node} */
     public int size() {
-        return byUser.values().stream().mapToInt(List::size).sum();
+        int n = 0;
+        for (Shard s : shards) {
+            synchronized (s) {
+                n += s.connections;
+            }
+        }
+        return n;
     }
 
     /** Closes every connection with the given code (drain, shutdown). */
@@ -164,161 +174,23 @@ public final class Hub implements Bus.Listener {
         all().forEach(c -> c.close(code));
     }
 
-    @Override
-    public void onEvent(BusEvent event) {
-        switch (event) {
-            case BusEvent.Committed c -> deliverInOrder(c.event());
-            case BusEvent.MembershipChanged m -> {
-                if (interest != null && interest.holds(m.userId())) follow(m);
-                byte[] f = ServerFrames.frame("chat.membership",
-                        Map.of("chatId", m.chatId(), "workspaceId", m.workspaceId(), "userId", m.userId(), "joined", m.joined()));
-                // Everyone in a small chat hears of a join or leave; in a big one only the person concerned
-                // (10,000 people joining #general must not cost 10,000 frames each). Member lists are fetched.
-                Set<UUID> members = directory.members(m.chatId());
-                toUsers(members.size() <= ANNOUNCE_MEMBERSHIP_UP_TO ? union(members, m.userId()) : Set.of(m.userId()), f,
-                        FramePriority.ESSENTIAL);
-            }
-            case BusEvent.ChatChanged c -> toUsers(directory.members(c.chatId()),
-                    ServerFrames.frame("chat.updated", Map.of("chatId", c.chatId(), "workspaceId", c.workspaceId())), FramePriority.ESSENTIAL);
-            // To the other participants; the reader's own sessions learn it from notification.badge (lastReadSeq).
-            case BusEvent.ReadMarked r -> toUsers(without(directory.members(r.chatId()), r.userId()),
-                    ServerFrames.frame("read.receipt", Map.of("chatId", r.chatId(), "userId", r.userId(), "seq", r.seq())), FramePriority.RECEIPT);
-            case BusEvent.UrgentPosted u -> { } // the notification dispatcher's business
-            case BusEvent.SessionsRevoked s -> forUser(s.userId(), c -> {
-                if (s.sessionIds().contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
-            });
-            case BusEvent.TypingChanged t -> toUsers(directory.members(t.chatId()), t.userId(), ServerFrames.typing(t), FramePriority.TYPING);
-            case BusEvent.OrgPeersChanged o -> toUsers(directory.members(o.chatId()), ServerFrames.orgPeers(o), FramePriority.ESSENTIAL);
-            case BusEvent.PresenceChanged p -> {
-                long now = System.currentTimeMillis();
-                for (UserPresence change : p.changes()) {
-                    List<Connection> watchers = presenceWatchers.watchers(change.userId(), now);
-                    if (!watchers.isEmpty()) toConnections(watchers, ServerFrames.presenceChanged(change), FramePriority.PRESENCE);
-                }
-            }
+    /** Closes the user's connections that belong to these sessions (they were revoked). */
+    void closeSessions(UUID userId, Set<UUID> sessionIds) {
+        for (Connection c : connections(userId)) {
+            if (sessionIds.contains(c.principal().sessionId())) c.close(CloseCode.UNAUTHORIZED);
         }
-    }
-
-    /** A user connected here joined or left a chat: adjust what the node watches, off the bus thread (it may block). */
-    private void follow(BusEvent.MembershipChanged m) {
-        Thread.ofVirtual().name("parley-interest").start(() -> {
-            try {
-                if (m.joined()) interest.joined(m.userId(), m.chatId(), m.sinceSeq());
-                else interest.left(m.userId(), m.chatId());
-            } catch (RuntimeException e) {
-                log.warn("could not follow chat {} for a local member; it is caught up at their next connect", m.chatId(), e);
-            }
-        });
     }
 
     /**
-     * Compares chats' last seqs in the store with the last ones delivered and delivers what is missing: on a
-     * pod's bus every watched chat, on one node the chats whose gap repair failed (the store was down). Runs on
-     * the gateway's timer and after broker reconnects.
+     * Queues a frame for every open connection here of the users but {@code except} (null: none): encoded once, if
+     * anyone is here, one queue item per event loop. {@return how many connections it was queued for}
      */
-    public void catchUp() {
-        Set<UUID> check = interest != null ? interest.watched() : Set.copyOf(behind);
-        if (check.isEmpty()) return;
-        Map<UUID, Long> stored = chats.lastSeqs(check);
-        for (var e : stored.entrySet()) {
-            UUID chatId = e.getKey();
-            Long last = lastDelivered.get(chatId);
-            if (last == null || e.getValue() <= last) {
-                behind.remove(chatId);
-                continue;
-            }
-            synchronized (lockFor(chatId)) {
-                last = lastDelivered.get(chatId);
-                if (last == null || e.getValue() <= last || (interest != null && !interest.watches(chatId))) continue;
-                long upTo = last;
-                for (ChatEvent missed : messages.eventsAfter(chatId, last, (int) Math.min(Integer.MAX_VALUE, e.getValue() - last))) {
-                    if (missed.seq() <= upTo) continue;
-                    deliver(missed);
-                    upTo = missed.seq();
-                }
-                lastDelivered.put(chatId, upTo);
-                behind.remove(chatId);
-                metrics.gapRepaired();
-            }
-        }
-    }
-
-    /** Keeps the seq bookkeeping in step with what the node watches. */
-    private final class Interest implements ChatInterest.Listener {
-        @Override
-        public void started(Map<UUID, Long> lastSeqs) {
-            lastSeqs.forEach((chat, seq) -> lastDelivered.merge(chat, seq, Math::max));
-        }
-
-        @Override
-        public void stopped(Set<UUID> chatIds) {
-            for (UUID chat : chatIds) {
-                lastDelivered.remove(chat); // the lock object stays: another thread may hold it
-            }
-        }
-    }
-
-    private void deliverInOrder(ChatEvent event) {
-        UUID chatId = event.chatId();
-        if (interest != null && !interest.watches(chatId)) { // published here for a chat with no member connected here
-            deliver(event);
-            return;
-        }
-        // One chat's events arrive on one bus thread in order; the lock only guards against a
-        // second bus thread (NATS) handling the same chat.
-        synchronized (lockFor(chatId)) {
-            Long last = lastDelivered.get(chatId);
-            if (last != null && event.seq() <= last) return; // duplicate
-            if (last != null && event.seq() > last + 1) {
-                List<ChatEvent> missing;
-                try {
-                    missing = messages.eventsAfter(chatId, last, (int) (event.seq() - last - 1));
-                } catch (RuntimeException e) {
-                    // Never deliver past a hole: hold this event back too (it is committed, so the store has it) and
-                    // let the catch-up deliver the whole run in order once the store answers again.
-                    behind.add(chatId);
-                    log.warn("gap repair for chat {} failed; its events are delivered when the store is back", chatId);
-                    return;
-                }
-                for (ChatEvent missed : missing) {
-                    if (missed.seq() < event.seq()) deliver(missed);
-                }
-                metrics.gapRepaired();
-            }
-            deliver(event);
-            lastDelivered.put(chatId, event.seq());
-        }
-    }
-
-    private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
-
-    private Object lockFor(UUID chatId) {
-        return locks.computeIfAbsent(chatId, k -> new Object());
-    }
-
-    private void deliver(ChatEvent event) {
-        long start = System.nanoTime();
-        FramePriority priority = switch (event.type()) {
-            case REACTION_ADDED, REACTION_REMOVED -> FramePriority.REACTION;
-            default -> FramePriority.ESSENTIAL;
-        };
-        int n = toUsers(directory.members(event.chatId()), ServerFrames.event(event), priority);
-        metrics.delivered(n, System.nanoTime() - start, Math.max(0, System.currentTimeMillis() - event.at().toEpochMilli()));
-    }
-
-    private int toUsers(Set<UUID> users, byte[] frame, FramePriority priority) {
-        return toUsers(users, null, frame, priority);
-    }
-
-    /** Queues one encoded frame for every local connection of the users but {@code except}: one queue item per event loop. */
-    private int toUsers(Set<UUID> users, UUID except, byte[] frame, FramePriority priority) {
-        Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
+    int toUsers(Set<UUID> users, UUID except, ServerFrame frame, FramePriority priority) {
+        Map<Outbound, List<Connection>> byLoop = new IdentityHashMap<>();
         int n = 0;
         for (UUID u : users) {
             if (u.equals(except)) continue;
-            List<Connection> conns = byUser.get(u);
-            if (conns == null) continue;
-            for (Connection c : conns) {
+            for (Connection c : connections(u)) {
                 if (!c.isOpen()) continue;
                 c.touchSent();
                 byLoop.computeIfAbsent(c.outbound(), o -> new ArrayList<>()).add(c);
@@ -326,46 +198,23 @@ public final class Hub implements Bus.Listener {
             }
         }
         if (n == 0) return 0;
-        ByteBuf shared = WireFrame.text(frame);
-        for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
-        shared.release();
+        fanOut(byLoop, ServerFrameEncoder.encode(frame), priority);
         return n;
     }
 
     /** Queues one encoded frame for each of these connections: one queue item per event loop. */
-    private void toConnections(List<Connection> conns, byte[] frame, FramePriority priority) {
-        Map<Outbound, List<Connection>> byLoop = new java.util.IdentityHashMap<>();
+    void toConnections(List<Connection> conns, ServerFrame frame, FramePriority priority) {
+        Map<Outbound, List<Connection>> byLoop = new IdentityHashMap<>();
         for (Connection c : conns) {
             c.touchSent();
             byLoop.computeIfAbsent(c.outbound(), o -> new ArrayList<>()).add(c);
         }
+        fanOut(byLoop, ServerFrameEncoder.encode(frame), priority);
+    }
+
+    private static void fanOut(Map<Outbound, List<Connection>> byLoop, byte[] frame, FramePriority priority) {
         ByteBuf shared = WireFrame.text(frame);
         for (var e : byLoop.entrySet()) e.getKey().enqueueFanOut(e.getValue(), shared.retain(), priority);
         shared.release();
-    }
-
-    private void forUser(UUID userId, Consumer<Connection> action) {
-        List<Connection> conns = byUser.get(userId);
-        if (conns != null) conns.forEach(action);
-    }
-
-    /** {@return the user's connections on this node (empty if none)} */
-    List<Connection> connections(UUID userId) {
-        List<Connection> conns = byUser.get(userId);
-        return conns == null ? List.of() : conns;
-    }
-
-    private static Set<UUID> without(Set<UUID> members, UUID user) {
-        if (!members.contains(user)) return members;
-        var s = new java.util.HashSet<>(members);
-        s.remove(user);
-        return s;
-    }
-
-    private static Set<UUID> union(Set<UUID> members, UUID extra) {
-        if (members.contains(extra)) return members;
-        var s = new java.util.HashSet<>(members);
-        s.add(extra);
-        return s;
     }
 }

@@ -1,11 +1,8 @@
 package io.parley.server.gateway;
 
 import io.parley.core.notify.NotificationSink;
+import io.parley.core.protocol.ServerFrame;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -14,9 +11,6 @@ import java.util.UUID;
  * (dropped like receipts when the client falls behind).
  */
 public final class SessionNotifier implements NotificationSink {
-    /** The actions a toast offers (spec 002 §3.4). */
-    static final List<String> TOAST_ACTIONS = List.of("reply", "mark_read", "mute");
-
     private final Hub hub;
 
     public SessionNotifier(Hub hub) {
@@ -31,15 +25,7 @@ public final class SessionNotifier implements NotificationSink {
 
     @Override
     public void badge(UUID userId, Badge b) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("workspaceId", b.workspaceId());
-        p.put("chatId", b.chatId());
-        p.put("unreadCount", b.unreadCount());
-        p.put("mentionCount", b.mentionCount());
-        p.put("lastReadSeq", b.lastReadSeq());
-        p.put("totalUnread", b.totalUnread());
-        p.put("totalMentions", b.totalMentions());
-        byte[] frame = ServerFrames.frame("notification.badge", p);
+        byte[] frame = ServerFrameEncoder.encode(new ServerFrame.NotificationBadge(b));
         for (Connection c : hub.connections(userId)) c.send(frame);
     }
 
@@ -48,24 +34,8 @@ public final class SessionNotifier implements NotificationSink {
         byte[] frame = null;
         for (Connection c : hub.connections(userId)) {
             if (t.chatId().equals(c.focusedChat())) continue;
-            if (frame == null) frame = encode(t);
+            if (frame == null) frame = ServerFrameEncoder.encode(new ServerFrame.NotificationToast(t));
             c.send(frame, FramePriority.RECEIPT);
         }
-    }
-
-    private static byte[] encode(Toast t) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", t.id());
-        p.put("title", t.title());
-        p.put("body", t.body());
-        p.put("workspaceId", t.workspaceId());
-        p.put("chatId", t.chatId());
-        p.put("messageId", t.messageId());
-        p.put("priority", t.priority().name().toLowerCase(Locale.ROOT));
-        p.put("sound", t.sound());
-        p.put("count", t.count());
-        p.put("timestamp", t.timestamp());
-        p.put("actions", TOAST_ACTIONS);
-        return ServerFrames.frame("notification.toast", p);
     }
 }

@@ -2,6 +2,7 @@ package io.parley.server.gateway;
 
 import io.parley.core.auth.AuthService;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,19 +20,22 @@ import java.util.stream.Collectors;
  * (no application traffic), and those whose access token expired; it sends {@code token.refresh}
  * ahead of expiry, and drops lapsed presence subscriptions. Every {@code revocationSweep} it re-checks all live sessions against the store,
  * so a revocation closes sockets within 30 s even if the bus event was lost. On a pod's bus it also
- * runs the hub's {@linkplain Hub#catchUp() catch-up} against the store every {@link Hub#CATCH_UP_EVERY}.
+ * runs the delivery's {@linkplain LocalDelivery#catchUp() catch-up} against the store every {@link ChatLanes#CATCH_UP_EVERY}
+ * (on one node the same call retries failed gap repairs and retires idle chat lanes).
  */
 final class Sweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
     private final Hub hub;
+    private final Runnable catchUpAction;
     private final AuthService auth;
     private final GatewayConfig config;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parley-gateway-sweeper").daemon().factory());
 
-    Sweeper(Hub hub, AuthService auth, GatewayConfig config) {
+    Sweeper(Hub hub, Runnable catchUp, AuthService auth, GatewayConfig config) {
         this.hub = hub;
+        this.catchUpAction = catchUp;
         this.auth = auth;
         this.config = config;
     }
@@ -40,13 +44,13 @@ final class Sweeper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepLiveness, 1, 1, TimeUnit.SECONDS);
         long every = config.revocationSweep().toMillis();
         timer.scheduleWithFixedDelay(this::sweepRevocations, every, every, TimeUnit.MILLISECONDS);
-        long catchUp = Hub.CATCH_UP_EVERY.toMillis();
+        long catchUp = ChatLanes.CATCH_UP_EVERY.toMillis();
         timer.scheduleWithFixedDelay(this::catchUp, catchUp, catchUp, TimeUnit.MILLISECONDS);
     }
 
     private void catchUp() {
         try {
-            hub.catchUp();
+            catchUpAction.run();
         } catch (RuntimeException e) {
             log.debug("catch-up against the store failed (database unavailable?); will retry", e);
         }
@@ -65,8 +69,7 @@ final class Sweeper implements AutoCloseable {
                     c.close(CloseCode.UNAUTHORIZED);
                 } else if (!c.refreshAnnounced() && wall.plus(config.tokenRefreshLead()).isAfter(c.principal().expiresAt())) {
                     c.markRefreshAnnounced();
-                    c.send(ServerFrames.frame("token.refresh", Map.of("expiresAt", c.principal().expiresAt().toString(),
-                            "endpoint", "/api/v1/auth/refresh")));
+                    c.send(ServerFrameEncoder.encode(new ServerFrame.TokenRefresh(c.principal().expiresAt(), "/api/v1/auth/refresh")));
                 }
             }
             hub.presenceWatchers().purge(System.currentTimeMillis());

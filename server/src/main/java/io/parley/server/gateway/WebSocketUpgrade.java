@@ -13,11 +13,11 @@ import io.parley.core.auth.Principal;
 import io.parley.core.error.ErrorCode;
 import io.parley.core.error.ParleyException;
 import io.parley.core.protocol.CloseCode;
+import io.parley.core.protocol.ServerFrame;
 import io.parley.server.http.HttpResponse;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -95,16 +95,15 @@ final class WebSocketUpgrade {
         p.addLast("ws-handler", new WebSocketHandler(c, hub, dispatcher, metrics, config.maxFrameBytes()));
         p.remove(ctx.handler());
         if (!SUPPORTED_VERSIONS.contains(version)) {
-            c.send(ServerFrames.error(ErrorCode.UPGRADE_REQUIRED, "protocol version " + version + " is not supported; this server speaks "
-                    + SUPPORTED_VERSIONS + " — upgrade the client", null, null));
+            c.send(ServerFrameEncoder.encode(new ServerFrame.ErrorReply(ErrorCode.UPGRADE_REQUIRED, "protocol version " + version
+                    + " is not supported; this server speaks " + SUPPORTED_VERSIONS + " — upgrade the client", null, null)));
             c.close(CloseCode.UPGRADE_REQUIRED);
             hub.abandon(principal.userId());
             return;
         }
         hub.register(c);
-        c.send(ServerFrames.frame("hello", Map.of("userId", principal.userId(), "sessionId", principal.sessionId(),
-                "protocolVersion", version, "heartbeatIntervalSeconds", 30, "maxFrameBytes", config.maxFrameBytes(),
-                "tokenExpiresAt", principal.expiresAt().toString(), "serverTime", Instant.now().toString())));
+        c.send(ServerFrameEncoder.encode(new ServerFrame.Hello(principal.userId(), principal.sessionId(), version, 30,
+                config.maxFrameBytes(), principal.expiresAt(), Instant.now())));
     }
 
     private static int requestedVersion(QueryStringDecoder q, String subprotocols) {
