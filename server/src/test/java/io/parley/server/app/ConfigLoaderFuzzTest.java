@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,17 +88,10 @@ class ConfigLoaderFuzzTest {
     }
 
     /** {@return every {@code section.key} the loader accepts, read from its own table} */
-    @SuppressWarnings("unchecked")
     private static List<String> knownKeys() {
-        try {
-            Field f = ConfigLoader.class.getDeclaredField("KEYS");
-            f.setAccessible(true);
-            List<String> out = new ArrayList<>();
-            ((Map<String, Set<String>>) f.get(null)).forEach((section, keys) -> keys.forEach(k -> out.add(section + "." + k)));
-            Collections.sort(out);
-            return List.copyOf(out);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ConfigLoader keeps its keys in KEYS", e);
-        }
+        List<String> out = new ArrayList<>();
+        ConfigValues.KEYS.forEach((section, keys) -> keys.forEach(k -> out.add(section + "." + k)));
+        Collections.sort(out);
+        return List.copyOf(out);
     }
 }
