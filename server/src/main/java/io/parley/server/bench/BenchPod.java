@@ -53,9 +53,12 @@ final class BenchPod implements AutoCloseable {
     /** Starts the process and waits until it listens. */
     void start() throws IOException, InterruptedException {
         String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), "io.parley.server.app.Main", "serve", "--host", "127.0.0.1", "--port", "0",
-                "--data-dir", dataDir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
+        // extra flags for the pods only (a profiler, a JIT setting), e.g. BENCH_POD_JVM_OPTS='-XX:StartFlightRecording=filename=/tmp/pod-%p.jfr'
+        String extra = System.getenv().getOrDefault("BENCH_POD_JVM_OPTS", "").strip();
+        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.parley.server.app.Main", "serve", "--host", "127.0.0.1",
+                "--port", "0", "--data-dir", dataDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Files.createDirectories(dataDir);

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every way of reading JSON through {@link Json#MAPPER} refuses text that is not Unicode, wherever it sits. */
 class WellFormedJsonFactoryTest {
@@ -66,5 +68,50 @@ class WellFormedJsonFactoryTest {
         ParleyException e = assertThrows(ParleyException.class,
                 () -> PodRoutes.parse("{\"a\":\"\\ud800\"}".getBytes(StandardCharsets.US_ASCII), Known.class));
         assertEquals(ErrorCode.MALFORMED, e.code());
+    }
+
+    /** The fast path: bytes it calls plain are ones the strict decoder takes and that hold no surrogate escape. */
+    @Test
+    void plainBytesAreOnlyWellFormedOnes() {
+        java.util.Random random = new java.util.Random(16);
+        byte[] alphabet = {'{', '"', 'a', '\\', 'u', 'd', 'D', '8', 'f', '0', ':', '}', 0, (byte) 0xC3, (byte) 0xA9, (byte) 0xED,
+                (byte) 0xA0, (byte) 0x9F, (byte) 0x80, (byte) 0xBF, (byte) 0xE0, (byte) 0xF0, (byte) 0x90, (byte) 0xF4, (byte) 0x8F,
+                (byte) 0xC0, (byte) 0xC1, (byte) 0xF5, (byte) 0xEF, (byte) 0xBB};
+        int plain = 0;
+        for (int n = 0; n < 200_000; n++) {
+            byte[] b = new byte[1 + random.nextInt(12)];
+            for (int i = 0; i < b.length; i++) b[i] = alphabet[random.nextInt(alphabet.length)];
+            if (!WellFormedJsonFactory.plainUtf8(b, 0, b.length)) continue;
+            plain++;
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new AssertionError("called plain but not UTF-8: " + java.util.HexFormat.of().formatHex(b));
+            }
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
+            for (int i = 0; i + 3 < lower.length(); i++) {
+                if (lower.startsWith("\\ud", i) && "89abcdef".indexOf(lower.charAt(i + 3)) >= 0) {
+                    throw new AssertionError("called plain with a surrogate escape: " + text);
+                }
+            }
+            if (text.indexOf('\0') >= 0 || text.startsWith("\uFEFF")) throw new AssertionError("NUL or BOM called plain: " + text);
+        }
+        assertTrue(plain > 1_000, "the generator made plain inputs too: " + plain);
+    }
+
+    @Test
+    void plainBytesOfTheUsualKind() {
+        byte[] ordinary = "{\"a\":\"caf\u00e9 \uD83D\uDE00 \\n\\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] escapedPair = "{\"a\":\"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+        byte[] truncated = {'"', (byte) 0xE2, (byte) 0x82};
+        assertAll(
+                () -> assertTrue(WellFormedJsonFactory.plainUtf8(ordinary, 0, ordinary.length)),
+                () -> assertFalse(WellFormedJsonFactory.plainUtf8(escapedPair, 0, escapedPair.length)), // fine, but checked
+                () -> assertFalse(WellFormedJsonFactory.plainUtf8(bom, 0, bom.length)),
+                () -> assertFalse(WellFormedJsonFactory.plainUtf8(truncated, 0, truncated.length)),
+                () -> assertThrows(Exception.class, () -> Json.MAPPER.readTree(bom)), // refused as before: the char parser's rule
+                () -> assertEquals("caf\u00e9 \uD83D\uDE00 \n\u00e9", Json.MAPPER.readTree(ordinary).get("a").asText()));
     }
 }
