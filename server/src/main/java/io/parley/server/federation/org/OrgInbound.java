@@ -11,6 +11,11 @@ import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.HybridClock;
+import io.parley.core.pod.MergeRules;
+import io.parley.core.pod.MessageKey;
+import io.parley.core.pod.MessageReplica;
+import io.parley.core.pod.ReplicaOp;
+import io.parley.core.pod.Stamp;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
@@ -33,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -53,11 +59,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * and names this pod as recipient (a direct one came in a request the origin signed); the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
  * the answer is {@code not_mapped} and the sender keeps its cursor); every field of every op is well-formed.
  *
- * <p><b>Idempotence and merge rules.</b> A post whose message id is here already is a duplicate. Every op gets a
- * client id derived from (origin pod, channel, origin seq), so a replayed op is a retry the log recognises. Edits
- * carry the origin's hlc and the store keeps the newest (last writer wins); deletes always win; a reaction op
- * applies only if its hlc is newer than the last op on that (user, emoji) (a mark kept per remote user). An op
- * whose message (or thread root) is not here yet is parked and applied when it arrives.
+ * <p><b>Idempotence and merge rules.</b> What an op does — apply, park until its message (or thread root) is here,
+ * duplicate, superseded — is {@link MergeRules}' decision, the same rules as the digests' replicas; this class reads
+ * what they need from the store ({@link #known}: whether the target is here, its hlc and text, its tombstone, the
+ * reaction mark kept per remote user) and turns an "apply" into a log command. The store keeps its conditional
+ * writes, because the read can be stale (ops submitted before are not committed yet): an edit is written only if its
+ * hlc is newer than the stored one and the message is not deleted ({@code MessagesTable.EDIT}), a delete only once
+ * ({@code TOMBSTONE}), a reaction only on a live message, and a mark only if newer ({@code org_reaction_marks}); a
+ * decision against the read state is still sound, since that state only moves forward. Whether a reply's root is here
+ * is also checked again by the store. Only the author's pod edits a message: an authority check, made here before the
+ * rules. Every op gets a client id derived from (origin pod, channel, origin seq), so a replayed op is a retry the
+ * log recognises.
  *
  * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
  * FIFO), then awaited together: a batch costs a few group commits, not one per op. The next batch of the same origin
@@ -406,49 +418,49 @@ public final class OrgInbound {
                 w.duplicates++; // an id of another chat: never touched from here
                 continue;
             }
-            switch (op) {
-                case POST -> {
-                    w.posts.add(e.messageId());
-                    if (here) {
-                        w.duplicates++;
-                    } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && !present.contains(e.threadRoot())) {
-                        waitFor = e.threadRoot();
-                    } else {
-                        cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
-                                Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
+            if (op == OrgOp.EDIT && target.isPresent() && !target.get().senderId().equals(actor)) {
+                w.duplicates++; // only the author edits: who may, not which write wins
+                continue;
+            }
+            if (post) w.posts.add(e.messageId()); // new or a duplicate: parked ops may wait for it
+            String markKey = op.isReaction() ? e.messageId() + "\n" + actor + "\n" + e.emoji() : null;
+            MergeRules.Decision decision;
+            if (post) {
+                boolean rootHere = e.threadRoot() == null || created.contains(e.threadRoot()) || present.contains(e.threadRoot());
+                decision = MergeRules.decide(here ? POSTED_HERE : MergeRules.Known.unposted(rootHere), replicaOp(origin, e, op, actor));
+            } else if (!here) {
+                decision = MergeRules.decide(MergeRules.Known.unposted(true), replicaOp(origin, e, op, actor));
+            } else {
+                long mark = -1;
+                if (markKey != null) {
+                    Long unsettled = stream.marks.get(markKey);
+                    mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
+                            store.reactionMark(e.messageId(), actor, e.emoji())));
+                }
+                decision = MergeRules.decide(known(origin, op, target, mark), replicaOp(origin, e, op, actor));
+            }
+            switch (decision) {
+                case MergeRules.Decision.Park p -> waitFor = p.awaits() == MergeRules.Awaited.THREAD_ROOT ? e.threadRoot() : e.messageId();
+                case MergeRules.Decision.Duplicate d -> w.duplicates++;
+                case MergeRules.Decision.Superseded d -> w.duplicates++; // the store would change nothing: counted as before
+                case MergeRules.Decision.Apply a -> cmd = switch (op) {
+                    case POST -> {
                         created.add(e.messageId());
                         stream.posts.add(e.messageId());
+                        yield new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
+                                Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
                     }
-                }
-                case EDIT -> {
-                    if (!here) waitFor = e.messageId();
-                    else if (target.isPresent() && !target.get().senderId().equals(actor)) w.duplicates++; // only the author edits
-                    else cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
+                    case EDIT -> new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
                             Mentions.parse(e.content()), e.hlc(), at);
-                }
-                case DELETE -> {
-                    if (!here) waitFor = e.messageId();
-                    else cmd = new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
-                }
-                case REACT_ADD, REACT_REMOVE -> {
-                    if (!here) {
-                        waitFor = e.messageId();
-                    } else {
-                        String markKey = e.messageId() + "\n" + actor + "\n" + e.emoji();
-                        Long unsettled = stream.marks.get(markKey);
-                        long mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
-                                store.reactionMark(e.messageId(), actor, e.emoji())));
-                        if (mark >= e.hlc()) {
-                            w.duplicates++;
-                        } else {
-                            w.marks.put(markKey, e.hlc());
-                            w.raised.put(markKey, e.hlc());
-                            stream.marks.merge(markKey, e.hlc(), Math::max);
-                            cmd = new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
-                                    op == OrgOp.REACT_ADD, e.hlc(), at);
-                        }
+                    case DELETE -> new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
+                    case REACT_ADD, REACT_REMOVE -> {
+                        w.marks.put(markKey, e.hlc());
+                        w.raised.put(markKey, e.hlc());
+                        stream.marks.merge(markKey, e.hlc(), Math::max);
+                        yield new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
+                                op == OrgOp.REACT_ADD, e.hlc(), at);
                     }
-                }
+                };
             }
             if (waitFor != null) {
                 store.park(new OrgStore.Pending(clientId, ch.id(), origin, waitFor, new String(PodClient.json(e), StandardCharsets.UTF_8)), now);
@@ -457,5 +469,45 @@ public final class OrgInbound {
                 w.submitted.add(new Submitted(e, actor, messages.append(cmd)));
             }
         }
+    }
+
+    /** A post whose id is here already: the rules are not handed the stored origin, so the post is the same one. */
+    private static final MergeRules.Known POSTED_HERE = new MergeRules.Known(true, null, null, null, null, true);
+
+    /**
+     * {@return what the store says of an op's target that is here, for {@link MergeRules}} (the target is empty when its
+     * post is in a batch not yet committed: nothing is known of it but that it is posted)
+     *
+     * <p>The store keeps one hlc per message: the newest of its content writes and its delete. Every content write comes
+     * from the message's origin ({@link OrgEnvelope#validate}: a post or an edit comes from its message's pod), so
+     * the content's stamp is (hlc, origin); a tombstone is given the same stamp, an upper bound of the delete's own
+     * (which is not stored), which is enough: the store takes no second delete whatever its stamp. A reaction is given
+     * no tombstone: the store answers a reaction on a deleted message with not_found, and the reaction mark is still
+     * set (a remote user's reaction counts the chat as one they took part in, {@code OrgChannelsTable}); deciding it
+     * here would skip that. The mark keeps only the hlc of the last op on (message, user, emoji), not what it said: it
+     * is given as a removal, which an op of the same stamp never beats (all ops on a remote user's mark come from that
+     * user's pod, whose hlcs are unique per write, so a tie is the same op sent again).
+     */
+    private static MergeRules.Known known(String origin, OrgOp op, Optional<Message> target, long mark) {
+        MessageReplica.Content content = target.map(t -> new MessageReplica.Content(Objects.requireNonNullElse(t.content(), ""), new Stamp(t.hlc(), origin))).orElse(null);
+        Stamp tombstone = !op.isReaction() && target.isPresent() && target.get().deleted() ? new Stamp(target.get().hlc(), origin) : null;
+        MessageReplica.ReactionMark reaction = mark >= 0 ? new MessageReplica.ReactionMark(false, new Stamp(mark, origin)) : null;
+        return new MergeRules.Known(true, null, content, tombstone, reaction, true);
+    }
+
+    /**
+     * {@return the op as {@link MergeRules} reads it} Its key names the message by id under the origin pod (the rules
+     * never look at the key's pod: this log finds messages by id); a post carries no thread root, since its origin is
+     * never compared with a stored one (see {@link #POSTED_HERE}) and whether its root is here is in {@link
+     * MergeRules.Known#threadRootKnown}; a reaction's user is the remote user's local stand-in.
+     */
+    private static ReplicaOp replicaOp(String origin, OrgWire.Event e, OrgOp op, UUID actor) {
+        MessageKey key = new MessageKey(origin, e.messageId());
+        return switch (op) {
+            case POST -> new ReplicaOp.Post(key, origin, e.hlc(), actor.toString(), null, e.content());
+            case EDIT -> new ReplicaOp.Edit(key, origin, e.hlc(), e.content());
+            case DELETE -> new ReplicaOp.Delete(key, origin, e.hlc());
+            case REACT_ADD, REACT_REMOVE -> new ReplicaOp.React(key, origin, e.hlc(), actor.toString(), e.emoji(), op == OrgOp.REACT_ADD);
+        };
     }
 }
