@@ -12,10 +12,6 @@ import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.HybridClock;
 import io.parley.core.pod.MergeRules;
-import io.parley.core.pod.MessageKey;
-import io.parley.core.pod.MessageReplica;
-import io.parley.core.pod.ReplicaOp;
-import io.parley.core.pod.Stamp;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
@@ -38,7 +34,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -61,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Idempotence and merge rules.</b> What an op does — apply, park until its message (or thread root) is here,
  * duplicate, superseded — is {@link MergeRules}' decision, the same rules as the digests' replicas; this class reads
- * what they need from the store ({@link #known}: whether the target is here, its hlc and text, its tombstone, the
+ * what they need from the store ({@link OrgMergeInput}: whether the target is here, its hlc and text, its tombstone, the
  * reaction mark kept per remote user) and turns an "apply" into a log command. The store keeps its conditional
  * writes, because the read can be stale (ops submitted before are not committed yet): an edit is written only if its
  * hlc is newer than the stored one and the message is not deleted ({@code MessagesTable.EDIT}), a delete only once
@@ -427,9 +422,9 @@ public final class OrgInbound {
             MergeRules.Decision decision;
             if (post) {
                 boolean rootHere = e.threadRoot() == null || created.contains(e.threadRoot()) || present.contains(e.threadRoot());
-                decision = MergeRules.decide(here ? POSTED_HERE : MergeRules.Known.unposted(rootHere), replicaOp(origin, e, op, actor));
+                decision = MergeRules.decide(here ? OrgMergeInput.POSTED_HERE : MergeRules.Known.unposted(rootHere), OrgMergeInput.op(origin, e, op, actor));
             } else if (!here) {
-                decision = MergeRules.decide(MergeRules.Known.unposted(true), replicaOp(origin, e, op, actor));
+                decision = MergeRules.decide(MergeRules.Known.unposted(true), OrgMergeInput.op(origin, e, op, actor));
             } else {
                 long mark = -1;
                 if (markKey != null) {
@@ -437,7 +432,7 @@ public final class OrgInbound {
                     mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
                             store.reactionMark(e.messageId(), actor, e.emoji())));
                 }
-                decision = MergeRules.decide(known(origin, op, target, mark), replicaOp(origin, e, op, actor));
+                decision = MergeRules.decide(OrgMergeInput.stored(origin, op, target, mark), OrgMergeInput.op(origin, e, op, actor));
             }
             switch (decision) {
                 case MergeRules.Decision.Park p -> waitFor = p.awaits() == MergeRules.Awaited.THREAD_ROOT ? e.threadRoot() : e.messageId();
@@ -469,45 +464,5 @@ public final class OrgInbound {
                 w.submitted.add(new Submitted(e, actor, messages.append(cmd)));
             }
         }
-    }
-
-    /** A post whose id is here already: the rules are not handed the stored origin, so the post is the same one. */
-    private static final MergeRules.Known POSTED_HERE = new MergeRules.Known(true, null, null, null, null, true);
-
-    /**
-     * {@return what the store says of an op's target that is here, for {@link MergeRules}} (the target is empty when its
-     * post is in a batch not yet committed: nothing is known of it but that it is posted)
-     *
-     * <p>The store keeps one hlc per message: the newest of its content writes and its delete. Every content write comes
-     * from the message's origin ({@link OrgEnvelope#validate}: a post or an edit comes from its message's pod), so
-     * the content's stamp is (hlc, origin); a tombstone is given the same stamp, an upper bound of the delete's own
-     * (which is not stored), which is enough: the store takes no second delete whatever its stamp. A reaction is given
-     * no tombstone: the store answers a reaction on a deleted message with not_found, and the reaction mark is still
-     * set (a remote user's reaction counts the chat as one they took part in, {@code OrgChannelsTable}); deciding it
-     * here would skip that. The mark keeps only the hlc of the last op on (message, user, emoji), not what it said: it
-     * is given as a removal, which an op of the same stamp never beats (all ops on a remote user's mark come from that
-     * user's pod, whose hlcs are unique per write, so a tie is the same op sent again).
-     */
-    private static MergeRules.Known known(String origin, OrgOp op, Optional<Message> target, long mark) {
-        MessageReplica.Content content = target.map(t -> new MessageReplica.Content(Objects.requireNonNullElse(t.content(), ""), new Stamp(t.hlc(), origin))).orElse(null);
-        Stamp tombstone = !op.isReaction() && target.isPresent() && target.get().deleted() ? new Stamp(target.get().hlc(), origin) : null;
-        MessageReplica.ReactionMark reaction = mark >= 0 ? new MessageReplica.ReactionMark(false, new Stamp(mark, origin)) : null;
-        return new MergeRules.Known(true, null, content, tombstone, reaction, true);
-    }
-
-    /**
-     * {@return the op as {@link MergeRules} reads it} Its key names the message by id under the origin pod (the rules
-     * never look at the key's pod: this log finds messages by id); a post carries no thread root, since its origin is
-     * never compared with a stored one (see {@link #POSTED_HERE}) and whether its root is here is in {@link
-     * MergeRules.Known#threadRootKnown}; a reaction's user is the remote user's local stand-in.
-     */
-    private static ReplicaOp replicaOp(String origin, OrgWire.Event e, OrgOp op, UUID actor) {
-        MessageKey key = new MessageKey(origin, e.messageId());
-        return switch (op) {
-            case POST -> new ReplicaOp.Post(key, origin, e.hlc(), actor.toString(), null, e.content());
-            case EDIT -> new ReplicaOp.Edit(key, origin, e.hlc(), e.content());
-            case DELETE -> new ReplicaOp.Delete(key, origin, e.hlc());
-            case REACT_ADD, REACT_REMOVE -> new ReplicaOp.React(key, origin, e.hlc(), actor.toString(), e.emoji(), op == OrgOp.REACT_ADD);
-        };
     }
 }
