@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * the order, duplication or grouping of what reached them (ARCHITECTURE.md, "Identity that survives
  * federation").
  *
+ * <p>What one op does is {@link MergeRules}' decision (the rules are written down there); a whole replica's states
+ * are joined with {@link MessageReplica#merge}, which agrees with it.
+ *
  * <p>The channel's order is (creation hlc, origin pod, message id), the same on every pod. Thread-safe: one
  * lock per replica; {@link #merge} reads the other replica's snapshot before taking this one's lock, so two
  * replicas merging into each other cannot deadlock.
@@ -44,10 +47,16 @@ public final class ChannelReplica {
         return channelId;
     }
 
-    /** Applies one op; {@return whether it changed anything (false for a duplicate or a write that lost)} */
+    /**
+     * Applies one op as {@link MergeRules} decides: an op it parks (its message is not posted here yet) is held in the
+     * message's unposted state. {@return whether it changed anything (false for a duplicate or a write that lost)}
+     */
     public synchronized boolean apply(ReplicaOp op) {
         Objects.requireNonNull(op, "op");
-        return join(MessageReplica.of(op));
+        MessageReplica current = messages.get(op.key());
+        if (!MergeRules.decide(MergeRules.Known.of(current, op), op).changes()) return false;
+        messages.put(op.key(), current == null ? MessageReplica.of(op) : current.apply(op));
+        return true;
     }
 
     /** Applies ops in the order given; {@return how many changed anything} */

@@ -39,7 +39,7 @@ class ChannelReplicaTest {
     private static final List<String> PODS = List.of("pod-a", "pod-b", "pod-c");
     private static final int SEEDS = 300;
 
-    private static MessageKey key(String pod, int n) {
+    static MessageKey key(String pod, int n) {
         return new MessageKey(pod, new UUID(0x0190_0000_0000_7000L, n));
     }
 
@@ -302,7 +302,7 @@ class ChannelReplicaTest {
      * few users, some writes to messages whose post never comes. Each pod's stamps rise; the pods' clocks are
      * close, so equal hlcs across pods are common and the pod tie-break is exercised.
      */
-    private static List<ReplicaOp> randomOps(Random random) {
+    static List<ReplicaOp> randomOps(Random random) {
         Map<String, Long> clocks = new HashMap<>();
         for (String p : PODS) clocks.put(p, 1000L);
         List<ReplicaOp> ops = new ArrayList<>();

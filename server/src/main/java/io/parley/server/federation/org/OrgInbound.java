@@ -11,6 +11,7 @@ import io.parley.core.error.ErrorCode;
 import io.parley.core.error.Input;
 import io.parley.core.error.ParleyException;
 import io.parley.core.id.HybridClock;
+import io.parley.core.pod.MergeRules;
 import io.parley.core.store.ChatStore;
 import io.parley.core.store.LogCommand;
 import io.parley.core.store.LogResult;
@@ -53,11 +54,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * and names this pod as recipient (a direct one came in a request the origin signed); the channel is known (else 404 {@code unknown_org_channel}) and mapped here (else
  * the answer is {@code not_mapped} and the sender keeps its cursor); every field of every op is well-formed.
  *
- * <p><b>Idempotence and merge rules.</b> A post whose message id is here already is a duplicate. Every op gets a
- * client id derived from (origin pod, channel, origin seq), so a replayed op is a retry the log recognises. Edits
- * carry the origin's hlc and the store keeps the newest (last writer wins); deletes always win; a reaction op
- * applies only if its hlc is newer than the last op on that (user, emoji) (a mark kept per remote user). An op
- * whose message (or thread root) is not here yet is parked and applied when it arrives.
+ * <p><b>Idempotence and merge rules.</b> What an op does — apply, park until its message (or thread root) is here,
+ * duplicate, superseded — is {@link MergeRules}' decision, the same rules as the digests' replicas; this class reads
+ * what they need from the store ({@link OrgMergeInput}: whether the target is here, its hlc and text, its tombstone, the
+ * reaction mark kept per remote user) and turns an "apply" into a log command. The store keeps its conditional
+ * writes, because the read can be stale (ops submitted before are not committed yet): an edit is written only if its
+ * hlc is newer than the stored one and the message is not deleted ({@code MessagesTable.EDIT}), a delete only once
+ * ({@code TOMBSTONE}), a reaction only on a live message, and a mark only if newer ({@code org_reaction_marks}); a
+ * decision against the read state is still sound, since that state only moves forward. Whether a reply's root is here
+ * is also checked again by the store. Only the author's pod edits a message: an authority check, made here before the
+ * rules. Every op gets a client id derived from (origin pod, channel, origin seq), so a replayed op is a retry the
+ * log recognises.
  *
  * <p>Ops of one batch are submitted to the log writer in order without waiting for each commit (the writer is
  * FIFO), then awaited together: a batch costs a few group commits, not one per op. The next batch of the same origin
@@ -406,49 +413,49 @@ public final class OrgInbound {
                 w.duplicates++; // an id of another chat: never touched from here
                 continue;
             }
-            switch (op) {
-                case POST -> {
-                    w.posts.add(e.messageId());
-                    if (here) {
-                        w.duplicates++;
-                    } else if (e.threadRoot() != null && !created.contains(e.threadRoot()) && !present.contains(e.threadRoot())) {
-                        waitFor = e.threadRoot();
-                    } else {
-                        cmd = new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
-                                Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
+            if (op == OrgOp.EDIT && target.isPresent() && !target.get().senderId().equals(actor)) {
+                w.duplicates++; // only the author edits: who may, not which write wins
+                continue;
+            }
+            if (post) w.posts.add(e.messageId()); // new or a duplicate: parked ops may wait for it
+            String markKey = op.isReaction() ? e.messageId() + "\n" + actor + "\n" + e.emoji() : null;
+            MergeRules.Decision decision;
+            if (post) {
+                boolean rootHere = e.threadRoot() == null || created.contains(e.threadRoot()) || present.contains(e.threadRoot());
+                decision = MergeRules.decide(here ? OrgMergeInput.POSTED_HERE : MergeRules.Known.unposted(rootHere), OrgMergeInput.op(origin, e, op, actor));
+            } else if (!here) {
+                decision = MergeRules.decide(MergeRules.Known.unposted(true), OrgMergeInput.op(origin, e, op, actor));
+            } else {
+                long mark = -1;
+                if (markKey != null) {
+                    Long unsettled = stream.marks.get(markKey);
+                    mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
+                            store.reactionMark(e.messageId(), actor, e.emoji())));
+                }
+                decision = MergeRules.decide(OrgMergeInput.stored(origin, op, target, mark), OrgMergeInput.op(origin, e, op, actor));
+            }
+            switch (decision) {
+                case MergeRules.Decision.Park p -> waitFor = p.awaits() == MergeRules.Awaited.THREAD_ROOT ? e.threadRoot() : e.messageId();
+                case MergeRules.Decision.Duplicate d -> w.duplicates++;
+                case MergeRules.Decision.Superseded d -> w.duplicates++; // the store would change nothing: counted as before
+                case MergeRules.Decision.Apply a -> cmd = switch (op) {
+                    case POST -> {
                         created.add(e.messageId());
                         stream.posts.add(e.messageId());
+                        yield new LogCommand.Post(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(), e.threadRoot(),
+                                Mentions.parse(e.content()), origin, e.hlc(), at, remoteFiles(origin, chat, actor, e.files(), now), null);
                     }
-                }
-                case EDIT -> {
-                    if (!here) waitFor = e.messageId();
-                    else if (target.isPresent() && !target.get().senderId().equals(actor)) w.duplicates++; // only the author edits
-                    else cmd = new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
+                    case EDIT -> new LogCommand.Edit(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.content(),
                             Mentions.parse(e.content()), e.hlc(), at);
-                }
-                case DELETE -> {
-                    if (!here) waitFor = e.messageId();
-                    else cmd = new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
-                }
-                case REACT_ADD, REACT_REMOVE -> {
-                    if (!here) {
-                        waitFor = e.messageId();
-                    } else {
-                        String markKey = e.messageId() + "\n" + actor + "\n" + e.emoji();
-                        Long unsettled = stream.marks.get(markKey);
-                        long mark = w.marks.computeIfAbsent(markKey, k -> Math.max(unsettled == null ? -1L : unsettled,
-                                store.reactionMark(e.messageId(), actor, e.emoji())));
-                        if (mark >= e.hlc()) {
-                            w.duplicates++;
-                        } else {
-                            w.marks.put(markKey, e.hlc());
-                            w.raised.put(markKey, e.hlc());
-                            stream.marks.merge(markKey, e.hlc(), Math::max);
-                            cmd = new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
-                                    op == OrgOp.REACT_ADD, e.hlc(), at);
-                        }
+                    case DELETE -> new LogCommand.Delete(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.hlc(), at);
+                    case REACT_ADD, REACT_REMOVE -> {
+                        w.marks.put(markKey, e.hlc());
+                        w.raised.put(markKey, e.hlc());
+                        stream.marks.merge(markKey, e.hlc(), Math::max);
+                        yield new LogCommand.React(chat.workspaceId(), chat.id(), actor, clientId, e.messageId(), e.emoji(),
+                                op == OrgOp.REACT_ADD, e.hlc(), at);
                     }
-                }
+                };
             }
             if (waitFor != null) {
                 store.park(new OrgStore.Pending(clientId, ch.id(), origin, waitFor, new String(PodClient.json(e), StandardCharsets.UTF_8)), now);
