@@ -151,7 +151,7 @@ public final class ResilientChannels implements AutoCloseable {
         this.replicaLog = new ReplicaLog(store, ctx.quota(), keys::key, ctx::throttled);
         this.acting = new ActingPrimary(ctx);
         this.handshake = new ResilientHandshake(ctx, keys, acting);
-        this.admin = new ResilientAdmin(ctx, keys, acting, handshake, feed);
+        this.admin = new ResilientAdmin(ctx, keys, acting, handshake, feed, duties::held);
         this.reconciler = new ResilientReconciler(ctx, handshake);
         this.restorer = new ResilientRestorer(ctx);
         for (ResilientStore.Config c : store.configs()) {

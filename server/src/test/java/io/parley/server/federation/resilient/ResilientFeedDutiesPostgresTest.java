@@ -65,6 +65,8 @@ class ResilientFeedDutiesPostgresTest {
                 assertTrue(replicaHolds(b, s, "posted on node two"), "acked means held, on the node that does not feed too");
                 assertTrue(fed(a1) > 0, "node one fed the replica");
                 assertEquals(-1, fed(a2), "node two fed nothing");
+                JsonNode view = a2.http().get(s.path() + "/resilience", a2.admin()).body().get("resilience");
+                assertTrue(view.get("feeding").asBoolean(), "the admin view answers for the pod on every node: " + view);
                 assertTrue(first.server().orgs().deliveryActive() && !second.server().orgs().deliveryActive(),
                         "the org delivery follows the same duties");
 
