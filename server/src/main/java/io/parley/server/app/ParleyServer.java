@@ -44,6 +44,7 @@ public final class ParleyServer implements AutoCloseable {
     private io.parley.server.federation.link.Federation federation;
     private io.parley.server.federation.org.OrgChannels orgs;
     private io.parley.server.federation.resilient.ResilientChannels resilient;
+    private io.parley.server.federation.link.PodDuties duties;
     private io.parley.server.tls.ServerTls tls;
     private InetSocketAddress address;
     private InetSocketAddress redirectAddress;
@@ -141,11 +142,14 @@ public final class ParleyServer implements AutoCloseable {
         wiring.bus().subscribe(notifications);
 
         new OpsRoutes(wiring.stores().health(), hub, registry, () -> draining, federation::healthSection).register(router);
+        // One node of a scaled-out pod does the pod-wide work of both layers (org delivery, the replica feed, leases).
+        duties = new io.parley.server.federation.link.PodDuties(wiring.stores().orgs(),
+                wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, federation.clock(), registry);
         orgs = new io.parley.server.federation.org.OrgChannels(federation, wiring.stores().orgs(), wiring.stores().pods(),
                 wiring.services().chats(), wiring.stores().chats(), wiring.stores().messages(), wiring.stores().users(), wiring.bus(),
-                wiring.hlc(), wiring.services().files(), wiring.stores().kind() == io.parley.server.store.StoreKind.POSTGRES, registry);
+                wiring.hlc(), wiring.services().files(), duties, registry);
         resilient = new io.parley.server.federation.resilient.ResilientChannels(federation, wiring.stores().resilient(), wiring.stores().orgs(),
-                wiring.stores().pods(), orgs, registry, replicaAcks);
+                wiring.stores().pods(), orgs, registry, replicaAcks, duties);
         new RestApi(wiring.services(), wiring.webPush().subscriptions(), wiring.preferences(), wiring.stores().unread(),
                 this::url, federation.peering(), orgs, resilient).register(router);
         new WebClientRoutes().register(router);
@@ -163,6 +167,7 @@ public final class ParleyServer implements AutoCloseable {
             }
         }
         federation.start();
+        duties.start();
         orgs.start();
         resilient.start();
         return this;
@@ -202,6 +207,9 @@ public final class ParleyServer implements AutoCloseable {
     /** {@return the pod layer (identity, links, health; for tests and later features)} */
     public io.parley.server.federation.link.Federation federation() { return federation; }
 
+    /** {@return which node of the pod does its single-node duties (for tests)} */
+    public io.parley.server.federation.link.PodDuties duties() { return duties; }
+
     /** {@return the org-shared channels layer (for tests)} */
     public io.parley.server.federation.org.OrgChannels orgs() { return orgs; }
 
@@ -225,6 +233,7 @@ public final class ParleyServer implements AutoCloseable {
         log.info("shutting down: closing connections with {} and flushing the log", CloseCode.GOING_AWAY.code());
         if (resilient != null) resilient.close();
         if (orgs != null) orgs.close();
+        if (duties != null) duties.close(); // after the lanes and feeders stopped: the next holder starts from the cursors they left
         if (federation != null) federation.close();
         if (gateway != null) gateway.close();
         if (tls != null) tls.close();
@@ -235,5 +244,6 @@ public final class ParleyServer implements AutoCloseable {
         tls = null;
         federation = null;
         orgs = null;
+        duties = null;
     }
 }

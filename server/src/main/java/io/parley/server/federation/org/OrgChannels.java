@@ -15,6 +15,7 @@ import io.parley.core.store.ChatStore;
 import io.parley.core.store.MessageLog;
 import io.parley.core.store.UserStore;
 import io.parley.server.federation.link.Federation;
+import io.parley.server.federation.link.PodDuties;
 import io.parley.server.federation.link.PodStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public final class OrgChannels implements AutoCloseable {
     private final OrgDigest digests;
     private final OrgFiles files;
     private final UserStore users;
-    private final DeliveryLease lease;
+    private final PodDuties duties;
     private final String me;
     private final Map<String, List<String>> lastUnreachable = new ConcurrentHashMap<>();
     private volatile Set<UUID> orgChats = Set.of();
@@ -84,12 +85,13 @@ public final class OrgChannels implements AutoCloseable {
     /**
      * @param files the file rules (null when files are off on this node: remote posts then come without their files and
      *     this pod's files are not served to others)
-     * @param sharedStore whether several nodes of the pod share the store (PostgreSQL): then one of them, the holder of
-     *     the {@link DeliveryLease}, runs the delivery lanes and the unreachable indicator
+     * @param duties which node of the pod runs the delivery lanes, the unreachable indicator and the re-sync (on a
+     *     scaled-out pod one node does; a single node always)
      * @param registry where the org layer's counters go
      */
     public OrgChannels(Federation federation, OrgStore store, PodStore pods, ChatService chatService, ChatStore chats, MessageLog messages,
-                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files, boolean sharedStore,
+                       UserStore users, Bus bus, HybridClock hlc, io.parley.core.files.FileService files,
+                       PodDuties duties,
                        io.micrometer.core.instrument.MeterRegistry registry) {
         this.federation = federation;
         this.users = users;
@@ -105,8 +107,9 @@ public final class OrgChannels implements AutoCloseable {
                 federation.clock());
         this.orgs = new Orgs(me, store, pods, federation.peers(), federation.client(), chatService, chats, federation.clock(), delivery::wake);
         this.digests = new OrgDigest(me, store);
-        this.lease = new DeliveryLease(store, sharedStore, federation.clock(), delivery::active);
-        delivery.active(lease.held());
+        this.duties = duties;
+        duties.onChange(delivery::active);
+        delivery.active(duties.held());
         orgs.register(federation.routes());
         inbound.register(federation.routes());
         new OrgRelay(me, store, federation.peers(), federation.client(), federation.health()).register(federation.routes());
@@ -115,7 +118,7 @@ public final class OrgChannels implements AutoCloseable {
         refreshChats();
         // A peer back ALIVE may have missed org changes meanwhile (their sync failed): send it every org's state again.
         this.aliveListener = federation.health().addListener((peer, from, to) -> {
-            if (to == PeerState.ALIVE && from != PeerState.ALIVE && lease.held()) {
+            if (to == PeerState.ALIVE && from != PeerState.ALIVE && duties.held()) {
                 try {
                     orgs.resync(peer);
                 } catch (RuntimeException e) {
@@ -159,18 +162,16 @@ public final class OrgChannels implements AutoCloseable {
 
     /** Starts the sweep: lanes that are due, and the unreachable indicator. */
     public void start() {
-        lease.tick();
         long resync = federation.settings().orgResyncInterval().toMillis();
         timer.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.MILLISECONDS);
         long ms = SWEEP.toMillis();
         timer.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(lease::tick, DeliveryLease.RENEW.toMillis(), DeliveryLease.RENEW.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Sends every org's state again to its members (the holder of the lease does, for the pod). */
+    /** Sends every org's state again to its members (the node that holds the pod's duties does, for the pod). */
     private void resync() {
         try {
-            if (lease.held()) orgs.resync(null);
+            if (duties.held()) orgs.resync(null);
         } catch (RuntimeException e) {
             log.warn("org re-sync failed; it runs again next round", e);
         }
@@ -178,14 +179,14 @@ public final class OrgChannels implements AutoCloseable {
 
     /** {@return whether this node runs the pod's org delivery lanes (one node of a scaled-out pod does; the others stand by)} */
     public boolean deliveryActive() {
-        return lease.held();
+        return duties.held();
     }
 
     private void sweep() {
         try {
             List<OrgStore.OrgChannel> channels = store.channels(); // one read per sweep: the chat set and the indicator
             refreshChats(channels);
-            if (!lease.held()) { // a standby: the lease holder runs the lanes and publishes the indicator (on the shared bus)
+            if (!duties.held()) { // a standby: the node with the pod's duties runs the lanes and publishes the indicator (on the shared bus)
                 lastUnreachable.clear();
                 return;
             }
@@ -349,7 +350,6 @@ public final class OrgChannels implements AutoCloseable {
             // the bus is closing too
         }
         delivery.close();
-        lease.close(); // after the lanes stopped: the next holder starts from the cursors they left
         inbound.flushMarks();
     }
 }

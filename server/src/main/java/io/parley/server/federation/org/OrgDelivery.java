@@ -89,7 +89,7 @@ final class OrgDelivery implements AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AutoCloseable listener;
     private volatile boolean closed;
-    /** False on a node that stands by (another node of the pod holds the {@link DeliveryLease}): no lane runs. */
+    /** False on a node that stands by (another node of the pod holds the {@link io.parley.server.federation.link.PodDuties}): no lane runs. */
     private volatile boolean active = true;
 
     OrgDelivery(String me, OrgStore store, PeerDirectory peers, PodClient client, HealthManager health, UserStore users,
@@ -156,7 +156,7 @@ final class OrgDelivery implements AutoCloseable {
         }
     }
 
-    /** Runs the lanes (this node holds the pod's delivery lease) or stops them after their current batch. */
+    /** Runs the lanes (this node holds the pod's duties) or stops them after their current batch. */
     void active(boolean on) {
         active = on;
         if (on) wakeAll();

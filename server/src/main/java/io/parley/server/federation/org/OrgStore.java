@@ -1,5 +1,7 @@
 package io.parley.server.federation.org;
 
+import io.parley.server.federation.link.NamedLeases;
+
 /**
  * What org-shared channels keep in the database: orgs and their member pods, org channels and their local
  * mapping, the per-peer outbox cursors, shadow users of remote authors, parked inbound ops and the reaction

@@ -10,12 +10,13 @@
  * idempotently by the op's client id, and parks an op whose target it has not seen yet. A pod that cannot reach a
  * peer directly relays through a third pod ({@link OrgRelay}), which forwards the sealed envelope unchanged. Digests
  * ({@link OrgDigest}) compare what each pod holds; {@link OrgChannels} wires it all and sweeps which members are
- * unreachable. On a scaled-out pod only the holder of the {@link DeliveryLease} delivers.
+ * unreachable. On a scaled-out pod only the node that holds the pod's duties ({@link io.parley.server.federation.link.PodDuties})
+ * delivers.
  *
  * <p>May touch: {@code io.parley.core} (chats, messages, the bus), {@code federation.link} (send, routes, peers,
  * identity) and its store ports: {@link OrgStore} is the whole, made of {@link OrgDirectory}, {@link OrgOutbox},
  * {@link OriginMarks}, {@link ShadowUsers}, {@link ParkedOps}, {@link ReactionMarks}, {@link ChannelContent},
- * {@link OrgFileRecords} and {@link NamedLeases}, and each class takes the narrowest it needs. May not touch: {@code federation.resilient}, which is built on top
+ * {@link OrgFileRecords} and {@link io.parley.server.federation.link.NamedLeases}, and each class takes the narrowest it needs. May not touch: {@code federation.resilient}, which is built on top
  * of this package (checked by {@code ArchitectureTest}).
  */
 package io.parley.server.federation.org;

@@ -101,7 +101,12 @@ final class ActingPrimary {
         return out;
     }
 
-    void elect(ResilientStore.Config c) {
+    /**
+     * Runs the channel's election as this pod sees it. {@code speaks}: whether this node does the pod's duties; the
+     * others of a scaled-out pod keep their view of the lease (for {@link #requireActing}) but neither announce it nor
+     * hand it back, so the other pods hear one node.
+     */
+    void elect(ResilientStore.Config c, boolean speaks) {
         if (c.primary().equals(me)) return; // the primary acts by right; it learns leases from announcements
         String id = c.orgChannelId();
         boolean primaryDead = federation.health().health(c.primary()).state() == PeerState.DEAD;
@@ -118,7 +123,7 @@ final class ActingPrimary {
             }
         }
         boolean changed = before.isEmpty() || before.get().term() != l.term() || !before.get().holder().equals(l.holder());
-        if (holder && !l.holder().equals(me)) {
+        if (speaks && holder && !l.holder().equals(me)) {
             // Handing back: the primary may have missed the changes made meanwhile; it gets them before the new lease.
             ResilientStore.Config mine = store.config(id).orElse(c);
             if (mine.changedBy().equals(me)) federation.client().send(c.primary(), ResilientWire.CONFIG, ResilientContext.wire(mine));
@@ -126,6 +131,7 @@ final class ActingPrimary {
         if (changed) log.info("resilient channel {}: lease term {} held by {} (primary {} is {})", id, l.term(), l.holder(), c.primary(),
                 primaryDead ? "down" : "back");
         long last = lastAnnounce.getOrDefault(id, 0L);
+        if (!speaks) return;
         if (changed || (l.holder().equals(me) && System.currentTimeMillis() - last > leaseSettings.leaseDuration().toMillis() / 4)) {
             announce(c, l);
         }

@@ -51,8 +51,12 @@ import java.util.function.Consumer;
  *
  * <h2>Caveats</h2>
  * The state is in memory, per node: after a restart cursors are read again by the first feed round, and a node of a
- * scaled-out primary pod decides for the posts it acks (its own feed reads the cursors the others advance). The
- * policies are refreshed from the store every feed tick, so a change made on another node applies within a tick.
+ * scaled-out primary pod decides for the posts it acks. One node of such a pod feeds the replicas (the one with the
+ * {@link io.parley.server.federation.link.PodDuties}); it learns the cursors from its feed. Every other node reads
+ * the stored cursors each tick, for the channels that need them ({@link #wantsCursors}: posts wait there, or it is
+ * degraded there), so its acks follow the feed by a tick and the write of the cursor (made off the feed's path); its
+ * wake-ups of the feed do nothing, the feeding node goes round every tick anyway. The policies are refreshed from the
+ * store every tick, so a change made on another node applies within a tick.
  * Only posts ({@code MessageService.send} and integrations' posts) wait; edits, deletes and reactions are acked on
  * commit.
  */
@@ -269,6 +273,21 @@ public final class ReplicaAcks implements AckGate {
             for (Waiter w : done) w.future().complete(w.result());
         }
         for (Policy p : byChannel.values()) channel(p);
+    }
+
+    /**
+     * {@return the channels whose cursors this node needs now: posts wait for them, or they are degraded} A node that
+     * does not feed reads them from the store for these.
+     */
+    java.util.Set<String> wantsCursors() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (var e : channels.entrySet()) {
+            Channel ch = e.getValue();
+            synchronized (ch) {
+                if (!ch.waiting.isEmpty() || ch.degradedSince != null) out.add(e.getKey());
+            }
+        }
+        return out;
     }
 
     /** {@return the channel's ack state here, or null when its posts do not wait for replicas on this pod} */

@@ -40,9 +40,12 @@ final class ResilientAdmin {
     private final ActingPrimary acting;
     private final ResilientHandshake handshake;
     private final ResilientFeed feed;
+    private final java.util.function.BooleanSupplier dutiesHere;
     private final ReplicaAcks acks;
 
-    ResilientAdmin(ResilientContext ctx, ChannelKeys keys, ActingPrimary acting, ResilientHandshake handshake, ResilientFeed feed) {
+    /** @param dutiesHere whether this node does the pod's single-node duties (it is the one that feeds) */
+    ResilientAdmin(ResilientContext ctx, ChannelKeys keys, ActingPrimary acting, ResilientHandshake handshake, ResilientFeed feed,
+                   java.util.function.BooleanSupplier dutiesHere) {
         this.ctx = ctx;
         this.federation = ctx.federation();
         this.me = ctx.me();
@@ -54,6 +57,7 @@ final class ResilientAdmin {
         this.acting = acting;
         this.handshake = handshake;
         this.feed = feed;
+        this.dutiesHere = dutiesHere;
         this.acks = ctx.acks();
     }
 
@@ -167,7 +171,9 @@ final class ResilientAdmin {
             lease.put("expiresAt", l.expiresAt().toString());
             lease.put("live", acting.live(l));
         });
-        boolean feeding = feed.feeds(id);
+        // The pod's answer on every node: a node of a scaled-out pod without the duties does not feed itself.
+        boolean feeding = dutiesHere.getAsBoolean() ? feed.feeds(id)
+                : c.primary().equals(me) || (c.replicas().contains(me) && acting.isHolder(id));
         Map<String, Long> cursors = c.primary().equals(me) || feeding ? feed.cursors(c) : Map.of();
         String role = c.primary().equals(me) ? "primary" : c.replicas().contains(me) ? "replica" : "none";
         ReplicaAcks.Status ackStatus = c.primary().equals(me) ? acks.status(id) : null;

@@ -7,6 +7,7 @@ import io.parley.core.error.ParleyException;
 import io.parley.core.pod.PeerState;
 import io.parley.core.pod.ReplicatedMessage;
 import io.parley.server.federation.link.Federation;
+import io.parley.server.federation.link.PodDuties;
 import io.parley.server.federation.link.PodReply;
 import io.parley.server.federation.link.PodRoutes;
 import io.parley.server.federation.link.PodStore;
@@ -67,6 +68,14 @@ import java.util.concurrent.TimeUnit;
  * configurations between pods), {@link ChannelKeys}, {@link ResilientFeed} (the replica feed), {@link ReplicaLog}
  * (the replica's side), {@link ActingPrimary} (leases), {@link ResilientReconciler} and {@link ResilientRestorer},
  * over what they share ({@link ResilientContext}).
+ *
+ * <h2>On a scaled-out pod</h2>
+ * The timer's pod-wide work is done by one node, the one that holds the {@link PodDuties} (issue 17 §1): it feeds the
+ * replicas, offers the channel again, announces and hands back acting-primary leases and resends configurations to a
+ * pod that is back. The other nodes serve the pod-to-pod routes and the admin API, keep their own view of the
+ * elections (without announcing) and the ack policies, and read the stored feed cursors for the posts they ack
+ * ({@link ReplicaAcks}). When the node with the duties stops, another takes them within the lease's expiry and its
+ * feed starts from the stored cursors (a few ops may be sent again; the replica keeps each once).
  */
 public final class ResilientChannels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientChannels.class);
@@ -113,6 +122,7 @@ public final class ResilientChannels implements AutoCloseable {
     private final PodStore pods;
     private final AutoCloseable listener;
     private final ReplicaAcks acks;
+    private final PodDuties duties;
     private final ResilientFeed feed;
     private final ReplicaLog replicaLog;
     private final ActingPrimary acting;
@@ -123,21 +133,25 @@ public final class ResilientChannels implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("parley-resilient").daemon().unstarted(r));
 
-    /** @param acks the gate of posts' acks the message service was built with; these channels feed what it waits for */
+    /**
+     * @param acks the gate of posts' acks the message service was built with; these channels feed what it waits for
+     * @param duties whether this node does the pod-wide work (feed, offers, leases); the org channels use the same
+     */
     public ResilientChannels(Federation federation, ResilientStore store, OrgStore orgStore, PodStore pods, OrgChannels orgs,
-                             MeterRegistry registry, ReplicaAcks acks) {
+                             MeterRegistry registry, ReplicaAcks acks, PodDuties duties) {
         this.ctx = new ResilientContext(federation, store, orgStore, orgs, acks, registry);
         this.me = ctx.me();
         this.store = store;
         this.pods = pods;
         this.acks = acks;
+        this.duties = duties;
         acks.wakeFeedWith(this::wakeFeed);
         ChannelKeys keys = new ChannelKeys(ctx);
-        this.feed = new ResilientFeed(federation, store, orgStore, keys::key, acks, ctx::throttled);
+        this.feed = new ResilientFeed(federation, store, orgStore, keys::key, acks, ctx::throttled, ctx::fed);
         this.replicaLog = new ReplicaLog(store, ctx.quota(), keys::key, ctx::throttled);
         this.acting = new ActingPrimary(ctx);
         this.handshake = new ResilientHandshake(ctx, keys, acting);
-        this.admin = new ResilientAdmin(ctx, keys, acting, handshake, feed);
+        this.admin = new ResilientAdmin(ctx, keys, acting, handshake, feed, duties::held);
         this.reconciler = new ResilientReconciler(ctx, handshake);
         this.restorer = new ResilientRestorer(ctx);
         for (ResilientStore.Config c : store.configs()) {
@@ -148,10 +162,15 @@ public final class ResilientChannels implements AutoCloseable {
         register(federation.routes());
         // Anti-entropy: a pod that comes back gets the changes this pod made while it was away.
         this.listener = federation.health().addListener((peer, from, to) -> {
-            if (to == PeerState.ALIVE) timer.execute(() -> handshake.resend(peer));
+            if (to == PeerState.ALIVE && duties.held()) timer.execute(() -> handshake.resend(peer));
+        });
+        // Another node took the duties: this one's feeders stop after their current batch, not at the next tick.
+        duties.onChange(held -> {
+            if (!held) timer.execute(() -> feed.retain(Set.of()));
         });
     }
 
+    /** A post waits for replicas: a round now on the node that feeds; elsewhere nothing (the feeding node goes round every tick). */
     private void wakeFeed(String orgChannelId) {
         feed.wake(orgChannelId);
     }
@@ -167,10 +186,12 @@ public final class ResilientChannels implements AutoCloseable {
     private void tick() {
         List<ResilientStore.Config> configs = store.configs();
         Set<String> feeding = new HashSet<>();
+        boolean duty = duties.held();
         for (ResilientStore.Config c : configs) {
             try {
                 if (!c.involves(me)) continue;
-                acting.elect(c);
+                acting.elect(c, duty);
+                if (!duty) continue;
                 if (c.primary().equals(me)) {
                     handshake.reoffer(c);
                     feed.feed(c, true);
@@ -186,8 +207,16 @@ public final class ResilientChannels implements AutoCloseable {
         feed.retain(feeding);
         try {
             ctx.refreshAcks(configs);
+            if (!duty) readCursors();
         } catch (RuntimeException e) {
             log.warn("resilient channels: refreshing the ack policies failed; the next tick retries", e);
+        }
+    }
+
+    /** On a node that does not feed: the cursors the feeding node stored, for the posts this node acks. */
+    private void readCursors() {
+        for (String id : acks.wantsCursors()) {
+            for (Map.Entry<String, Long> e : store.cursors(id).entrySet()) acks.held(id, e.getKey(), e.getValue(), true);
         }
     }
 

@@ -63,8 +63,17 @@ final class ResilientContext {
     ReplicaAcks acks() { return acks; }
 
     void count(String name, String tagKey, String tagValue) {
+        count(name, tagKey, tagValue, 1);
+    }
+
+    void count(String name, String tagKey, String tagValue, double amount) {
         counters.computeIfAbsent(name + "|" + tagKey + "|" + tagValue, k -> Counter.builder(name).tag(tagKey, tagValue).register(registry))
-                .increment();
+                .increment(amount);
+    }
+
+    /** Counts ops of this node's replica feed that a replica applied (per node: on a scaled-out pod one node feeds). */
+    void fed(String replica, int ops) {
+        count("parley_pod_replica_feed_ops", "replica", replica, ops);
     }
 
     void throttled(String side, String kind) {

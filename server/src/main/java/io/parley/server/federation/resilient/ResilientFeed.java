@@ -63,6 +63,7 @@ final class ResilientFeed implements AutoCloseable {
     private final Function<String, Optional<byte[]>> keys;
     private final ReplicaAcks acks;
     private final BiConsumer<String, String> throttled;
+    private final java.util.function.ObjIntConsumer<String> fed;
     private final Map<String, Feeding> feeding = new ConcurrentHashMap<>();
     private final Map<String, Feeder> feeders = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-replica-feed-", 0).factory());
@@ -70,9 +71,10 @@ final class ResilientFeed implements AutoCloseable {
     /**
      * @param keys the channel key of a channel, if this pod holds it
      * @param throttled counts a throttle: (side, limit)
+     * @param fed counts ops a replica applied: (replica, ops)
      */
     ResilientFeed(Federation federation, ResilientStore store, OrgDirectory orgStore, Function<String, Optional<byte[]>> keys, ReplicaAcks acks,
-                  BiConsumer<String, String> throttled) {
+                  BiConsumer<String, String> throttled, java.util.function.ObjIntConsumer<String> fed) {
         this.federation = federation;
         this.me = federation.identity().id();
         this.store = store;
@@ -80,6 +82,7 @@ final class ResilientFeed implements AutoCloseable {
         this.keys = keys;
         this.acks = acks;
         this.throttled = throttled;
+        this.fed = fed;
     }
 
     /** This pod feeds the channel now (as its primary, or its acting primary): wakes a feeder per replica. */
@@ -194,6 +197,7 @@ final class ResilientFeed implements AutoCloseable {
             if (r instanceof PodResult.Ok ok) {
                 ResilientWire.OpsReply reply = ok.json(ResilientWire.OpsReply.class);
                 if (ResilientWire.OpsStatus.APPLIED.is(reply.status())) {
+                    fed.accept(replica, sealed.size());
                     advance(f, upTo);
                     return full;
                 }

@@ -1,10 +1,10 @@
-package io.parley.server.federation.org;
+package io.parley.server.federation.link;
 
 import java.time.Instant;
 
 /**
- * Leases by name in the shared database: which node of a scaled-out pod does a single-node duty. One of the ports
- * {@link OrgStore} is made of (issue 17 §3).
+ * Leases by name in the shared database: which node of a scaled-out pod does a single-node duty ({@link PodDuties}).
+ * A port of the pod's store (the org store carries it, issue 17 §3); here, below the features that use the duties.
  */
 public interface NamedLeases {
     /**
