@@ -37,7 +37,7 @@ class QueryParserFuzzTest {
             new Day(LocalDate.of(2026, 3, 29), ZoneId.of("Pacific/Apia")));
     private static final int MAX_MESSAGE = 300;
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"from:@", "to:@", "mentions:@", "in:#", "in:@", "before:", "after:", "on:", "during:", "has:", "is:",
             "link", "file", "reaction", "thread", "today", "yesterday", "week", "last week", "month", "last month", "year",
             "\"", "-", ":\"", "2026-11-01", "2026-02-29", "2026-11", "2026", "0000-01-01", "+999999999-12-31",

@@ -60,7 +60,7 @@ class RequestBodyFuzzTest {
     private static final Set<ErrorCode> DOCUMENTED = Set.of(ErrorCode.INVALID, ErrorCode.MALFORMED);
     private static final int MAX_MESSAGE = 200;
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"\"email\"", "\"handle\"", "\"displayName\"", "\"password\"", "\"workspaceName\"", "\"inviteCode\"",
             "\"refreshToken\"", "\"oldPassword\"", "\"newPassword\"", "\"name\"", "\"code\"", "\"role\"", "\"expiresInSeconds\"",
             "\"maxUses\"", "\"openSignup\"", "\"private\"", "\"topic\"", "\"purpose\"", "\"userIds\"", "\"content\"", "\"replyTo\"",

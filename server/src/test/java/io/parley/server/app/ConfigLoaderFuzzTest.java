@@ -57,7 +57,7 @@ class ConfigLoaderFuzzTest {
         Files.deleteIfExists(dir);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"[server]", "[store]", "[pod]", "[files]", " = ", "\"", "'''", "\"\"\"", "[[", "{", "99999999999999999999",
             "9223372036854775807", "106751991167300d", "PT9999999999H", "-5s", "0s", "10MiB", "1TiB", "8388607TiB", "postgres",
             "jdbc:postgresql://h/db", "nats", "nats://h:4222", "https://", "mailto:a@b", "\\u0000", "sha256/", "true"})

@@ -122,7 +122,7 @@ class PodRequestFuzzTest {
         federation.close();
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"\"orgId\"", "\"envelope\"", "\"origin\"", "\"body\"", "\"signature\"", "\"orgChannelId\"", "\"to\"",
             "\"events\"", "\"seq\"", "\"op\"", "\"post\"", "\"edit\"", "\"delete\"", "\"react.add\"", "\"react.remove\"",
             "\"messageId\"", "\"messagePod\"", "\"hlc\"", "\"at\"", "\"author\"", "\"id\"", "\"handle\"", "\"name\"", "\"content\"",

@@ -30,7 +30,7 @@ class FrameDecoderFuzzTest {
     /** The longest rejection message: a fixed text plus at most 64 characters of the input. */
     private static final int MAX_MESSAGE = 200;
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"\"type\"", "\"id\"", "\"payload\"", "\"timestamp\"", "\"00000000-0000-7000-8000-000000000000\"",
             "\"message.send\"", "\"message.edit\"", "\"message.delete\"", "\"message.react\"", "\"typing.start\"",
             "\"typing.stop\"", "\"presence.update\"", "\"presence.subscribe\"", "\"presence.unsubscribe\"", "\"search.query\"",

@@ -37,7 +37,7 @@ class WebhookPayloadFuzzTest {
     /** A parse's outcome, comparable across the three spellings of one payload. */
     private record Outcome(IncomingPost post, String refused) {}
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     @DictionaryEntries({"payload=", "&", "%7B", "\"text\"", "\"blocks\"", "\"attachments\"", "\"type\"", "\"section\"",
             "\"header\"", "\"context\"", "\"divider\"", "\"image\"", "\"rich_text\"", "\"rich_text_section\"", "\"rich_text_list\"",
             "\"rich_text_quote\"", "\"rich_text_preformatted\"", "\"elements\"", "\"fields\"", "\"mrkdwn\"", "\"plain_text\"",
