@@ -127,6 +127,16 @@ public final class Pods {
     }
 
     /** Wraps a started server, bootstrapping its admin. */
+    /** {@return the config of one node of pod {@code id} on a shared PostgreSQL schema, with the test heartbeats} */
+    public static Map<String, String> nodeConfig(String id, Map<String, String> storeConfig) {
+        Map<String, String> cfg = new HashMap<>(storeConfig);
+        cfg.put("pod.id", id);
+        cfg.put("pod.heartbeat_interval", INTERVAL.toMillis() + "ms");
+        cfg.put("pod.dead_after_missed", Integer.toString(MISSED));
+        cfg.put("pod.grace", GRACE.toMillis() + "ms");
+        return cfg;
+    }
+
     public static Pod of(String id, TestServer server) {
         Team team = Team.bootstrap(server);
         return new Pod(id, server, new Http(server.baseUrl()), team.owner.accessToken(), team);

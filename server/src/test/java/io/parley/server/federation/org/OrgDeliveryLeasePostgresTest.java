@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -44,11 +43,7 @@ class OrgDeliveryLeasePostgresTest {
     @Test
     void oneNodeRunsTheLanesAndAnotherTakesOverWhenItStops() throws Exception {
         try (PgTestSchema schema = PgTestSchema.create()) {
-            Map<String, String> cfg = new HashMap<>(schema.serverConfig());
-            cfg.put("pod.id", "pod-a");
-            cfg.put("pod.heartbeat_interval", Pods.INTERVAL.toMillis() + "ms");
-            cfg.put("pod.dead_after_missed", Integer.toString(Pods.MISSED));
-            cfg.put("pod.grace", Pods.GRACE.toMillis() + "ms");
+            Map<String, String> cfg = Pods.nodeConfig("pod-a", schema.serverConfig());
             TestServer first = TestServer.start(cfg);
             try (TestServer second = TestServer.start(cfg); Pods.Pod b = Pods.start("pod-b")) {
                 Pods.Pod a1 = Pods.of("pod-a", first);
